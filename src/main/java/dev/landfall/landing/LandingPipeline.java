@@ -1,8 +1,114 @@
 package dev.landfall.landing;
 
-/** Placeholder so the skeleton builds; replaced by the landing pipeline. */
+import com.google.api.services.bigquery.model.TableRow;
+import java.time.Instant;
+import java.util.List;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
+import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * The landing job: lands every record of every matched CSV file in the raw lake table, then
+ * records each file in the ledger once its rows are committed.
+ *
+ * <p>Read as a sentence: match files, plan them (skip content already landed, read headers),
+ * read their records in parallel byte ranges, write them to the lake, dead-letter refused rows,
+ * and after the commit write the ledger rows.
+ */
 public final class LandingPipeline {
   private LandingPipeline() {}
 
-  public static void main(String[] args) {}
+  public static void main(String[] args) {
+    LandingOptions options =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(LandingOptions.class);
+    PipelineResult result = run(options);
+    // On Dataflow (and as a Flex Template) the launcher must return once the job is submitted;
+    // only a local run waits, to print its summary.
+    if (DirectRunner.class.equals(options.getRunner())) {
+      LandingSummary.waitAndLog(result);
+    }
+  }
+
+  /** Builds and starts a run against real BigQuery (or the endpoint in the options). */
+  public static PipelineResult run(LandingOptions options) {
+    RunContext run = RunContext.of(options, Instant.now());
+    List<String> landed =
+        options.getReprocess() ? List.of() : LandedFilesLedger.contentHashes(options, run.ledgerTable());
+    Pipeline pipeline = Pipeline.create(options);
+    build(pipeline, options, run, landed, null);
+    return pipeline.run();
+  }
+
+  /**
+   * Adds the landing steps to {@code pipeline}. Tests pass the ledger's hashes and, optionally,
+   * BigQuery test services instead of reaching BigQuery.
+   */
+  static void build(
+      Pipeline pipeline,
+      LandingOptions options,
+      RunContext run,
+      List<String> landedContentHashes,
+      BigQueryServices testServices) {
+    PCollectionView<Iterable<String>> landed =
+        pipeline
+            .apply("ReadLedger", Create.of(landedContentHashes).withCoder(StringUtf8Coder.of()))
+            .apply("LedgerAsSideInput", View.asIterable());
+
+    PCollection<FilePlan> plans =
+        pipeline
+            .apply(
+                "MatchFiles",
+                FileIO.match()
+                    .filepattern(options.getInputFilePattern())
+                    .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
+            .apply(
+                "PlanFiles",
+                ParDo.of(
+                        new PlanFilesFn(
+                            options.getSource(),
+                            options.getReprocess(),
+                            options.getMaxRecordBytes(),
+                            landed))
+                    .withSideInputs(landed))
+            .setCoder(SerializableCoder.of(FilePlan.class));
+
+    PCollectionTuple read =
+        plans.apply(
+            "ReadCsvRecords",
+            new ReadCsvRecords(options.getSplitSizeBytes(), options.getMaxRecordBytes()));
+
+    String ingestionTimestamp = run.ingestionTimestamp();
+    String loadId = run.loadId();
+    LakeWriteMethod method = options.getWriteMethod();
+    WriteResult written =
+        WriteToBigQuery.append(
+            read.get(ReadRangeFn.RECORDS),
+            "WriteToLake",
+            run.outputTable(),
+            method,
+            (LakeRecord r) -> r.toTableRow(ingestionTimestamp, loadId),
+            testServices);
+    DeadLetters.write(written, method, run.deadLetterDirectory());
+
+    PCollection<TableRow> ledgerRows =
+        plans
+            .apply("BuildLedgerRows", new LedgerRows(read.get(ReadRangeFn.STATS), run))
+            .apply("AfterLakeCommit", Wait.on(WriteToBigQuery.committed(written, method)));
+    WriteToBigQuery.append(
+        ledgerRows, "WriteLedger", run.ledgerTable(), method, (TableRow row) -> row, testServices);
+  }
 }

@@ -1,0 +1,30 @@
+package dev.landfall.landing;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+
+/**
+ * Beam counters per source, named {@code <source>.<metric>} in namespace {@code landfall}, so the
+ * Dataflow console and the local summary show progress per service. Not thread-safe: one per
+ * DoFn instance.
+ */
+final class LandingMetrics {
+  static final String NAMESPACE = "landfall";
+  static final String RECORDS = "records";
+  static final String MALFORMED = "malformedRecords";
+  static final String BLANK_LINES = "blankLines";
+  static final String BYTES = "bytesRead";
+  static final String FILES_PLANNED = "filesPlanned";
+  static final String FILES_SKIPPED = "filesSkippedAlreadyLanded";
+  static final String RANGES = "rangesRead";
+  static final String DEAD_LETTERED = "deadLetteredRows";
+
+  private final Map<String, Counter> counters = new HashMap<>();
+
+  Counter counter(String source, String metric) {
+    return counters.computeIfAbsent(
+        source + "." + metric, name -> Metrics.counter(NAMESPACE, name));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.landfall.landing;
+
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryOptions;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Validation;
+
+/**
+ * Parameters of a landing run. Every option here is also a Flex Template parameter in
+ * {@code metadata.json}; {@code MetadataJsonTest} keeps the two in step.
+ */
+public interface LandingOptions extends BigQueryOptions {
+
+  @Description(
+      "Files to land: a path or glob, local or gs:// (e.g. gs://bucket/transactions/*.csv).")
+  @Validation.Required
+  String getInputFilePattern();
+
+  void setInputFilePattern(String value);
+
+  @Description(
+      "Source (service) of every matched file. Empty: derived per file from its folder or its"
+          + " file-name prefix (customers/2026-11-01.csv or customers_2026-11-01.csv).")
+  @Default.String("")
+  String getSource();
+
+  void setSource(String value);
+
+  @Description("Lake table, [project:]dataset.table (e.g. my-project:lake.raw_records).")
+  @Validation.Required
+  String getOutputTable();
+
+  void setOutputTable(String value);
+
+  @Description(
+      "Ledger of landed files, [project:]dataset.table. Empty: landed_files beside the"
+          + " output table.")
+  @Default.String("")
+  String getLedgerTable();
+
+  void setLedgerTable(String value);
+
+  @Description(
+      "How rows reach BigQuery: FILE_LOADS (batch default, free), STORAGE_WRITE_API or"
+          + " STREAMING_INSERTS.")
+  @Default.Enum("FILE_LOADS")
+  LakeWriteMethod getWriteMethod();
+
+  void setWriteMethod(LakeWriteMethod value);
+
+  @Description("Id of this landing run. Empty: generated from the start time and a random part.")
+  @Default.String("")
+  String getLoadId();
+
+  void setLoadId(String value);
+
+  @Description("Land files again even when their content is already in the ledger.")
+  @Default.Boolean(false)
+  Boolean getReprocess();
+
+  void setReprocess(Boolean value);
+
+  @Description(
+      "Byte size of the ranges a file is split into for parallel reading (records are never"
+          + " cut: a range owns the records that start in it).")
+  @Default.Long(64L * 1024 * 1024)
+  Long getSplitSizeBytes();
+
+  void setSplitSizeBytes(Long value);
+
+  @Description(
+      "Longest record kept whole, in bytes; a longer one lands truncated with a parse error.")
+  @Default.Integer(32 * 1024 * 1024)
+  Integer getMaxRecordBytes();
+
+  void setMaxRecordBytes(Integer value);
+
+  @Description(
+      "Where rows BigQuery refused are written as JSON lines. Empty: <tempLocation>/dead-letter.")
+  @Default.String("")
+  String getDeadLetterDirectory();
+
+  void setDeadLetterDirectory(String value);
+}

@@ -1,0 +1,55 @@
+package dev.landfall.landing;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The end-of-run log line of a local run: counters per source and records per second. */
+final class LandingSummary {
+  private static final Logger LOG = LoggerFactory.getLogger(LandingSummary.class);
+
+  private LandingSummary() {}
+
+  static void waitAndLog(PipelineResult result) {
+    long startedNanos = System.nanoTime();
+    PipelineResult.State state = result.waitUntilFinish();
+    double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
+    Map<String, Long> counters = counters(result);
+    long records =
+        counters.entrySet().stream()
+            .filter(e -> e.getKey().endsWith("." + LandingMetrics.RECORDS))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    LOG.info(
+        "Landing {}: {} records in {} s ({} records/s); counters {}",
+        state,
+        records,
+        String.format("%.1f", seconds),
+        Math.round(records / seconds),
+        counters);
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("Landing run ended " + state);
+    }
+  }
+
+  static Map<String, Long> counters(PipelineResult result) {
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(LandingMetrics.NAMESPACE))
+                    .build());
+    Map<String, Long> counters = new TreeMap<>();
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+    }
+    return counters;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.landfall.landing;
+
+import dev.landfall.csv.CsvFieldParser;
+import dev.landfall.csv.CsvRecordReader;
+import dev.landfall.csv.Header;
+import dev.landfall.csv.ParsedRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans each matched file once: its source, content hash (to skip files already landed) and
+ * header, so the parallel readers of its ranges never re-read them.
+ */
+final class PlanFilesFn extends DoFn<MatchResult.Metadata, FilePlan> {
+  private static final Logger LOG = LoggerFactory.getLogger(PlanFilesFn.class);
+
+  private final String fixedSource;
+  private final boolean reprocess;
+  private final int maxRecordBytes;
+  private final PCollectionView<Iterable<String>> landedHashes;
+  private transient LandingMetrics metrics;
+  /** The side input as a set, built once per DoFn instance: it is constant within a batch run. */
+  private transient Set<String> landedSet;
+
+  PlanFilesFn(
+      String fixedSource,
+      boolean reprocess,
+      int maxRecordBytes,
+      PCollectionView<Iterable<String>> landedHashes) {
+    this.fixedSource = fixedSource;
+    this.reprocess = reprocess;
+    this.maxRecordBytes = maxRecordBytes;
+    this.landedHashes = landedHashes;
+  }
+
+  @Setup
+  public void setup() {
+    metrics = new LandingMetrics();
+  }
+
+  @ProcessElement
+  public void processElement(ProcessContext context) throws IOException {
+    MatchResult.Metadata file = context.element();
+    ResourceId resource = file.resourceId();
+    String path = resource.toString();
+    String source = fixedSource.isEmpty() ? SourceNames.fromPath(path) : fixedSource;
+    String contentSha256 = sha256(resource);
+    if (!reprocess && landedSet(context).contains(contentSha256)) {
+      LOG.info("Skipping {}: its content (sha256 {}) is already landed", path, contentSha256);
+      metrics.counter(source, LandingMetrics.FILES_SKIPPED).inc();
+      return;
+    }
+    metrics.counter(source, LandingMetrics.FILES_PLANNED).inc();
+    context.output(readHeader(resource, path, source, file.sizeBytes(), contentSha256));
+  }
+
+  private Set<String> landedSet(ProcessContext context) {
+    if (landedSet == null) {
+      landedSet = new HashSet<>();
+      context.sideInput(landedHashes).forEach(landedSet::add);
+    }
+    return landedSet;
+  }
+
+  private FilePlan readHeader(
+      ResourceId resource, String path, String source, long size, String contentSha256)
+      throws IOException {
+    try (SeekableByteChannel channel = openSeekable(resource);
+        CsvRecordReader reader = CsvRecordReader.open(channel, 0, size, false, maxRecordBytes)) {
+      while (reader.advance()) {
+        if (reader.isBlank()) {
+          continue;
+        }
+        String rawHeader = new String(reader.buffer(), 0, reader.length(), StandardCharsets.UTF_8);
+        ParsedRecord parsed = new CsvFieldParser().parse(reader.buffer(), 0, reader.length());
+        if (!parsed.isValid() || reader.isTruncated()) {
+          String error = reader.isTruncated() ? "header longer than the record limit" : parsed.error();
+          return new FilePlan(path, source, size, contentSha256, rawHeader, List.of(), reader.offset(), error);
+        }
+        List<String> names = Header.parse(parsed).names();
+        return new FilePlan(path, source, size, contentSha256, rawHeader, names, reader.offset(), null);
+      }
+    }
+    return new FilePlan(path, source, size, contentSha256, null, List.of(), -1, null);
+  }
+
+  static SeekableByteChannel openSeekable(ResourceId resource) throws IOException {
+    ReadableByteChannel channel = FileSystems.open(resource);
+    if (channel instanceof SeekableByteChannel seekable) {
+      return seekable;
+    }
+    channel.close();
+    throw new IOException(resource + " cannot be read by byte range (compressed?)");
+  }
+
+  private static String sha256(ResourceId resource) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = new DigestInputStream(Channels.newInputStream(FileSystems.open(resource)), digest)) {
+      while (in.read(buffer) >= 0) {
+        // reading feeds the digest
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

@@ -1,0 +1,149 @@
+package dev.landfall.landing;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.google.api.services.bigquery.model.Table;
+import com.google.api.services.bigquery.model.TableFieldSchema;
+import com.google.api.services.bigquery.model.TableReference;
+import com.google.api.services.bigquery.model.TableRow;
+import com.google.api.services.bigquery.model.TableSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
+import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
+import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * The whole landing graph, BigQuery sink included, against Beam's fake BigQuery services: lake
+ * rows carry the run's constants, the ledger gets one row per file, and a second run over the
+ * same files lands nothing. The real engine is exercised by the end-to-end test.
+ */
+@RunWith(JUnit4.class)
+public class LandingPipelineTest {
+  private static final String PROJECT = "landfall-test";
+
+  @Rule public final transient TemporaryFolder folder = new TemporaryFolder();
+
+  private FakeDatasetService datasets;
+  private FakeBigQueryServices services;
+
+  @Before
+  public void setUp() throws Exception {
+    FakeDatasetService.setUp();
+    FakeJobService.setUp();
+    datasets = new FakeDatasetService();
+    services = new FakeBigQueryServices().withDatasetService(datasets).withJobService(new FakeJobService());
+    datasets.createDataset(PROJECT, "lake", "", "", null);
+    datasets.createTable(table("raw_records", "data_string", "source", "ingestion_timestamp:TIMESTAMP",
+        "source_file", "source_offset:INT64", "record_hash", "load_id", "parse_error"));
+    datasets.createTable(table("landed_files", "source_file", "source", "file_size_bytes:INT64",
+        "content_sha256", "header", "load_id", "landed_at:TIMESTAMP", "records_landed:INT64",
+        "parse_errors:INT64", "blank_lines:INT64"));
+  }
+
+  @Test
+  public void run_landsRowsWithRunConstantsAndWritesTheLedger() throws Exception {
+    Path data = folder.newFolder("data").toPath();
+    write(data.resolve("customers_1.csv"), "customer_id,city\nc1,Leeds\n\nc2,\"Bath\n\"x\n");
+    write(data.resolve("transactions_1.csv"), "transaction_id,amount\nt1,1.00\n");
+    LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.FILE_LOADS);
+
+    RunContext run = land(options, List.of());
+
+    List<TableRow> lake = datasets.getAllRows(PROJECT, "lake", "raw_records");
+    assertEquals(3, lake.size());
+    for (TableRow row : lake) {
+      assertEquals(run.loadId(), row.get("load_id"));
+      assertEquals(run.ingestionTimestamp(), row.get("ingestion_timestamp"));
+    }
+    assertEquals(1, lake.stream().filter(r -> r.get("parse_error") != null).count());
+    List<TableRow> ledger = datasets.getAllRows(PROJECT, "lake", "landed_files");
+    assertEquals(
+        List.of("customers_1.csv:2:1:1", "transactions_1.csv:1:0:0"),
+        ledger.stream()
+            .map(r -> Path.of((String) r.get("source_file")).getFileName() + ":" + r.get("records_landed")
+                + ":" + r.get("parse_errors") + ":" + r.get("blank_lines"))
+            .sorted()
+            .collect(Collectors.toList()));
+  }
+
+  @Test
+  public void run_skipsFilesWhoseContentIsInTheLedgerUnlessReprocessing() throws Exception {
+    Path data = folder.newFolder("again").toPath();
+    write(data.resolve("transactions_1.csv"), "transaction_id,amount\nt1,1.00\n");
+    LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.STREAMING_INSERTS);
+    land(options, List.of());
+    List<String> landed =
+        datasets.getAllRows(PROJECT, "lake", "landed_files").stream()
+            .map(r -> (String) r.get("content_sha256"))
+            .collect(Collectors.toList());
+
+    land(options, landed);
+    assertEquals(1, datasets.getAllRows(PROJECT, "lake", "raw_records").size());
+
+    options.setReprocess(true);
+    land(options, landed);
+    assertEquals(2, datasets.getAllRows(PROJECT, "lake", "raw_records").size());
+    assertEquals(2, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+  }
+
+  @Test
+  public void runContext_defaultsLedgerAndDeadLetterBesideTheirParents() {
+    LandingOptions options = options("gs://b/x/*.csv", LakeWriteMethod.FILE_LOADS);
+    options.setLoadId("load-1");
+
+    RunContext run = RunContext.of(options, Instant.parse("2026-11-01T10:00:00.123456789Z"));
+
+    assertEquals(PROJECT + ":lake.landed_files", run.ledgerTable());
+    assertTrue(run.deadLetterDirectory().endsWith("/dead-letter/load-1"));
+    assertEquals("2026-11-01T10:00:00.123456Z", run.ingestionTimestamp());
+  }
+
+  private RunContext land(LandingOptions options, List<String> landedHashes) {
+    TestPipeline pipeline = TestPipeline.fromOptions(options);
+    RunContext run = RunContext.of(options, Instant.now());
+    LandingPipeline.build(pipeline, options, run, landedHashes, services);
+    pipeline.run().waitUntilFinish();
+    return run;
+  }
+
+  private LandingOptions options(String pattern, LakeWriteMethod method) {
+    LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
+    options.setProject(PROJECT);
+    options.setInputFilePattern(pattern);
+    options.setOutputTable(PROJECT + ":lake.raw_records");
+    options.setWriteMethod(method);
+    options.setTempLocation(folder.getRoot().getAbsolutePath());
+    options.setSplitSizeBytes(5L);
+    return options;
+  }
+
+  private static Table table(String name, String... columns) {
+    List<TableFieldSchema> fields =
+        java.util.Arrays.stream(columns)
+            .map(c -> c.split(":"))
+            .map(c -> new TableFieldSchema().setName(c[0]).setType(c.length > 1 ? c[1] : "STRING"))
+            .collect(Collectors.toList());
+    return new Table()
+        .setTableReference(new TableReference().setProjectId(PROJECT).setDatasetId("lake").setTableId(name))
+        .setSchema(new TableSchema().setFields(fields));
+  }
+
+  private static void write(Path file, String content) throws IOException {
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+  }
+}

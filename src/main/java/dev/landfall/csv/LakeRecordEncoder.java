@@ -1,0 +1,255 @@
+package dev.landfall.csv;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Turns a parsed CSV record into the lake's {@code data_string} JSON and {@code record_hash}
+ * (CONTRACT §2).
+ *
+ * <p>A well-formed record with one field per header column becomes {@code {"<name>":"<value>",...}}
+ * in header order, every value a JSON string holding the exact field text. Anything else becomes
+ * {@code {"_raw":"<line>"}} with the reason in {@code parseError}; when the line is not valid
+ * UTF-8, {@code "_raw_base64"} carries its exact bytes too, so no line is ever lost.
+ *
+ * <p>{@code recordHash} is the lower-case hex SHA-256 of: the UTF-8 bytes of the source, a 0x00
+ * byte, then the canonical record. For a well-formed record that is its (key, value) pairs sorted
+ * by key in code point order (the order of their UTF-8 bytes), each key and value written as a
+ * 4-byte big-endian length followed by its UTF-8 bytes; so the column order of a file does not
+ * change the hash. For a {@code _raw} record it is the byte 0x01 followed by the raw bytes.
+ *
+ * <p>Reusable and not thread-safe (it keeps its digest and buffers): use one per thread.
+ */
+public final class LakeRecordEncoder {
+  private static final HexFormat HEX = HexFormat.of();
+  private static final Comparator<byte[]> UTF8_ORDER = Arrays::compareUnsigned;
+  private static final byte SOURCE_END = 0x00;
+  private static final byte RAW_MARK = 0x01;
+  private static final String RAW_KEY = "_raw";
+  private static final String RAW_BASE64_KEY = "_raw_base64";
+
+  /**
+   * One lake row's payload.
+   *
+   * @param dataString the {@code data_string} JSON object
+   * @param recordHash lower-case hex SHA-256 of the source and the canonical record
+   * @param parseError null, or why the line landed as {@code _raw}
+   */
+  public record EncodedRecord(String dataString, String recordHash, String parseError) {
+    public boolean isValid() {
+      return parseError == null;
+    }
+  }
+
+  private final MessageDigest digest;
+  private final StringBuilder json = new StringBuilder(256);
+  private final byte[] lengthBytes = new byte[4];
+  private byte[] utf8 = new byte[256];
+
+  private String cachedSource;
+  private byte[] cachedSourceBytes;
+  private Header cachedHeader;
+  /** {@code "<name>":} per column, JSON-escaped. */
+  private String[] keyPrefixes;
+  /** Column indexes in hash order (keys sorted by UTF-8 bytes). */
+  private int[] hashOrder;
+  private byte[][] keyBytes;
+
+  public LakeRecordEncoder() {
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+
+  /**
+   * Encodes one data record.
+   *
+   * @param source the service the file belongs to
+   * @param header the file's header
+   * @param parsed the record parsed from {@code raw[off, off + len)}
+   * @param raw the record's bytes as read (no line terminator), used for {@code _raw} rows
+   */
+  public EncodedRecord encode(
+      String source, Header header, ParsedRecord parsed, byte[] raw, int off, int len) {
+    if (!parsed.isValid()) {
+      return encodeRaw(source, raw, off, len, parsed.error());
+    }
+    List<String> fields = parsed.fields();
+    if (fields.size() != header.size()) {
+      return encodeRaw(
+          source,
+          raw,
+          off,
+          len,
+          "expected " + header.size() + " fields, found " + fields.size());
+    }
+    useHeader(header);
+    json.setLength(0);
+    json.append('{');
+    for (int i = 0; i < fields.size(); i++) {
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append(keyPrefixes[i]);
+      appendJsonString(fields.get(i));
+    }
+    json.append('}');
+
+    startHash(source);
+    for (int column : hashOrder) {
+      byte[] key = keyBytes[column];
+      updateLength(key.length);
+      digest.update(key);
+      int valueLength = toUtf8(fields.get(column));
+      updateLength(valueLength);
+      digest.update(utf8, 0, valueLength);
+    }
+    return new EncodedRecord(json.toString(), HEX.formatHex(digest.digest()), null);
+  }
+
+  /**
+   * Encodes a line as {@code {"_raw": ...}} with the given reason, e.g. every line of a file whose
+   * header is unreadable ({@code "unreadable header: " + why}).
+   */
+  public EncodedRecord encodeRaw(String source, byte[] raw, int off, int len, String reason) {
+    boolean valid = Utf8.firstInvalid(raw, off, len) == Utf8.VALID;
+    json.setLength(0);
+    json.append("{\"").append(RAW_KEY).append("\":");
+    // Invalid bytes become U+FFFD here; the base64 copy keeps the line lossless.
+    appendJsonString(new String(raw, off, len, StandardCharsets.UTF_8));
+    if (!valid) {
+      json.append(",\"").append(RAW_BASE64_KEY).append("\":\"");
+      json.append(Base64.getEncoder().encodeToString(Arrays.copyOfRange(raw, off, off + len)));
+      json.append('"');
+    }
+    json.append('}');
+
+    startHash(source);
+    digest.update(RAW_MARK);
+    digest.update(raw, off, len);
+    return new EncodedRecord(json.toString(), HEX.formatHex(digest.digest()), reason);
+  }
+
+  private void startHash(String source) {
+    if (!source.equals(cachedSource)) {
+      cachedSource = source;
+      cachedSourceBytes = source.getBytes(StandardCharsets.UTF_8);
+    }
+    digest.reset();
+    digest.update(cachedSourceBytes);
+    digest.update(SOURCE_END);
+  }
+
+  private void updateLength(int length) {
+    lengthBytes[0] = (byte) (length >>> 24);
+    lengthBytes[1] = (byte) (length >>> 16);
+    lengthBytes[2] = (byte) (length >>> 8);
+    lengthBytes[3] = (byte) length;
+    digest.update(lengthBytes);
+  }
+
+  /** Prepares the per-header key material once per header rather than once per record. */
+  private void useHeader(Header header) {
+    if (header == cachedHeader
+        || (cachedHeader != null && cachedHeader.names().equals(header.names()))) {
+      cachedHeader = header;
+      return;
+    }
+    List<String> names = header.names();
+    int n = names.size();
+    keyPrefixes = new String[n];
+    keyBytes = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      json.setLength(0);
+      appendJsonString(names.get(i));
+      keyPrefixes[i] = json.append(':').toString();
+      keyBytes[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
+    }
+    byte[][] keys = keyBytes;
+    hashOrder =
+        IntStream.range(0, n)
+            .boxed()
+            .sorted((a, b) -> UTF8_ORDER.compare(keys[a], keys[b]))
+            .mapToInt(Integer::intValue)
+            .toArray();
+    cachedHeader = header;
+  }
+
+  /** Appends {@code value} as a JSON string literal (RFC 8259 escaping; non-ASCII kept as is). */
+  private void appendJsonString(String value) {
+    StringBuilder out = json;
+    out.append('"');
+    int n = value.length();
+    int plain = 0; // start of the run of characters that need no escaping
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c >= 0x20 && c != '"' && c != '\\') {
+        continue;
+      }
+      out.append(value, plain, i);
+      plain = i + 1;
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        default -> out.append("\\u00").append(HEX.toHexDigits((byte) c));
+      }
+    }
+    out.append(value, plain, n);
+    out.append('"');
+  }
+
+  /**
+   * Writes {@code value} as UTF-8 into {@link #utf8} and returns the byte count; avoids a
+   * {@code getBytes} allocation per field. An unpaired surrogate becomes '?', as in {@link
+   * String#getBytes}.
+   */
+  private int toUtf8(String value) {
+    int n = value.length();
+    if (utf8.length < n * 3) {
+      utf8 = new byte[Math.max(n * 3, utf8.length * 2)];
+    }
+    byte[] out = utf8;
+    int j = 0;
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c < 0x80) {
+        out[j++] = (byte) c;
+      } else if (c < 0x800) {
+        out[j++] = (byte) (0xC0 | (c >> 6));
+        out[j++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        int cp;
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(value.charAt(i + 1))) {
+          cp = Character.toCodePoint(c, value.charAt(++i));
+          out[j++] = (byte) (0xF0 | (cp >> 18));
+          out[j++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          out[j++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          out[j++] = (byte) (0x80 | (cp & 0x3F));
+        } else {
+          out[j++] = '?';
+        }
+      } else {
+        out[j++] = (byte) (0xE0 | (c >> 12));
+        out[j++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        out[j++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    return j;
+  }
+}

@@ -2,6 +2,7 @@ package dev.landfall.landing;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Objects;
 
 /** What a landing run knows of a file before reading its records: identity, size and header. */
 public final class FilePlan implements Serializable {
@@ -37,5 +38,23 @@ public final class FilePlan implements Serializable {
     this.headerNames = List.copyOf(headerNames);
     this.headerOffset = headerOffset;
     this.headerError = headerError;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FilePlan p
+        && p.path.equals(path)
+        && p.source.equals(source)
+        && p.sizeBytes == sizeBytes
+        && p.contentSha256.equals(contentSha256)
+        && Objects.equals(p.rawHeader, rawHeader)
+        && p.headerNames.equals(headerNames)
+        && p.headerOffset == headerOffset
+        && Objects.equals(p.headerError, headerError);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(path, contentSha256);
   }
 }

@@ -15,11 +15,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
 import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
 import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.testing.TestPipeline;
 import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
@@ -114,7 +114,7 @@ public class LandingPipelineTest {
   }
 
   private RunContext land(LandingOptions options, List<String> landedHashes) {
-    TestPipeline pipeline = TestPipeline.fromOptions(options);
+    Pipeline pipeline = Pipeline.create(options);
     RunContext run = RunContext.of(options, Instant.now());
     LandingPipeline.build(pipeline, options, run, landedHashes, services);
     pipeline.run().waitUntilFinish();

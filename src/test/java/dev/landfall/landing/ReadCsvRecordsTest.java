@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
@@ -114,7 +115,7 @@ public class ReadCsvRecordsTest {
     Path file = write("transactions_split.csv", csv.toString());
 
     for (long split : new long[] {1, 2, 3, 7, 64, 1 << 20}) {
-      TestPipeline p = TestPipeline.create();
+      Pipeline p = Pipeline.create();
       PCollection<String> values = decodedValues(readPattern(p, file.toString(), split));
       PAssert.that(values).containsInAnyOrder(expected);
       p.run().waitUntilFinish();
@@ -161,7 +162,7 @@ public class ReadCsvRecordsTest {
     return readPattern(pipeline, pattern, splitSize);
   }
 
-  static PCollectionTuple readPattern(TestPipeline p, String pattern, long splitSize) {
+  static PCollectionTuple readPattern(Pipeline p, String pattern, long splitSize) {
     PCollectionView<Iterable<String>> noneLanded =
         p.apply("NoLedger", Create.empty(StringUtf8Coder.of())).apply(View.asIterable());
     return p.apply(FileIO.match().filepattern(pattern))

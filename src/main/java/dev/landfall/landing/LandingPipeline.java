@@ -35,11 +35,12 @@ public final class LandingPipeline {
   public static void main(String[] args) {
     LandingOptions options =
         PipelineOptionsFactory.fromArgs(args).withValidation().as(LandingOptions.class);
+    long startedNanos = System.nanoTime();
     PipelineResult result = run(options);
     // On Dataflow (and as a Flex Template) the launcher must return once the job is submitted;
     // only a local run waits, to print its summary.
     if (DirectRunner.class.equals(options.getRunner())) {
-      LandingSummary.waitAndLog(result);
+      LandingSummary.waitAndLog(result, startedNanos);
     }
   }
 

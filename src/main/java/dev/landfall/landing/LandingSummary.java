@@ -16,8 +16,8 @@ final class LandingSummary {
 
   private LandingSummary() {}
 
-  static void waitAndLog(PipelineResult result) {
-    long startedNanos = System.nanoTime();
+  /** Waits for the run (the DirectRunner may already have) and logs its counters and rate. */
+  static void waitAndLog(PipelineResult result, long startedNanos) {
     PipelineResult.State state = result.waitUntilFinish();
     double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
     Map<String, Long> counters = counters(result);

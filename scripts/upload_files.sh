@@ -210,8 +210,8 @@ main() {
     fi
     src="$(source_of "${path}" "${forced_source}" "${sources[@]}")"
     if [[ -z "${src}" ]]; then
-      INPUT_ERRORS+=("${path}: cannot tell its source from its folder or name" \
-        "prefix; use --source (known sources: ${sources[*]})")
+      INPUT_ERRORS+=("${path}: cannot tell its source from its folder or name prefix;\
+ use --source (known sources: ${sources[*]})")
     fi
     file_sources+=("${src}")
     dest_names+=("${src}/$(basename -- "${path}")")
@@ -244,8 +244,8 @@ main() {
   for ((i = 0; i < ${#FILES[@]}; i++)); do
     j="${planned_names[${dest_names[i]}]:-}"
     if [[ -n "${j}" && "${hashes[j]}" != "${hashes[i]}" ]]; then
-      INPUT_ERRORS+=("${FILES[i]} and ${FILES[j]} would both be ${dest_names[i]}" \
-        "with different content; rename one")
+      INPUT_ERRORS+=("${FILES[j]} and ${FILES[i]} would both be ${dest_names[i]}\
+ with different content; rename one")
     fi
     planned_names["${dest_names[i]}"]="${i}"
   done

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Runs the operator-script tests: every test_* function of tests/scripts/test_*.sh,
 # each in its own subshell and temporary folder, with fake gcloud, terraform
 # and mvn first on PATH (tests/scripts/fakes), recording their arguments.

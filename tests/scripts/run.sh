@@ -5,7 +5,8 @@
 # and mvn first on PATH (tests/scripts/fakes), recording their arguments.
 #
 # Usage: tests/scripts/run.sh [NAME_PATTERN]   (a grep -E pattern on test names)
-# Prints one line a test, then "N passed, N failed"; exits non-zero on a failure.
+# Prints one line a test, then "N passed, N failed, N skipped"; exits non-zero
+# on a failure. A test skips (exit 77) when a tool it needs is absent.
 set -o errexit -o nounset -o pipefail
 
 TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
@@ -32,6 +33,7 @@ setup_test() {
   export FAKE_TF_OUTPUTS="${TESTS_DIR}/fixtures/tf_outputs.json"
   LANDING="test-project-landfall-landing"
   mkdir -p "${FAKE_GCS_DIR}/${LANDING}"
+  export ORIGINAL_PATH="${PATH}" # to find real tools behind the fakes
   export PATH="${TESTS_DIR}/fakes:${PATH}"
   unset LANDFALL_TF_OUTPUTS FAKE_LIST_HIDE FAKE_CP_FAIL FAKE_MVN_FAIL FAKE_RUN_FAIL
   # Scripts must work from any folder: run them from a folder outside the repo.
@@ -58,6 +60,8 @@ run_test() {
   ) >"${log}" 2>&1 || status=$?
   if ((status == 0)); then
     echo "ok   ${test_name}"
+  elif ((status == 77)); then
+    echo "skip ${test_name}: $(grep -m1 'SKIPPED' "${log}" | sed 's/^ *SKIPPED: //')"
   else
     echo "FAIL ${test_name} ($(basename "${file}"))"
     sed 's/^/  /' "${log}"
@@ -67,22 +71,24 @@ run_test() {
 }
 
 main() {
-  local pattern="${1:-.}" file name passed=0 failed=0 start
+  local pattern="${1:-.}" file name passed=0 failed=0 skipped=0 status start
   ensure_debian_packages jq:jq shellcheck:shellcheck sha256sum:coreutils ||
     { err "the script tests need jq and shellcheck"; exit 1; }
   start="${SECONDS}"
   for file in "${TESTS_DIR}"/test_*.sh; do
     while IFS= read -r name; do
       [[ "${name}" =~ ${pattern} ]] || continue
-      if run_test "${file}" "${name}"; then
-        passed=$((passed + 1))
-      else
-        failed=$((failed + 1))
-      fi
+      status=0
+      run_test "${file}" "${name}" || status=$?
+      case "${status}" in
+        0) passed=$((passed + 1)) ;;
+        77) skipped=$((skipped + 1)) ;;
+        *) failed=$((failed + 1)) ;;
+      esac
     done < <(bash -c 'source "$1" && declare -F' _ "${file}" | awk '$3 ~ /^test_/ {print $3}')
   done
   echo "script tests: $((SECONDS - start))s"
-  echo "${passed} passed, ${failed} failed"
+  echo "${passed} passed, ${failed} failed, ${skipped} skipped"
   ((failed == 0 && passed > 0))
 }
 

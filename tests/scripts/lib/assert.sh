@@ -12,6 +12,12 @@ fail() {
   TEST_FAILED=1
 }
 
+# Ends the test as skipped (run.sh counts exit status 77 as a skip).
+skip() {
+  echo "    SKIPPED: $*"
+  exit 77
+}
+
 assert_eq() { # expected actual [what]
   if [[ "$1" != "$2" ]]; then
     fail "${3:-values differ}"

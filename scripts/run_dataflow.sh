@@ -97,7 +97,9 @@ main() {
 
   load_tf_outputs
   local -a sources=()
-  mapfile -t sources < <(tf_sources)
+  local source_lines
+  source_lines="$(tf_sources)"
+  mapfile -t sources <<<"${source_lines}"
   contains_word "${source}" "${sources[@]}" ||
     die "unknown source '${source}'; known sources: ${sources[*]}"
 
@@ -123,6 +125,7 @@ main() {
   lake_table="$(tf_output lake_table)"
   ledger_table="$(jq -r '.landed_files_table // empty' <<<"${LANDFALL_TF_JSON}")"
   [[ -n "${input}" ]] || input="gs://${landing}/${source}/*.csv"
+  [[ "${input}" == gs://?* ]] || die "--input must be a gs:// pattern (Dataflow workers read Cloud Storage)"
 
   # Template parameters, in a fixed order so the command is reproducible.
   local -a names=(inputFilePattern source outputTable) values=("${input}" "${source}" "${lake_table}")
@@ -131,7 +134,9 @@ main() {
     values+=("${ledger_table}")
   fi
   local -a known=()
-  mapfile -t known < <(known_parameters)
+  local known_lines
+  known_lines="$(known_parameters)"
+  [[ -z "${known_lines}" ]] || mapfile -t known <<<"${known_lines}"
   local item name value i
   for item in "${extra[@]}"; do
     item="${item#--}"

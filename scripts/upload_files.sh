@@ -184,8 +184,9 @@ main() {
   local bucket
   bucket="$(tf_bucket landing_bucket)"
   local -a sources=()
-  mapfile -t sources < <(tf_sources)
-  ((${#sources[@]})) || die "Terraform output 'sources' is empty"
+  local source_lines
+  source_lines="$(tf_sources)"
+  mapfile -t sources <<<"${source_lines}"
 
   if [[ -n "${forced_source}" ]] && ! contains_word "${forced_source}" "${sources[@]}"; then
     die "unknown source '${forced_source}'; known sources: ${sources[*]}"
@@ -231,12 +232,15 @@ main() {
   for path in "${FILES[@]}"; do
     hashes+=("$(sha256_of "${path}")")
   done
+  # Into a file first: a failed listing must stop the run, which a process
+  # substitution would hide (and every file would then look new).
+  list_bucket "${bucket}" >"${WORK_DIR}/objects.tsv"
   local -A object_by_hash=() hash_by_name=()
   local name sum
   while IFS=$'\t' read -r name sum; do
     hash_by_name["${name}"]="${sum}"
     [[ -z "${sum}" || -n "${object_by_hash[${sum}]:-}" ]] || object_by_hash["${sum}"]="${name}"
-  done < <(list_bucket "${bucket}")
+  done <"${WORK_DIR}/objects.tsv"
 
   # 3. Same content under two names in this run: a clash of names is an input
   #    error; a repeated content is a duplicate (first one wins).

@@ -147,7 +147,9 @@ tf_bucket() {
 tf_sources() {
   local sources
   sources="$(tf_output_json sources)" || exit
-  jq -r 'if type == "array" then .[] else keys[] end' <<<"${sources}"
+  sources="$(jq -r 'if type == "array" then .[] else keys[] end' <<<"${sources}")"
+  [[ -n "${sources}" ]] || die "Terraform output 'sources' is empty"
+  printf '%s\n' "${sources}"
 }
 
 #######################################

@@ -115,6 +115,10 @@ test_run_errors_clearAndNoLaunch() {
   assert_status 2
   assert_contains "${ERR}" "template parameter 'reprocess' is not NAME=VALUE"
 
+  run_script run_dataflow.sh --source customers --size small --input /tmp/x.csv
+  assert_status 2
+  assert_contains "${ERR}" "--input must be a gs:// pattern"
+
   run_script run_dataflow.sh --source customers --size small --worker-zone=x
   assert_status 2
   assert_contains "${ERR}" "unknown argument '--worker-zone=x'"

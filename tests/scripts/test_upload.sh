@@ -253,3 +253,15 @@ test_upload_noArguments_printsUsage() {
   assert_status 2
   assert_contains "${ERR}" "Usage: scripts/upload_files.sh"
 }
+
+test_upload_listingFails_stopsBeforeUploading() {
+  make_file customers/a.csv $'customer_id\n1\n'
+  rmdir "${FAKE_GCS_DIR}/${LANDING}" # the fake answers 404, as for a missing bucket
+
+  run_script upload_files.sh customers/a.csv
+
+  assert_status 2
+  assert_contains "${ERR}" "could not list gs://${LANDING}"
+  assert_eq "" "$(calls 'gcloud storage cp')" "no upload without the dedupe listing"
+  assert_not_contains "${OUT}" "Summary"
+}

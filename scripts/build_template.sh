@@ -13,29 +13,6 @@ source "${ROOT}/scripts/lib/common.sh"
 readonly JAR="target/landfall-bundled.jar"
 readonly CONTEXT_PLACEHOLDER="BUILD_CONTEXT"
 
-usage() {
-  cat <<'EOF'
-Usage: scripts/build_template.sh [--skip-maven] [--skip-tests] [--tag TAG] [--dry-run]
-
-  1. mvn -B package                       -> target/landfall-bundled.jar
-  2. gcloud builds submit --tag IMAGE:TAG  (Dockerfile, metadata.json and the
-     jar, staged in a temporary folder: the repo's .gitignore skips target/)
-  3. gcloud dataflow flex-template build <template_spec_path>
-       --image IMAGE:TAG --sdk-language JAVA --metadata-file metadata.json
-
-  --skip-maven   use the jar already in target/
-  --skip-tests   pass -DskipTests to Maven
-  --tag TAG      image tag (default: UTC yyyymmdd-hhmmss, plus the git commit)
-  --dry-run      print the commands instead of running them
-  -h, --help     this help
-
-IMAGE is the Terraform output template_image; the project, region and
-template path come from the Terraform outputs too (LANDFALL_TF_OUTPUTS=<file>
-reads them from a `terraform output -json` file). Each build gets its own
-tag, so a template spec always points at the image it was built with.
-EOF
-}
-
 #######################################
 # Prints the default image tag: UTC time, plus the short commit if known.
 #######################################
@@ -59,6 +36,29 @@ run() {
     echo "+ $(print_cmd "$@")" >&2
     "$@"
   fi
+}
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/build_template.sh [--skip-maven] [--skip-tests] [--tag TAG] [--dry-run]
+
+  1. mvn -B package                       -> target/landfall-bundled.jar
+  2. gcloud builds submit --tag IMAGE:TAG  (Dockerfile, metadata.json and the
+     jar, staged in a temporary folder: the repo's .gitignore skips target/)
+  3. gcloud dataflow flex-template build <template_spec_path>
+       --image IMAGE:TAG --sdk-language JAVA --metadata-file metadata.json
+
+  --skip-maven   use the jar already in target/
+  --skip-tests   pass -DskipTests to Maven
+  --tag TAG      image tag (default: UTC yyyymmdd-hhmmss, plus the git commit)
+  --dry-run      print the commands instead of running them
+  -h, --help     this help
+
+IMAGE is the Terraform output template_image; the project, region and
+template path come from the Terraform outputs too (LANDFALL_TF_OUTPUTS=<file>
+reads them from a `terraform output -json` file). Each build gets its own
+tag, so a template spec always points at the image it was built with.
+EOF
 }
 
 main() {

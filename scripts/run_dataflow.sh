@@ -12,33 +12,6 @@ source "${ROOT}/scripts/lib/common.sh"
 # Set by this script from --source/--input and the Terraform outputs.
 readonly RESERVED_PARAMETERS=(inputFilePattern source outputTable)
 
-usage() {
-  cat <<'EOF'
-Usage: scripts/run_dataflow.sh --source S --size small|medium|large
-                               [--input PATTERN] [--dry-run] [-- NAME=VALUE...]
-
-Launches the landing pipeline (Flex Template) on Dataflow for one source.
-
-  --source S       a configured source (Terraform output "sources")
-  --size P         a size preset (Terraform output "size_presets"): its
-                   machine type, initial and maximum workers
-  --input PATTERN  files to land (default gs://<landing_bucket>/<S>/*.csv)
-  --dry-run        print the gcloud command instead of running it
-  -h, --help       this help
-  -- NAME=VALUE    further template parameters, e.g. reprocess=true,
-                   writeMethod=STORAGE_WRITE_API, loadId=..., splitSizeBytes=...,
-                   maxRecordBytes=..., deadLetterDirectory=gs://...,
-                   ledgerTable=... (a leading "--" on NAME is accepted)
-
-The job is named landfall-<S>-<UTC yyyymmdd-hhmmss> and runs in the
-configured region as the Dataflow service account, with staging and temp
-locations in the Dataflow bucket. Prints the job id and its console link.
-
-Names come from the Terraform outputs; LANDFALL_TF_OUTPUTS=<file> reads them
-from a `terraform output -json` file.
-EOF
-}
-
 #######################################
 # Prints a --parameters flag for one template parameter. gcloud splits the
 # value on commas unless another delimiter is chosen with ^D^ (see
@@ -67,6 +40,33 @@ known_parameters() {
   local metadata="${ROOT}/metadata.json"
   [[ -f "${metadata}" ]] || return 0
   jq -r '.parameters[]?.name' "${metadata}"
+}
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/run_dataflow.sh --source S --size small|medium|large
+                               [--input PATTERN] [--dry-run] [-- NAME=VALUE...]
+
+Launches the landing pipeline (Flex Template) on Dataflow for one source.
+
+  --source S       a configured source (Terraform output "sources")
+  --size P         a size preset (Terraform output "size_presets"): its
+                   machine type, initial and maximum workers
+  --input PATTERN  files to land (default gs://<landing_bucket>/<S>/*.csv)
+  --dry-run        print the gcloud command instead of running it
+  -h, --help       this help
+  -- NAME=VALUE    further template parameters, e.g. reprocess=true,
+                   writeMethod=STORAGE_WRITE_API, loadId=..., splitSizeBytes=...,
+                   maxRecordBytes=..., deadLetterDirectory=gs://...,
+                   ledgerTable=... (a leading "--" on NAME is accepted)
+
+The job is named landfall-<S>-<UTC yyyymmdd-hhmmss> and runs in the
+configured region as the Dataflow service account, with staging and temp
+locations in the Dataflow bucket. Prints the job id and its console link.
+
+Names come from the Terraform outputs; LANDFALL_TF_OUTPUTS=<file> reads them
+from a `terraform output -json` file.
+EOF
 }
 
 main() {

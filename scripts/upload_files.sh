@@ -15,33 +15,6 @@ source "${ROOT}/scripts/lib/common.sh"
 
 readonly METADATA_KEY="sha256"
 
-usage() {
-  cat <<'EOF'
-Usage: scripts/upload_files.sh [--dry-run] [--source S] FILE|DIR...
-
-Uploads CSV files to gs://<landing_bucket>/<source>/<file name>.
-
-  FILE|DIR      CSV files (*.csv), or folders searched recursively for them
-  --source S    the source of every file; otherwise a file's source is its
-                folder name (customers/2026-11-01.csv) or its file-name prefix
-                before "_" (customers_2026-11-01.csv), if that is a known source
-  --dry-run     list the bucket and print what would happen; upload nothing
-  -h, --help    this help
-
-A file whose SHA-256 is already recorded on an object in the landing bucket
-(custom metadata "sha256"), or on an earlier file of the same run, is skipped
-as a duplicate whatever its name. Uploads never overwrite an object
-(--if-generation-match=0): a name taken by other content fails.
-
-Names come from the Terraform outputs (landing_bucket, sources);
-LANDFALL_TF_OUTPUTS=<file> reads them from a `terraform output -json` file.
-
-Exit status: 0 all uploaded or skipped; 1 some upload failed;
-2 bad arguments or input (unknown source, unreadable or non-CSV file):
-nothing was uploaded.
-EOF
-}
-
 #######################################
 # Prints the hex SHA-256 of a file.
 #######################################
@@ -160,6 +133,33 @@ upload_one() {
     grep -v '^[[:space:]]*$' "${errors}" | tail -n 1 | sed 's/^ERROR: *//' || true
   fi
   return 1
+}
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/upload_files.sh [--dry-run] [--source S] FILE|DIR...
+
+Uploads CSV files to gs://<landing_bucket>/<source>/<file name>.
+
+  FILE|DIR      CSV files (*.csv), or folders searched recursively for them
+  --source S    the source of every file; otherwise a file's source is its
+                folder name (customers/2026-11-01.csv) or its file-name prefix
+                before "_" (customers_2026-11-01.csv), if that is a known source
+  --dry-run     list the bucket and print what would happen; upload nothing
+  -h, --help    this help
+
+A file whose SHA-256 is already recorded on an object in the landing bucket
+(custom metadata "sha256"), or on an earlier file of the same run, is skipped
+as a duplicate whatever its name. Uploads never overwrite an object
+(--if-generation-match=0): a name taken by other content fails.
+
+Names come from the Terraform outputs (landing_bucket, sources);
+LANDFALL_TF_OUTPUTS=<file> reads them from a `terraform output -json` file.
+
+Exit status: 0 all uploaded or skipped; 1 some upload failed;
+2 bad arguments or input (unknown source, unreadable or non-CSV file):
+nothing was uploaded.
+EOF
 }
 
 main() {

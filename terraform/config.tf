@@ -1,0 +1,263 @@
+# The YAML factory: config.yaml is read once, defaults are filled in here and
+# nowhere else, and terraform_data.config checks it (cloud-foundation-fabric
+# style: try() would silently swallow a misspelt key, so unknown keys fail).
+# Everything else in this module reads local.config.
+
+locals {
+  _config_path = startswith(var.config_file, "/") ? var.config_file : "${path.module}/${var.config_file}"
+  # merge() turns an empty file (null) into an empty object.
+  _raw = merge({}, yamldecode(file(local._config_path)))
+
+  _defaults = {
+    location      = "EU"
+    name_prefix   = "landfall"
+    base_currency = "GBP"
+    labels        = {}
+    time_zone     = "Etc/UTC"
+    routines_dir  = "../routines"
+    enable_apis   = true
+    datasets = {
+      lake         = "lake"
+      customers    = "customers"
+      transactions = "transactions"
+      analytics    = "analytics"
+    }
+    size_presets = {
+      small  = { machine_type = "e2-standard-2", num_workers = 1, max_workers = 2 }
+      medium = { machine_type = "e2-standard-4", num_workers = 2, max_workers = 10 }
+      large  = { machine_type = "n2-standard-8", num_workers = 4, max_workers = 50 }
+    }
+    sources  = {}
+    snapshot = { schedule = "0 7 * * 1" }
+    access = {
+      business_user_groups = []
+      data_engineer_groups = []
+    }
+    pii = {
+      taxonomy_name = "landfall-pii"
+      policy_tag    = "pii"
+      # Who may read tagged columns besides the pipeline and the data engineers.
+      reader_groups = []
+      # "<dataset key>.<table>" => columns. Names, email and date of birth.
+      columns = {
+        "customers.customers_history" = ["first_name", "last_name", "email", "date_of_birth"]
+      }
+    }
+    alerting = {
+      notification_email    = ""
+      reject_rate_threshold = 0.05
+    }
+    landing = {
+      noncurrent_version_retention_days = 30
+    }
+    dataflow = {
+      temp_retention_days    = 7
+      staging_retention_days = 30
+    }
+  }
+
+  _source_defaults = {
+    schedule         = null # landing cron; null: launched by hand only
+    size             = "small"
+    unpack_schedule  = null # cron for CALL <source>.unpack(); null: stays in the lake
+    paused           = false
+    write_method     = "FILE_LOADS"
+    split_size_bytes = null
+    max_record_bytes = null
+  }
+  _required_keys = ["project_id", "region"]
+  _nested_keys   = ["snapshot", "access", "pii", "alerting", "landing", "dataflow"]
+
+  _sources_raw = merge({}, lookup(local._raw, "sources", null))
+  _presets     = merge(local._defaults.size_presets, lookup(local._raw, "size_presets", null))
+  _nested = {
+    for key in local._nested_keys : key => merge(local._defaults[key], lookup(local._raw, key, null))
+  }
+  _datasets_base = merge(local._defaults.datasets, lookup(local._raw, "datasets", null))
+  _sources = {
+    for name, source in local._sources_raw : name => merge(local._source_defaults, source)
+  }
+
+  config = {
+    project_id    = lookup(local._raw, "project_id", "")
+    region        = lookup(local._raw, "region", "")
+    location      = lookup(local._raw, "location", local._defaults.location)
+    name_prefix   = lookup(local._raw, "name_prefix", local._defaults.name_prefix)
+    base_currency = lookup(local._raw, "base_currency", local._defaults.base_currency)
+    time_zone     = lookup(local._raw, "time_zone", local._defaults.time_zone)
+    enable_apis   = lookup(local._raw, "enable_apis", local._defaults.enable_apis)
+    routines_dir  = coalesce(var.routines_dir, lookup(local._raw, "routines_dir", local._defaults.routines_dir))
+    labels        = merge({ app = "landfall" }, lookup(local._raw, "labels", null))
+    size_presets  = local._presets
+    sources       = local._sources
+    snapshot      = local._nested.snapshot
+    access        = local._nested.access
+    pii           = local._nested.pii
+    alerting      = local._nested.alerting
+    landing       = local._nested.landing
+    dataflow      = local._nested.dataflow
+    # Every source that is unpacked needs a dataset; it defaults to the source name.
+    datasets = merge(
+      { for name, source in local._sources : name => name if source.unpack_schedule != null },
+      local._datasets_base,
+    )
+  }
+
+  # --- checks (terraform_data.config turns each list into an error message) ---
+
+  _unknown_keys = concat(
+    [for key in keys(local._raw) : key if !contains(concat(keys(local._defaults), local._required_keys), key)],
+    flatten([
+      for key in local._nested_keys : [
+        for sub in keys(merge({}, lookup(local._raw, key, null))) : "${key}.${sub}" if !contains(keys(local._defaults[key]), sub)
+      ]
+    ]),
+    flatten([
+      for name, source in local._sources_raw : [
+        for sub in keys(merge({}, source)) : "sources.${name}.${sub}" if !contains(keys(local._source_defaults), sub)
+      ]
+    ]),
+    flatten([
+      for name, preset in local._presets : [
+        for sub in keys(merge({}, preset)) : "size_presets.${name}.${sub}" if !contains(["machine_type", "num_workers", "max_workers"], sub)
+      ]
+    ]),
+  )
+
+  _region_re = "^[a-z]+-[a-z]+[0-9]{1,2}$"
+
+  _bad_presets = [
+    for name, preset in local._presets : name
+    if !try(
+      can(regex("^[a-z][a-z0-9-]+$", preset.machine_type)) &&
+      preset.num_workers >= 1 && preset.max_workers >= preset.num_workers &&
+      floor(preset.num_workers) == preset.num_workers && floor(preset.max_workers) == preset.max_workers,
+      false
+    )
+  ]
+  _unknown_sizes = [
+    for name, source in local._sources : "${name}: \"${source.size}\"" if !contains(keys(local._presets), source.size)
+  ]
+  _bad_source_names = [for name in keys(local._sources) : name if !can(regex("^[a-z][a-z0-9_]{0,29}$", name))]
+  _bad_write_methods = [
+    for name, source in local._sources : name
+    if !contains(["FILE_LOADS", "STORAGE_WRITE_API", "STREAMING_INSERTS"], source.write_method)
+  ]
+
+  # Cron: five fields of numbers, names (MON, JAN), *, ranges, lists and steps,
+  # each number within its field's range.
+  _crons = concat(
+    flatten([
+      for name, source in local._sources : [
+        { where = "sources.${name}.schedule", cron = source.schedule },
+        { where = "sources.${name}.unpack_schedule", cron = source.unpack_schedule },
+      ]
+    ]),
+    [{ where = "snapshot.schedule", cron = local._nested.snapshot.schedule }],
+  )
+  _cron_field_re = "^(\\*|[0-9]+|[A-Za-z]{3})([-/,](\\*|[0-9]+|[A-Za-z]{3}))*$"
+  _cron_max      = [59, 23, 31, 12, 7]
+  _bad_crons = [
+    for c in local._crons : "${c.where}: \"${c.cron}\""
+    if c.cron != null && !try(
+      length(split(" ", trimspace(replace(c.cron, "/\\s+/", " ")))) == 5 &&
+      alltrue([
+        for i, field in split(" ", trimspace(replace(c.cron, "/\\s+/", " "))) :
+        can(regex(local._cron_field_re, field)) &&
+        alltrue([for n in regexall("[0-9]+", field) : tonumber(n) <= try(local._cron_max[i], -1)])
+      ]),
+      false
+    )
+  ]
+
+  # A source that is unpacked needs its schema and unpack procedure in routines/.
+  _missing_schemas = [
+    for name, source in local._sources : "${name} (expected ${local.config.routines_dir}/${name}/unpack.sql)"
+    if source.unpack_schedule != null && !fileexists("${local._routines_path}/${name}/unpack.sql")
+  ]
+  _missing_snapshot = local._nested.snapshot.schedule != null && !fileexists("${local._routines_path}/analytics/snapshot_top_customers.sql")
+
+  _bad_groups = [
+    for group in concat(local._nested.access.business_user_groups, local._nested.access.data_engineer_groups, local._nested.pii.reader_groups) :
+    group if !can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]+$", group))
+  ]
+  _bad_pii_tables = [
+    for table in keys(local._nested.pii.columns) : table if !contains(keys(local.routine_objects), table) || try(local.routine_objects[table].kind != "table", true)
+  ]
+
+  # Longest generated names: buckets (63), service accounts (30).
+  _longest_bucket = "${local.config.project_id}-${local.config.name_prefix}-templates"
+  _longest_sa     = "${local.config.name_prefix}-scheduler"
+}
+
+resource "terraform_data" "config" {
+  # Stored so that a config change shows in the plan next to what it changes.
+  input = local._config_path
+
+  lifecycle {
+    precondition {
+      condition     = length(local._unknown_keys) == 0
+      error_message = "config.yaml: unknown key(s) ${join(", ", local._unknown_keys)} (misspelt? see terraform/README.md for the keys)."
+    }
+    precondition {
+      condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", local.config.project_id))
+      error_message = "config.yaml: project_id \"${local.config.project_id}\" is missing or not a Google Cloud project id (6-30 characters: lower-case letters, digits, hyphens)."
+    }
+    precondition {
+      condition     = can(regex(local._region_re, local.config.region))
+      error_message = "config.yaml: region \"${local.config.region}\" is missing or not a Google Cloud region (like europe-west2 or us-central1)."
+    }
+    precondition {
+      condition     = can(regex("(?i)^(eu|us)$", local.config.location)) || can(regex(local._region_re, local.config.location))
+      error_message = "config.yaml: location \"${local.config.location}\" must be EU, US or a region (like europe-west2)."
+    }
+    precondition {
+      condition     = can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", local.config.name_prefix)) && length(local._longest_bucket) <= 63 && length(local._longest_sa) <= 30
+      error_message = "config.yaml: name_prefix \"${local.config.name_prefix}\" must be 3-20 lower-case letters, digits or hyphens, and short enough for bucket ${local._longest_bucket} (max 63) and service account ${local._longest_sa} (max 30)."
+    }
+    precondition {
+      condition     = length(local._bad_presets) == 0
+      error_message = "config.yaml: size preset(s) ${join(", ", local._bad_presets)} need machine_type (like e2-standard-4), whole num_workers >= 1 and max_workers >= num_workers."
+    }
+    precondition {
+      condition     = length(local._bad_source_names) == 0
+      error_message = "config.yaml: source name(s) ${join(", ", local._bad_source_names)} must be lower-case letters, digits and underscores, starting with a letter (they name folders and datasets)."
+    }
+    precondition {
+      condition     = length(local._unknown_sizes) == 0
+      error_message = "config.yaml: unknown size preset for source ${join(", ", local._unknown_sizes)}; size_presets has: ${join(", ", sort(keys(local._presets)))}."
+    }
+    precondition {
+      condition     = length(local._bad_write_methods) == 0
+      error_message = "config.yaml: write_method of source(s) ${join(", ", local._bad_write_methods)} must be FILE_LOADS, STORAGE_WRITE_API or STREAMING_INSERTS."
+    }
+    precondition {
+      condition     = length(local._bad_crons) == 0
+      error_message = "config.yaml: bad cron schedule ${join(", ", local._bad_crons)}; expected five fields \"minute hour day-of-month month day-of-week\", like \"0 5 * * *\"."
+    }
+    precondition {
+      condition     = length(local._missing_schemas) == 0
+      error_message = "config.yaml: source(s) with unpack_schedule but no schema in routines/: ${join(", ", local._missing_schemas)}. Add the source's routines or remove its unpack_schedule."
+    }
+    precondition {
+      condition     = !local._missing_snapshot
+      error_message = "config.yaml: snapshot.schedule is set but ${local.config.routines_dir}/analytics/snapshot_top_customers.sql is missing; add it or set snapshot.schedule to null."
+    }
+    precondition {
+      condition     = length(local._bad_groups) == 0
+      error_message = "config.yaml: not a group email: ${join(", ", local._bad_groups)}."
+    }
+    precondition {
+      condition     = can(tonumber(local.config.alerting.reject_rate_threshold)) && try(local.config.alerting.reject_rate_threshold >= 0 && local.config.alerting.reject_rate_threshold <= 1, false)
+      error_message = "config.yaml: alerting.reject_rate_threshold must be a share between 0 and 1 (0.05 = 5 %)."
+    }
+    precondition {
+      condition     = length(local._bad_pii_tables) == 0
+      error_message = "config.yaml: pii.columns names table(s) ${join(", ", local._bad_pii_tables)} that no CREATE TABLE file in routines/ defines (keys are <dataset key>.<table>)."
+    }
+    precondition {
+      condition     = length(local._routine_problems) == 0
+      error_message = "routines/: ${join("; ", local._routine_problems)}."
+    }
+  }
+}

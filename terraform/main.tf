@@ -1,0 +1,135 @@
+# Storage and the template image repository. Names derive from project_id and
+# name_prefix (bucket names are global, so they carry the project id).
+
+locals {
+  prefix = local.config.name_prefix
+  labels = merge(local.config.labels, { landfall_deployment = local.prefix })
+
+  bucket_names = {
+    landing   = "${local.config.project_id}-${local.prefix}-landing"
+    dataflow  = "${local.config.project_id}-${local.prefix}-dataflow"
+    templates = "${local.config.project_id}-${local.prefix}-templates"
+  }
+  template_spec_path = "gs://${local.bucket_names.templates}/landfall.json"
+  template_image     = "${local.config.region}-docker.pkg.dev/${local.config.project_id}/${local.prefix}/landfall-template"
+
+  apis = [
+    "artifactregistry.googleapis.com",
+    "bigquery.googleapis.com",
+    "cloudscheduler.googleapis.com",
+    "compute.googleapis.com", # Dataflow workers are Compute Engine VMs
+    "datacatalog.googleapis.com",
+    "dataflow.googleapis.com",
+    "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
+    "storage.googleapis.com",
+  ]
+
+  # Dataflow bucket folders and how long their objects live (days; null: kept).
+  dataflow_folders = {
+    "temp/"        = local.config.dataflow.temp_retention_days
+    "staging/"     = local.config.dataflow.staging_retention_days
+    "dead-letter/" = null
+  }
+}
+
+resource "google_project_service" "this" {
+  for_each = local.config.enable_apis ? toset(local.apis) : toset([])
+
+  service = each.value
+  # Other workloads in the project may use the same APIs.
+  disable_on_destroy = false
+}
+
+# CSV uploads: one folder per source (gs://<landing>/<source>/). Versioned, so an
+# overwritten or deleted upload can be recovered for a while.
+resource "google_storage_bucket" "landing" {
+  name                        = local.bucket_names.landing
+  location                    = local.config.location
+  labels                      = local.labels
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+
+  versioning {
+    enabled = true
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = local.config.landing.noncurrent_version_retention_days
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+# A managed folder per source makes each source's prefix a real object, where
+# per-source upload access can later be granted.
+resource "google_storage_managed_folder" "landing" {
+  for_each = local.config.sources
+
+  bucket = google_storage_bucket.landing.name
+  name   = "${each.key}/"
+}
+
+# Dataflow staging, temp files and dead letters.
+resource "google_storage_bucket" "dataflow" {
+  name                        = local.bucket_names.dataflow
+  location                    = local.config.location
+  labels                      = local.labels
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+
+  dynamic "lifecycle_rule" {
+    for_each = { for folder, days in local.dataflow_folders : folder => days if days != null }
+    content {
+      condition {
+        age            = lifecycle_rule.value
+        matches_prefix = [lifecycle_rule.key]
+      }
+      action {
+        type = "Delete"
+      }
+    }
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+# The Flex Template spec (landfall.json); versioned to roll a bad build back.
+resource "google_storage_bucket" "templates" {
+  name                        = local.bucket_names.templates
+  location                    = local.config.location
+  labels                      = local.labels
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+
+  versioning {
+    enabled = true
+  }
+
+  lifecycle_rule {
+    condition {
+      days_since_noncurrent_time = 30
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_artifact_registry_repository" "templates" {
+  repository_id = local.prefix
+  location      = local.config.region
+  format        = "DOCKER"
+  description   = "landfall Flex Template images"
+  labels        = local.labels
+
+  depends_on = [google_project_service.this]
+}

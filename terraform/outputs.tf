@@ -1,0 +1,82 @@
+# Read by the operator scripts (`terraform -chdir=terraform output -json`):
+# keep these names.
+
+output "project_id" {
+  description = "Google Cloud project."
+  value       = local.config.project_id
+}
+
+output "region" {
+  description = "Region of Dataflow, Cloud Scheduler and Artifact Registry."
+  value       = local.config.region
+}
+
+output "landing_bucket" {
+  description = "Bucket name for CSV uploads, one folder per source."
+  value       = google_storage_bucket.landing.name
+}
+
+output "dataflow_bucket" {
+  description = "Bucket name for Dataflow staging (staging/), temp (temp/) and dead letters (dead-letter/)."
+  value       = google_storage_bucket.dataflow.name
+}
+
+output "templates_bucket" {
+  description = "Bucket name of the Flex Template spec."
+  value       = google_storage_bucket.templates.name
+}
+
+output "template_spec_path" {
+  description = "gs:// path of the Flex Template spec."
+  value       = local.template_spec_path
+}
+
+output "template_image" {
+  description = "Docker image of the Flex Template."
+  value       = local.template_image
+}
+
+output "artifact_repository" {
+  description = "Artifact Registry repository of the template image."
+  value       = google_artifact_registry_repository.templates.id
+}
+
+output "dataflow_service_account" {
+  description = "Email of the service account the landing pipeline runs as."
+  value       = google_service_account.dataflow.email
+}
+
+output "lake_table" {
+  description = "The lake table, as <project>:<dataset>.raw_records."
+  value       = local.lake_table
+}
+
+output "landed_files_table" {
+  description = "The landing ledger, as <project>:<dataset>.landed_files."
+  value       = local.ledger_table
+}
+
+output "datasets" {
+  description = "Dataset names by logical name (lake, customers, transactions, analytics, ...)."
+  value       = local.config.datasets
+}
+
+output "sources" {
+  description = "Configured sources."
+  value       = sort(keys(local.config.sources))
+}
+
+output "size_presets" {
+  description = "Size presets: name => machine_type, num_workers, max_workers."
+  value       = local.config.size_presets
+}
+
+output "scheduler_service_account" {
+  description = "Email of the Cloud Scheduler service account."
+  value       = google_service_account.scheduler.email
+}
+
+output "routines" {
+  description = "Deployed routine objects (<service>.<object>) by kind."
+  value       = { for kind in ["table", "function", "view", "procedure"] : kind => sort([for key, k in local.routine_kinds : key if k == kind]) }
+}

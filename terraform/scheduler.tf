@@ -1,0 +1,156 @@
+# Cloud Scheduler jobs, all as the scheduler service account with an OAuth token:
+# - per source with a schedule: launch the Flex Template (flexTemplates:launch)
+#   with the source's size preset;
+# - per source with an unpack_schedule: CALL <service>.unpack() and check the reject rate;
+# - weekly: CALL analytics.snapshot_top_customers(today).
+# The routine runs are BigQuery query jobs labelled landfall_task, which is how
+# the alert policies find a failed one.
+
+locals {
+  _oauth_scope = "https://www.googleapis.com/auth/cloud-platform"
+  lake_table   = "${local.config.project_id}:${local.config.datasets.lake}.raw_records"
+  ledger_table = "${local.config.project_id}:${local.config.datasets.lake}.landed_files"
+
+  # Only sources whose preset exists: a bad preset is reported by terraform_data.config.
+  landing_jobs = {
+    for name, source in local.config.sources : name => merge(source, {
+      preset = local.config.size_presets[source.size]
+    }) if source.schedule != null && contains(keys(local.config.size_presets), source.size)
+  }
+
+  launch_requests = {
+    for name, source in local.landing_jobs : name => {
+      launchParameter = {
+        # Fixed per source: Dataflow refuses a second running job of the same
+        # name, so a slow run is never overlapped by the next one.
+        jobName              = "${local.prefix}-${replace(name, "_", "-")}-scheduled"
+        containerSpecGcsPath = local.template_spec_path
+        parameters = {
+          for key, value in {
+            inputFilePattern    = "gs://${local.bucket_names.landing}/${name}/*.csv"
+            source              = name
+            outputTable         = local.lake_table
+            ledgerTable         = local.ledger_table
+            writeMethod         = source.write_method
+            deadLetterDirectory = "gs://${local.bucket_names.dataflow}/dead-letter/${name}/"
+            splitSizeBytes      = source.split_size_bytes
+            maxRecordBytes      = source.max_record_bytes
+          } : key => tostring(value) if value != null
+        }
+        environment = {
+          serviceAccountEmail  = google_service_account.dataflow.email
+          tempLocation         = "gs://${local.bucket_names.dataflow}/temp"
+          stagingLocation      = "gs://${local.bucket_names.dataflow}/staging"
+          machineType          = source.preset.machine_type
+          numWorkers           = source.preset.num_workers
+          maxWorkers           = source.preset.max_workers
+          additionalUserLabels = local.labels
+        }
+      }
+    }
+  }
+
+  _bigquery_jobs_uri = "https://bigquery.googleapis.com/bigquery/v2/projects/${local.config.project_id}/jobs"
+
+  routine_runs = merge(
+    {
+      for name, source in local.config.sources : "unpack-${name}" => {
+        task     = "unpack"
+        source   = name
+        schedule = source.unpack_schedule
+        paused   = source.paused
+        sql = templatefile("${path.module}/sql/scheduled_unpack.sql", {
+          project         = local.config.project_id
+          source          = name
+          service_dataset = local.config.datasets[name]
+          lake_dataset    = local.config.datasets.lake
+          threshold       = local.config.alerting.reject_rate_threshold
+        })
+      } if source.unpack_schedule != null
+    },
+    local.config.snapshot.schedule == null ? {} : {
+      snapshot = {
+        task     = "snapshot"
+        source   = "analytics"
+        schedule = local.config.snapshot.schedule
+        paused   = false
+        sql = templatefile("${path.module}/sql/scheduled_snapshot.sql", {
+          project           = local.config.project_id
+          analytics_dataset = local.config.datasets.analytics
+          time_zone         = local.config.time_zone
+        })
+      }
+    },
+  )
+}
+
+resource "google_cloud_scheduler_job" "landing" {
+  for_each = local.landing_jobs
+
+  name             = "${local.prefix}-land-${replace(each.key, "_", "-")}"
+  description      = "Lands gs://${local.bucket_names.landing}/${each.key}/*.csv into the lake (size ${each.value.size})."
+  region           = local.config.region
+  schedule         = each.value.schedule
+  time_zone        = local.config.time_zone
+  paused           = each.value.paused
+  attempt_deadline = "180s"
+
+  # A retried launch is harmless: the fixed job name stops a duplicate run, and
+  # the pipeline's ledger skips files already landed.
+  retry_config {
+    retry_count          = 2
+    min_backoff_duration = "60s"
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = "https://dataflow.googleapis.com/v1b3/projects/${local.config.project_id}/locations/${local.config.region}/flexTemplates:launch"
+    body        = base64encode(jsonencode(local.launch_requests[each.key]))
+    headers     = { "Content-Type" = "application/json" }
+
+    oauth_token {
+      service_account_email = google_service_account.scheduler.email
+      scope                 = local._oauth_scope
+    }
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_cloud_scheduler_job" "routine" {
+  for_each = local.routine_runs
+
+  name             = "${local.prefix}-${replace(each.key, "_", "-")}"
+  description      = "Runs ${each.value.task} for ${each.value.source} as a BigQuery query job."
+  region           = local.config.region
+  schedule         = each.value.schedule
+  time_zone        = local.config.time_zone
+  paused           = each.value.paused
+  attempt_deadline = "60s"
+
+  # Unpack and snapshot are idempotent, so a retried insert does no harm.
+  retry_config {
+    retry_count = 2
+  }
+
+  http_target {
+    http_method = "POST"
+    uri         = local._bigquery_jobs_uri
+    headers     = { "Content-Type" = "application/json" }
+    body = base64encode(jsonencode({
+      jobReference = { projectId = local.config.project_id, location = local.config.location }
+      configuration = {
+        labels = merge(local.labels, { landfall_task = each.value.task, landfall_source = each.value.source })
+        query  = { query = each.value.sql, useLegacySql = false }
+      }
+    }))
+
+    oauth_token {
+      service_account_email = google_service_account.scheduler.email
+      scope                 = local._oauth_scope
+    }
+  }
+
+  # The routines must exist before their first scheduled run.
+  depends_on = [google_project_service.this, module.ddl_procedures]
+}

@@ -58,6 +58,7 @@ SELECT
   with_cutoff.value_rank <= with_cutoff.top_rank_cutoff AS is_top,
   -- The boundary customer is the last one in: the lowest value still in the list.
   MIN(IF(with_cutoff.value_rank <= with_cutoff.top_rank_cutoff, with_cutoff.lifetime_value, NULL)) OVER () AS threshold_value,
+  -- Bump when anything above changes what lifetime value, rank or the top 5 % mean.
   1 AS definition_version
 FROM
   with_cutoff

@@ -17,7 +17,7 @@ BEGIN
 
   MERGE `${analytics_dataset}.top_customers_snapshots` AS snap
   USING (
-    WITH top AS (
+    WITH top_customers_then AS (
       SELECT
         cv.*
       FROM
@@ -49,11 +49,11 @@ BEGIN
 
     SELECT
       as_of AS snapshot_date,
-      top.customer_id,
-      top.value_rank,
-      top.lifetime_value,
-      top.threshold_value,
-      top.population,
+      top_customers_then.customer_id,
+      top_customers_then.value_rank,
+      top_customers_then.lifetime_value,
+      top_customers_then.threshold_value,
+      top_customers_then.population,
       attrs.first_name,
       attrs.last_name,
       attrs.email,
@@ -61,12 +61,12 @@ BEGIN
       attrs.city,
       attrs.country,
       CURRENT_TIMESTAMP() AS created_at,
-      top.definition_version
+      top_customers_then.definition_version
     FROM
-      top
+      top_customers_then
     LEFT JOIN
       attributes_at_end_of_day AS attrs
-      ON attrs.customer_id = top.customer_id
+      ON attrs.customer_id = top_customers_then.customer_id
   ) AS fresh
   -- ON FALSE: no row matches, so old rows of the date are deleted, new ones inserted.
   ON FALSE

@@ -128,7 +128,8 @@ upload_one() {
   if "${cmd[@]}" >/dev/null 2>"${errors}"; then
     return 0
   fi
-  if grep -qiE '412|precondition' "${errors}"; then
+  # Only the error line: a file name such as x_20241201.csv holds "412" too.
+  if grep -iE '^ERROR' "${errors}" | grep -qiE 'HTTPError 412|pre-?condition'; then
     echo "an object with this name already exists (not overwritten)"
   else
     grep -v '^[[:space:]]*$' "${errors}" | tail -n 1 | sed 's/^ERROR: *//' || true

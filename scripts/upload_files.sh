@@ -20,10 +20,11 @@ readonly METADATA_KEY="sha256"
 #######################################
 sha256_of() {
   local sum
+  # From stdin: sha256sum escapes odd file names in its output.
   if command -v sha256sum >/dev/null 2>&1; then
-    sum="$(sha256sum -- "$1")"
+    sum="$(sha256sum <"$1")"
   else
-    sum="$(shasum -a 256 -- "$1")"
+    sum="$(shasum -a 256 <"$1")"
   fi
   printf '%s\n' "${sum%% *}"
 }
@@ -127,12 +128,126 @@ upload_one() {
   if "${cmd[@]}" >/dev/null 2>"${errors}"; then
     return 0
   fi
-  if grep -qiE '412|precondition' "${errors}"; then
+  # Only the error line: a file name such as x_20241201.csv holds "412" too.
+  if grep -iE '^ERROR' "${errors}" | grep -qiE 'HTTPError 412|pre-?condition'; then
     echo "an object with this name already exists (not overwritten)"
   else
     grep -v '^[[:space:]]*$' "${errors}" | tail -n 1 | sed 's/^ERROR: *//' || true
   fi
   return 1
+}
+
+#######################################
+# Checks every argument; fills FILES, DEST_NAMES (<source>/<file name>) and
+# HASHES, or INPUT_ERRORS. Nothing is uploaded unless all files pass.
+# Arguments: --source value (may be empty), then the FILE|DIR arguments.
+# Globals: SOURCES (read); FILES, DEST_NAMES, HASHES, INPUT_ERRORS (set).
+#######################################
+check_inputs() {
+  local forced="$1" path problem src dest i j
+  shift
+  FILES=() DEST_NAMES=() HASHES=() INPUT_ERRORS=()
+  for path in "$@"; do
+    collect_files "${path}"
+  done
+  local -A index_by_dest=()
+  for ((i = 0; i < ${#FILES[@]}; i++)); do
+    path="${FILES[i]}"
+    problem="$(file_problem "${path}")"
+    src=""
+    [[ -n "${problem}" ]] || src="$(source_of "${path}" "${forced}" "${SOURCES[@]}")"
+    if [[ -z "${problem}" && -z "${src}" ]]; then
+      problem="cannot tell its source from its folder or name prefix; use --source\
+ (known sources: ${SOURCES[*]})"
+    fi
+    if [[ -n "${problem}" ]]; then
+      INPUT_ERRORS+=("${path}: ${problem}")
+      DEST_NAMES+=("") HASHES+=("")
+      continue
+    fi
+    dest="${src}/$(basename -- "${path}")"
+    DEST_NAMES+=("${dest}")
+    HASHES+=("$(sha256_of "${path}")")
+    # The same name twice is fine for the same content (a duplicate), not
+    # for other content: the second upload could only fail.
+    j="${index_by_dest[${dest}]:-}"
+    if [[ -n "${j}" && "${HASHES[j]}" != "${HASHES[i]}" ]]; then
+      INPUT_ERRORS+=("${FILES[j]} and ${path} would both be ${dest} with different content; rename one")
+    fi
+    index_by_dest["${dest}"]="${i}"
+  done
+}
+
+#######################################
+# Reads what the landing bucket holds into OBJECT_BY_HASH (sha256 -> name)
+# and HASH_BY_NAME (name -> sha256 or "").
+# Arguments: bucket name. Globals: WORK_DIR.
+#######################################
+index_bucket() {
+  local name sum
+  # Into a file first: a failed listing must stop the run, which a process
+  # substitution would hide (and every file would then look new).
+  list_bucket "$1" >"${WORK_DIR}/objects.tsv"
+  declare -gA OBJECT_BY_HASH=() HASH_BY_NAME=()
+  while IFS=$'\t' read -r name sum; do
+    HASH_BY_NAME["${name}"]="${sum}"
+    [[ -z "${sum}" || -n "${OBJECT_BY_HASH[${sum}]:-}" ]] || OBJECT_BY_HASH["${sum}"]="${name}"
+  done <"${WORK_DIR}/objects.tsv"
+}
+
+#######################################
+# Uploads each checked file unless its content is already there; prints a
+# line per file and the summary. Returns non-zero when an upload failed.
+# Arguments: bucket name, dry run (0/1).
+# Globals: FILES, DEST_NAMES, HASHES, OBJECT_BY_HASH, HASH_BY_NAME.
+#######################################
+upload_all() {
+  local bucket="$1" dry_run="$2"
+  local uploaded=0 skipped=0 failed=0 i path sum dest reason
+  local -A seen_hash=()
+  local up="uploaded" skip="skipped " fail="failed  "
+  ((dry_run)) && { up="would upload"; skip="would skip"; fail="would fail"; }
+  for ((i = 0; i < ${#FILES[@]}; i++)); do
+    path="${FILES[i]}"
+    sum="${HASHES[i]}"
+    dest="gs://${bucket}/${DEST_NAMES[i]}"
+    if [[ -n "${OBJECT_BY_HASH[${sum}]:-}" ]]; then
+      printf '%s %s: duplicate of gs://%s/%s\n' "${skip}" "${path}" "${bucket}" "${OBJECT_BY_HASH[${sum}]}"
+      skipped=$((skipped + 1))
+      continue
+    fi
+    if [[ -n "${seen_hash[${sum}]:-}" ]]; then
+      printf '%s %s: duplicate of %s in this run\n' "${skip}" "${path}" "${seen_hash[${sum}]}"
+      skipped=$((skipped + 1))
+      continue
+    fi
+    if [[ -n "${HASH_BY_NAME[${DEST_NAMES[i]}]+set}" ]]; then
+      reason="an object with this name but other content exists (not overwritten)"
+    elif ((dry_run)); then
+      reason=""
+    elif reason="$(upload_one "${path}" "${dest}" "${sum}")"; then
+      reason=""
+    else
+      reason="${reason:-gcloud storage cp failed}"
+    fi
+    if [[ -n "${reason}" ]]; then
+      printf '%s %s -> %s: %s\n' "${fail}" "${path}" "${dest}" "${reason}"
+      failed=$((failed + 1))
+    else
+      printf '%s %s -> %s\n' "${up}" "${path}" "${dest}"
+      uploaded=$((uploaded + 1))
+      seen_hash["${sum}"]="${path}"
+    fi
+  done
+
+  if ((dry_run)); then
+    printf 'Dry run, nothing uploaded: %d to upload, %d skipped as duplicate, %d would fail\n' \
+      "${uploaded}" "${skipped}" "${failed}"
+  else
+    printf 'Summary: %d uploaded, %d skipped as duplicate, %d failed\n' \
+      "${uploaded}" "${skipped}" "${failed}"
+  fi
+  ((failed == 0))
 }
 
 usage() {
@@ -181,43 +296,17 @@ main() {
 
   require_cmd gcloud "https://cloud.google.com/sdk/docs/install"
   load_tf_outputs
-  local bucket
+  local bucket source_lines
   bucket="$(tf_bucket landing_bucket)"
-  local -a sources=()
-  local source_lines
   source_lines="$(tf_sources)"
-  mapfile -t sources <<<"${source_lines}"
-
-  if [[ -n "${forced_source}" ]] && ! contains_word "${forced_source}" "${sources[@]}"; then
-    die "unknown source '${forced_source}'; known sources: ${sources[*]}"
+  mapfile -t SOURCES <<<"${source_lines}"
+  if [[ -n "${forced_source}" ]] && ! contains_word "${forced_source}" "${SOURCES[@]}"; then
+    die "unknown source '${forced_source}'; known sources: ${SOURCES[*]}"
   fi
 
-  # 1. Check every input before touching the bucket: all or nothing.
-  FILES=()
-  INPUT_ERRORS=()
-  local arg path problem src
-  for arg in "${args[@]}"; do
-    collect_files "${arg}"
-  done
-  local -a file_sources=() dest_names=()
-  local -A planned_names=()
-  for path in "${FILES[@]}"; do
-    problem="$(file_problem "${path}")"
-    if [[ -n "${problem}" ]]; then
-      INPUT_ERRORS+=("${path}: ${problem}")
-      file_sources+=("")
-      dest_names+=("")
-      continue
-    fi
-    src="$(source_of "${path}" "${forced_source}" "${sources[@]}")"
-    if [[ -z "${src}" ]]; then
-      INPUT_ERRORS+=("${path}: cannot tell its source from its folder or name prefix;\
- use --source (known sources: ${sources[*]})")
-    fi
-    file_sources+=("${src}")
-    dest_names+=("${src}/$(basename -- "${path}")")
-  done
+  check_inputs "${forced_source}" "${args[@]}"
   if ((${#INPUT_ERRORS[@]})); then
+    local problem
     for problem in "${INPUT_ERRORS[@]}"; do
       err "${problem}"
     done
@@ -226,86 +315,8 @@ main() {
 
   WORK_DIR="$(mktemp -d)"
   trap 'rm -rf -- "${WORK_DIR}"' EXIT
-
-  # 2. Hash every file, then look at what the bucket already holds.
-  local -a hashes=()
-  for path in "${FILES[@]}"; do
-    hashes+=("$(sha256_of "${path}")")
-  done
-  # Into a file first: a failed listing must stop the run, which a process
-  # substitution would hide (and every file would then look new).
-  list_bucket "${bucket}" >"${WORK_DIR}/objects.tsv"
-  local -A object_by_hash=() hash_by_name=()
-  local name sum
-  while IFS=$'\t' read -r name sum; do
-    hash_by_name["${name}"]="${sum}"
-    [[ -z "${sum}" || -n "${object_by_hash[${sum}]:-}" ]] || object_by_hash["${sum}"]="${name}"
-  done <"${WORK_DIR}/objects.tsv"
-
-  # 3. Same content under two names in this run: a clash of names is an input
-  #    error; a repeated content is a duplicate (first one wins).
-  local i j
-  for ((i = 0; i < ${#FILES[@]}; i++)); do
-    j="${planned_names[${dest_names[i]}]:-}"
-    if [[ -n "${j}" && "${hashes[j]}" != "${hashes[i]}" ]]; then
-      INPUT_ERRORS+=("${FILES[j]} and ${FILES[i]} would both be ${dest_names[i]}\
- with different content; rename one")
-    fi
-    planned_names["${dest_names[i]}"]="${i}"
-  done
-  if ((${#INPUT_ERRORS[@]})); then
-    for problem in "${INPUT_ERRORS[@]}"; do
-      err "${problem}"
-    done
-    die "nothing was uploaded: fix the ${#INPUT_ERRORS[@]} problem(s) above"
-  fi
-
-  # 4. Upload (or say what would be done).
-  local uploaded=0 skipped=0 failed=0 dest reason
-  local -A seen_hash=()
-  local up="uploaded" skip="skipped " fail="failed  "
-  ((dry_run)) && { up="would upload"; skip="would skip"; fail="would fail"; }
-  for ((i = 0; i < ${#FILES[@]}; i++)); do
-    path="${FILES[i]}"
-    sum="${hashes[i]}"
-    dest="gs://${bucket}/${dest_names[i]}"
-    if [[ -n "${object_by_hash[${sum}]:-}" ]]; then
-      printf '%s %s: duplicate of gs://%s/%s\n' "${skip}" "${path}" "${bucket}" "${object_by_hash[${sum}]}"
-      skipped=$((skipped + 1))
-      continue
-    fi
-    if [[ -n "${seen_hash[${sum}]:-}" ]]; then
-      printf '%s %s: duplicate of %s in this run\n' "${skip}" "${path}" "${seen_hash[${sum}]}"
-      skipped=$((skipped + 1))
-      continue
-    fi
-    if [[ -n "${hash_by_name[${dest_names[i]}]+set}" ]]; then
-      reason="an object with this name but other content exists (not overwritten)"
-    elif ((dry_run)); then
-      reason=""
-    elif reason="$(upload_one "${path}" "${dest}" "${sum}")"; then
-      reason=""
-    else
-      reason="${reason:-gcloud storage cp failed}"
-    fi
-    if [[ -n "${reason}" ]]; then
-      printf '%s %s -> %s: %s\n' "${fail}" "${path}" "${dest}" "${reason}"
-      failed=$((failed + 1))
-    else
-      printf '%s %s -> %s\n' "${up}" "${path}" "${dest}"
-      uploaded=$((uploaded + 1))
-      seen_hash["${sum}"]="${path}"
-    fi
-  done
-
-  if ((dry_run)); then
-    printf 'Dry run, nothing uploaded: %d to upload, %d skipped as duplicate, %d would fail\n' \
-      "${uploaded}" "${skipped}" "${failed}"
-  else
-    printf 'Summary: %d uploaded, %d skipped as duplicate, %d failed\n' \
-      "${uploaded}" "${skipped}" "${failed}"
-  fi
-  ((failed == 0)) || exit "${EXIT_FAILED}"
+  index_bucket "${bucket}"
+  upload_all "${bucket}" "${dry_run}" || exit "${EXIT_FAILED}"
 }
 
 main "$@"

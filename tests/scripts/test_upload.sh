@@ -265,3 +265,27 @@ test_upload_listingFails_stopsBeforeUploading() {
   assert_eq "" "$(calls 'gcloud storage cp')" "no upload without the dedupe listing"
   assert_not_contains "${OUT}" "Summary"
 }
+
+test_upload_noncurrentVersionOnly_isNotADuplicate() {
+  make_file customers/a.csv $'customer_id\n1\n'
+  # A deleted object of a versioned bucket: listed, but no longer a live file.
+  make_file "${FAKE_GCS_DIR}/${LANDING}/customers/old.csv" $'customer_id\n1\n'
+  make_file "${FAKE_GCS_DIR}/.meta/${LANDING}/customers/old.csv.json" \
+    "{\"generation\": \"7\", \"timeDeleted\": \"2026-11-01T00:00:00Z\", \"metadata\": {\"sha256\": \"$(sha256_hex customers/a.csv)\"}}"
+
+  run_script upload_files.sh customers/a.csv
+
+  assert_status 0
+  assert_contains "${OUT}" "Summary: 1 uploaded, 0 skipped as duplicate, 0 failed"
+}
+
+test_upload_transientFailure_fileNameWith412_notReportedAsExisting() {
+  make_file customers/customers_20241201.csv $'customer_id\n1\n'
+  export FAKE_CP_FAIL="20241201"
+
+  run_script upload_files.sh customers/customers_20241201.csv
+
+  assert_status 1
+  assert_contains "${OUT}" "HTTPError 503: Service Unavailable"
+  assert_not_contains "${OUT}" "already exists"
+}

@@ -18,6 +18,9 @@ changes them fails loudly instead of silently. Fixed here:
    DECIMAL(38, 9), which is exactly BigQuery NUMERIC.
 5. `@@error.message` in an exception handler was a DuckDB syntax error; it now
    reads the caught error's message (the variable bqemulator keeps it in).
+6. AVRO load jobs needed DuckDB's avro extension, a download at engine start.
+   They now always decode with fastavro (a pinned wheel) and insert by column
+   name, as BigQuery matches Avro fields to columns by name.
 """
 
 from __future__ import annotations
@@ -213,6 +216,17 @@ def _parser_init(self, source: str) -> None:
     _original_parser_init(self, source)
 
 
+def _load_avro(path: str, target_ref: str, ctx) -> None:
+    """AVRO loads through fastavro, matching fields to columns by name (patch 6)."""
+    arrow_table = executor.read_avro_to_arrow(path)
+    view_name = "_landfall_avro_load"
+    ctx.engine.connection.register(view_name, arrow_table)
+    try:
+        ctx.engine.execute(f"INSERT INTO {target_ref} BY NAME SELECT * FROM {view_name}")
+    finally:
+        ctx.engine.connection.unregister(view_name)
+
+
 def apply() -> None:
     """Installs the patches; refuses to run against another bqemulator version."""
     if bqemulator.__version__ != PATCHED_VERSION:
@@ -227,6 +241,7 @@ def apply() -> None:
     executor._run_script = _run_script
     translator.rewrite_numeric_literals = _rewrite_numeric_literals
     script_parser.Parser.__init__ = _parser_init
+    executor._LOAD_FORMAT_HANDLERS["AVRO"] = _load_avro
 
 
 if __name__ == "__main__":

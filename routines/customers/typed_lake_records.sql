@@ -1,0 +1,100 @@
+-- Every lake row of source customers, typed and validated: the one place the
+-- typing and validation rules of customers live. unpack() reads it for new files
+-- only (filters on ingestion_timestamp, a plain column here, prune lake
+-- partitions through the view); it also answers "why was this row rejected?".
+-- Rules (CONTRACT §1, §3): values are trimmed and blank means NULL; only
+-- customer_id is required; date_of_birth and updated_at must parse when present;
+-- other attributes are kept as text. The first failing check gives the reason,
+-- in this order: parse_error, missing_required_column, missing_value,
+-- invalid_date, invalid_timestamp.
+CREATE OR REPLACE VIEW `${customers_dataset}.typed_lake_records`
+OPTIONS (description = 'landfall: every lake row of source customers typed and validated; reason_code is NULL for a valid row. effective_at = updated_at, else ingestion_timestamp. Used by CALL customers.unpack().')
+AS
+WITH
+  fields AS (
+    SELECT
+      data_string,
+      source,
+      ingestion_timestamp,
+      source_file,
+      source_offset,
+      record_hash,
+      load_id,
+      parse_error,
+      -- JSON_QUERY is NULL only when the key is absent: the file lacks the column.
+      JSON_QUERY(data_string, '$.customer_id') IS NOT NULL AS has_customer_id,
+      NULLIF(TRIM(JSON_VALUE(data_string, '$.customer_id')), '') AS customer_id,
+      NULLIF(TRIM(JSON_VALUE(data_string, '$.first_name')), '') AS first_name,
+      NULLIF(TRIM(JSON_VALUE(data_string, '$.last_name')), '') AS last_name,
+      NULLIF(TRIM(JSON_VALUE(data_string, '$.email')), '') AS email,
+      NULLIF(TRIM(JSON_VALUE(data_string, '$.date_of_birth')), '') AS date_of_birth_text,
+      NULLIF(TRIM(JSON_VALUE(data_string, '$.city')), '') AS city,
+      NULLIF(TRIM(JSON_VALUE(data_string, '$.country')), '') AS country,
+      NULLIF(TRIM(JSON_VALUE(data_string, '$.updated_at')), '') AS updated_at_text
+    FROM
+      `${lake_dataset}.raw_records`
+    WHERE
+      source = 'customers'
+  ),
+
+  typed AS (
+    SELECT
+      fields.*,
+      IF(
+        REGEXP_CONTAINS(date_of_birth_text, r'^\d{4}-\d{2}-\d{2}$'),
+        SAFE.PARSE_DATE('%Y-%m-%d', date_of_birth_text),
+        NULL
+      ) AS date_of_birth,
+      -- ISO-8601: date, 'T' or space, time with seconds, optional fraction (up to
+      -- microseconds, BigQuery's precision) and zone; no zone means UTC.
+      IF(
+        REGEXP_CONTAINS(updated_at_text, r'^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2})?)?$'),
+        SAFE_CAST(updated_at_text AS TIMESTAMP),
+        NULL
+      ) AS updated_at
+    FROM
+      fields
+  ),
+
+  validated AS (
+    SELECT
+      typed.*,
+      CASE
+        WHEN parse_error IS NOT NULL THEN 'parse_error'
+        WHEN NOT has_customer_id THEN 'missing_required_column'
+        WHEN customer_id IS NULL THEN 'missing_value'
+        WHEN date_of_birth_text IS NOT NULL AND date_of_birth IS NULL THEN 'invalid_date'
+        WHEN updated_at_text IS NOT NULL AND updated_at IS NULL THEN 'invalid_timestamp'
+      END AS reason_code
+    FROM
+      typed
+  )
+
+SELECT
+  data_string,
+  source,
+  ingestion_timestamp,
+  source_file,
+  source_offset,
+  record_hash,
+  load_id,
+  parse_error,
+  customer_id,
+  first_name,
+  last_name,
+  email,
+  date_of_birth,
+  city,
+  country,
+  updated_at,
+  COALESCE(updated_at, ingestion_timestamp) AS effective_at,
+  reason_code,
+  CASE reason_code
+    WHEN 'parse_error' THEN CONCAT('The line could not be parsed as CSV: ', parse_error)
+    WHEN 'missing_required_column' THEN 'The file has no required column customer_id'
+    WHEN 'missing_value' THEN 'Required value is blank: customer_id'
+    WHEN 'invalid_date' THEN FORMAT("date_of_birth '%s' is not a valid YYYY-MM-DD date", date_of_birth_text)
+    WHEN 'invalid_timestamp' THEN FORMAT("updated_at '%s' is not a valid ISO-8601 timestamp", updated_at_text)
+  END AS reason
+FROM
+  validated;

@@ -30,7 +30,7 @@ locals {
   # The statement without comments, to classify it and find what it names.
   _routine_code = {
     for key, object in local.routine_objects :
-    key => trimspace(replace(replace(object.sql, "/(?s)/\\*.*?\\*/", ""), "/--[^\\n]*/", ""))
+    key => trimspace(replace(replace(object.sql, "/(?s)/\\*.*?\\*//", ""), "/--[^\\n]*/", ""))
   }
   _routine_heads = {
     for key, code in local._routine_code : key => upper(replace(try(regex(

@@ -3,6 +3,15 @@
 
 mock_provider "google" {}
 
+# The deployment's creation time, part of every DDL job id.
+override_resource {
+  target          = terraform_data.ddl_epoch
+  override_during = plan
+  values = {
+    output = "20261127000000"
+  }
+}
+
 # The emails Google would assign, known at plan time so that request bodies can
 # be compared in full.
 override_resource {
@@ -217,8 +226,8 @@ run "routines_run_in_dependency_order" {
     error_message = "Tables, then views/functions after what they name, then procedures; tests/ folders are not deployed."
   }
   assert {
-    condition     = startswith(module.ddl_tables.job_ids["lake.raw_records"], "landfall_ddl_lake_raw_records_")
-    error_message = "Job ids name the object and end in a hash of its SQL."
+    condition     = can(regex("^landfall_ddl_lake_raw_records_[0-9a-f]{16}_20261127000000$", module.ddl_tables.job_ids["lake.raw_records"]))
+    error_message = "Job ids name the object, a hash of its SQL and the deployment's creation time."
   }
   assert {
     condition     = strcontains(module.ddl_tables.job_ids["transactions.transactions"], "landfall_ddl_transactions_transactions_")

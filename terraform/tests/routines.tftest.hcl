@@ -4,6 +4,15 @@
 
 mock_provider "google" {}
 
+# The deployment's creation time, part of every DDL job id.
+override_resource {
+  target          = terraform_data.ddl_epoch
+  override_during = plan
+  values = {
+    output = "20261127000000"
+  }
+}
+
 run "real_routines_plan" {
   command = plan
 

@@ -71,7 +71,7 @@ check_messages() {
   local fixture expected messages
   for fixture in "${TF_DIR}"/tests/fixtures/invalid/*.yaml; do
     expected="$(sed -n 's/^# expect: //p' "${fixture}")"
-    messages="$(echo 'join("\n", local.config_errors)' |
+    messages="$(printf '%s\n' 'join("\n", local.config_errors)' |
       tf console -var "config_file=tests/fixtures/invalid/${fixture##*/}" \
         -var "routines_dir=tests/fixtures/routines" 2>&1 | sed 's/\\"/"/g')" || true
     if [[ -n "${expected}" ]] && grep -qF -- "${expected}" <<<"${messages}"; then

@@ -106,7 +106,7 @@ main() {
   echo "terraform_check: $("${TERRAFORM_BIN}" version | head -n1), google provider ${GOOGLE_PROVIDER_VERSION}"
 
   local status=0
-  tf fmt -check -recursive -diff >/dev/null || status=$?
+  tf fmt -check -recursive -diff || status=$?
   record "terraform fmt -check" "${status}"
 
   status=0

@@ -5,8 +5,10 @@
 
 locals {
   _config_path = startswith(var.config_file, "/") ? var.config_file : "${path.module}/${var.config_file}"
-  # merge() turns an empty file (null) into an empty object.
-  _raw = merge({}, yamldecode(file(local._config_path)))
+  _text        = file(local._config_path)
+  # An empty (or all-comment) file is an empty config, reported as such below;
+  # merge() also turns a YAML null into an empty object.
+  _raw = merge({}, yamldecode(trimspace(replace(local._text, "/(?m)^\\s*#.*$/", "")) == "" ? "{}" : local._text))
 
   _defaults = {
     location      = "EU"
@@ -79,14 +81,16 @@ locals {
   }
 
   config = {
-    project_id    = lookup(local._raw, "project_id", "")
-    region        = lookup(local._raw, "region", "")
-    location      = lookup(local._raw, "location", local._defaults.location)
-    name_prefix   = lookup(local._raw, "name_prefix", local._defaults.name_prefix)
-    base_currency = lookup(local._raw, "base_currency", local._defaults.base_currency)
-    time_zone     = lookup(local._raw, "time_zone", local._defaults.time_zone)
-    enable_apis   = lookup(local._raw, "enable_apis", local._defaults.enable_apis)
-    routines_dir  = coalesce(var.routines_dir, lookup(local._raw, "routines_dir", local._defaults.routines_dir))
+    # Required: "" when missing, which the checks below report.
+    project_id = lookup(local._raw, "project_id", null) == null ? "" : local._raw.project_id
+    region     = lookup(local._raw, "region", null) == null ? "" : local._raw.region
+    # coalesce(): a key present but left empty in the YAML also takes its default.
+    location      = coalesce(lookup(local._raw, "location", null), local._defaults.location)
+    name_prefix   = coalesce(lookup(local._raw, "name_prefix", null), local._defaults.name_prefix)
+    base_currency = coalesce(lookup(local._raw, "base_currency", null), local._defaults.base_currency)
+    time_zone     = coalesce(lookup(local._raw, "time_zone", null), local._defaults.time_zone)
+    enable_apis   = coalesce(lookup(local._raw, "enable_apis", null), local._defaults.enable_apis)
+    routines_dir  = coalesce(var.routines_dir, lookup(local._raw, "routines_dir", null), local._defaults.routines_dir)
     labels        = merge({ app = "landfall" }, lookup(local._raw, "labels", null))
     size_presets  = local._presets
     sources       = local._sources

@@ -66,3 +66,11 @@ run "valid_config_passes_the_checks" {
     error_message = "A valid config plans without errors."
   }
 }
+
+run "missing_project_id_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/missing_project.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}

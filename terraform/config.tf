@@ -5,8 +5,10 @@
 
 locals {
   _config_path = startswith(var.config_file, "/") ? var.config_file : "${path.module}/${var.config_file}"
-  # merge() turns an empty file (null) into an empty object.
-  _raw = merge({}, yamldecode(file(local._config_path)))
+  _text        = file(local._config_path)
+  # An empty (or all-comment) file is an empty config, reported as such below;
+  # merge() also turns a YAML null into an empty object.
+  _raw = merge({}, yamldecode(trimspace(replace(local._text, "/(?m)^\\s*#.*$/", "")) == "" ? "{}" : local._text))
 
   _defaults = {
     location      = "EU"
@@ -79,14 +81,16 @@ locals {
   }
 
   config = {
-    project_id    = lookup(local._raw, "project_id", "")
-    region        = lookup(local._raw, "region", "")
-    location      = lookup(local._raw, "location", local._defaults.location)
-    name_prefix   = lookup(local._raw, "name_prefix", local._defaults.name_prefix)
-    base_currency = lookup(local._raw, "base_currency", local._defaults.base_currency)
-    time_zone     = lookup(local._raw, "time_zone", local._defaults.time_zone)
-    enable_apis   = lookup(local._raw, "enable_apis", local._defaults.enable_apis)
-    routines_dir  = coalesce(var.routines_dir, lookup(local._raw, "routines_dir", local._defaults.routines_dir))
+    # Required: "" when missing, which the checks below report.
+    project_id = lookup(local._raw, "project_id", null) == null ? "" : local._raw.project_id
+    region     = lookup(local._raw, "region", null) == null ? "" : local._raw.region
+    # coalesce(): a key present but left empty in the YAML also takes its default.
+    location      = coalesce(lookup(local._raw, "location", null), local._defaults.location)
+    name_prefix   = coalesce(lookup(local._raw, "name_prefix", null), local._defaults.name_prefix)
+    base_currency = coalesce(lookup(local._raw, "base_currency", null), local._defaults.base_currency)
+    time_zone     = coalesce(lookup(local._raw, "time_zone", null), local._defaults.time_zone)
+    enable_apis   = coalesce(lookup(local._raw, "enable_apis", null), local._defaults.enable_apis)
+    routines_dir  = coalesce(var.routines_dir, lookup(local._raw, "routines_dir", null), local._defaults.routines_dir)
     labels        = merge({ app = "landfall" }, lookup(local._raw, "labels", null))
     size_presets  = local._presets
     sources       = local._sources
@@ -182,12 +186,33 @@ locals {
     group if !can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]+$", group))
   ]
   _bad_pii_tables = [
-    for table in keys(local._nested.pii.columns) : table if !contains(keys(local.routine_objects), table) || try(local.routine_objects[table].kind != "table", true)
+    for table in keys(local._nested.pii.columns) : table if !contains(keys(local.routine_objects), table) || lookup(local.routine_kinds, table, "") != "table"
   ]
 
   # Longest generated names: buckets (63), service accounts (30).
   _longest_bucket = "${local.config.project_id}-${local.config.name_prefix}-templates"
   _longest_sa     = "${local.config.name_prefix}-scheduler"
+
+  # One message per failed check; terraform_data.config fails the plan with all
+  # of them (and the offline check asserts on their text).
+  config_errors = compact([
+    length(local._unknown_keys) == 0 ? null : "config.yaml: unknown key(s) ${join(", ", local._unknown_keys)} (misspelt? see terraform/README.md for the keys).",
+    can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", local.config.project_id)) ? null : "config.yaml: project_id \"${local.config.project_id}\" is missing or not a Google Cloud project id (6-30 characters: lower-case letters, digits, hyphens).",
+    can(regex(local._region_re, local.config.region)) ? null : "config.yaml: region \"${local.config.region}\" is missing or not a Google Cloud region (like europe-west2 or us-central1).",
+    can(regex("(?i)^(eu|us)$", local.config.location)) || can(regex(local._region_re, local.config.location)) ? null : "config.yaml: location \"${local.config.location}\" must be EU, US or a region (like europe-west2).",
+    can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", local.config.name_prefix)) && length(local._longest_bucket) <= 63 && length(local._longest_sa) <= 30 ? null : "config.yaml: name_prefix \"${local.config.name_prefix}\" must be 3-20 lower-case letters, digits or hyphens, and short enough for bucket ${local._longest_bucket} (max 63) and service account ${local._longest_sa} (max 30).",
+    length(local._bad_presets) == 0 ? null : "config.yaml: size preset(s) ${join(", ", local._bad_presets)} need machine_type (like e2-standard-4), whole num_workers >= 1 and max_workers >= num_workers.",
+    length(local._bad_source_names) == 0 ? null : "config.yaml: source name(s) ${join(", ", local._bad_source_names)} must be lower-case letters, digits and underscores, starting with a letter (they name folders and datasets).",
+    length(local._unknown_sizes) == 0 ? null : "config.yaml: unknown size preset for source ${join(", ", local._unknown_sizes)}; size_presets has: ${join(", ", sort(keys(local._presets)))}.",
+    length(local._bad_write_methods) == 0 ? null : "config.yaml: write_method of source(s) ${join(", ", local._bad_write_methods)} must be FILE_LOADS, STORAGE_WRITE_API or STREAMING_INSERTS.",
+    length(local._bad_crons) == 0 ? null : "config.yaml: bad cron schedule ${join(", ", local._bad_crons)}; expected five fields \"minute hour day-of-month month day-of-week\", like \"0 5 * * *\".",
+    length(local._missing_schemas) == 0 ? null : "config.yaml: source(s) with unpack_schedule but no schema in routines/: ${join(", ", local._missing_schemas)}. Add the source's routines or remove its unpack_schedule.",
+    !local._missing_snapshot ? null : "config.yaml: snapshot.schedule is set but ${local.config.routines_dir}/analytics/snapshot_top_customers.sql is missing; add it or set snapshot.schedule to null.",
+    length(local._bad_groups) == 0 ? null : "config.yaml: not a group email: ${join(", ", local._bad_groups)}.",
+    can(tonumber(local.config.alerting.reject_rate_threshold)) && try(local.config.alerting.reject_rate_threshold >= 0 && local.config.alerting.reject_rate_threshold <= 1, false) ? null : "config.yaml: alerting.reject_rate_threshold must be a share between 0 and 1 (0.05 = 5 %).",
+    length(local._bad_pii_tables) == 0 ? null : "config.yaml: pii.columns names table(s) ${join(", ", local._bad_pii_tables)} that no CREATE TABLE file in routines/ defines (keys are <dataset key>.<table>).",
+    length(local._routine_problems) == 0 ? null : "routines/: ${join("; ", local._routine_problems)}.",
+  ])
 }
 
 resource "terraform_data" "config" {
@@ -196,68 +221,8 @@ resource "terraform_data" "config" {
 
   lifecycle {
     precondition {
-      condition     = length(local._unknown_keys) == 0
-      error_message = "config.yaml: unknown key(s) ${join(", ", local._unknown_keys)} (misspelt? see terraform/README.md for the keys)."
-    }
-    precondition {
-      condition     = can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", local.config.project_id))
-      error_message = "config.yaml: project_id \"${local.config.project_id}\" is missing or not a Google Cloud project id (6-30 characters: lower-case letters, digits, hyphens)."
-    }
-    precondition {
-      condition     = can(regex(local._region_re, local.config.region))
-      error_message = "config.yaml: region \"${local.config.region}\" is missing or not a Google Cloud region (like europe-west2 or us-central1)."
-    }
-    precondition {
-      condition     = can(regex("(?i)^(eu|us)$", local.config.location)) || can(regex(local._region_re, local.config.location))
-      error_message = "config.yaml: location \"${local.config.location}\" must be EU, US or a region (like europe-west2)."
-    }
-    precondition {
-      condition     = can(regex("^[a-z][a-z0-9-]{1,18}[a-z0-9]$", local.config.name_prefix)) && length(local._longest_bucket) <= 63 && length(local._longest_sa) <= 30
-      error_message = "config.yaml: name_prefix \"${local.config.name_prefix}\" must be 3-20 lower-case letters, digits or hyphens, and short enough for bucket ${local._longest_bucket} (max 63) and service account ${local._longest_sa} (max 30)."
-    }
-    precondition {
-      condition     = length(local._bad_presets) == 0
-      error_message = "config.yaml: size preset(s) ${join(", ", local._bad_presets)} need machine_type (like e2-standard-4), whole num_workers >= 1 and max_workers >= num_workers."
-    }
-    precondition {
-      condition     = length(local._bad_source_names) == 0
-      error_message = "config.yaml: source name(s) ${join(", ", local._bad_source_names)} must be lower-case letters, digits and underscores, starting with a letter (they name folders and datasets)."
-    }
-    precondition {
-      condition     = length(local._unknown_sizes) == 0
-      error_message = "config.yaml: unknown size preset for source ${join(", ", local._unknown_sizes)}; size_presets has: ${join(", ", sort(keys(local._presets)))}."
-    }
-    precondition {
-      condition     = length(local._bad_write_methods) == 0
-      error_message = "config.yaml: write_method of source(s) ${join(", ", local._bad_write_methods)} must be FILE_LOADS, STORAGE_WRITE_API or STREAMING_INSERTS."
-    }
-    precondition {
-      condition     = length(local._bad_crons) == 0
-      error_message = "config.yaml: bad cron schedule ${join(", ", local._bad_crons)}; expected five fields \"minute hour day-of-month month day-of-week\", like \"0 5 * * *\"."
-    }
-    precondition {
-      condition     = length(local._missing_schemas) == 0
-      error_message = "config.yaml: source(s) with unpack_schedule but no schema in routines/: ${join(", ", local._missing_schemas)}. Add the source's routines or remove its unpack_schedule."
-    }
-    precondition {
-      condition     = !local._missing_snapshot
-      error_message = "config.yaml: snapshot.schedule is set but ${local.config.routines_dir}/analytics/snapshot_top_customers.sql is missing; add it or set snapshot.schedule to null."
-    }
-    precondition {
-      condition     = length(local._bad_groups) == 0
-      error_message = "config.yaml: not a group email: ${join(", ", local._bad_groups)}."
-    }
-    precondition {
-      condition     = can(tonumber(local.config.alerting.reject_rate_threshold)) && try(local.config.alerting.reject_rate_threshold >= 0 && local.config.alerting.reject_rate_threshold <= 1, false)
-      error_message = "config.yaml: alerting.reject_rate_threshold must be a share between 0 and 1 (0.05 = 5 %)."
-    }
-    precondition {
-      condition     = length(local._bad_pii_tables) == 0
-      error_message = "config.yaml: pii.columns names table(s) ${join(", ", local._bad_pii_tables)} that no CREATE TABLE file in routines/ defines (keys are <dataset key>.<table>)."
-    }
-    precondition {
-      condition     = length(local._routine_problems) == 0
-      error_message = "routines/: ${join("; ", local._routine_problems)}."
+      condition     = length(local.config_errors) == 0
+      error_message = join("\n", concat(["config.yaml has ${length(local.config_errors)} problem(s):"], local.config_errors))
     }
   }
 }

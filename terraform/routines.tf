@@ -30,7 +30,7 @@ locals {
   # The statement without comments, to classify it and find what it names.
   _routine_code = {
     for key, object in local.routine_objects :
-    key => trimspace(replace(replace(object.sql, "/(?s)/\\*.*?\\*/", ""), "/--[^\\n]*/", ""))
+    key => trimspace(replace(replace(object.sql, "/(?s)/\\*.*?\\*//", ""), "/--[^\\n]*/", ""))
   }
   _routine_heads = {
     for key, code in local._routine_code : key => upper(replace(try(regex(
@@ -83,15 +83,25 @@ locals {
     [for key in local._unplaced : "${local.routine_objects[key].file} is more than three views/functions deep or in a reference cycle"],
   )
 
-  # Job ids are unique forever in a project: the hash makes an edited file a new job.
+  # Job ids are unique forever in a project: the hash makes an edited file a new
+  # job, the deployment's creation time lets a destroyed deployment be re-created.
   ddl_jobs = {
     for key, object in local.routine_objects : key => {
-      job_id = "${local.config.name_prefix}_ddl_${object.service}_${object.name}_${substr(sha256(object.sql), 0, 16)}"
+      job_id = "${local.config.name_prefix}_ddl_${object.service}_${object.name}_${substr(sha256(object.sql), 0, 16)}_${terraform_data.ddl_epoch.output}"
       sql    = object.sql
     }
   }
   _ddl_of = {
     for kind in ["table", "procedure"] : kind => { for key, job in local.ddl_jobs : key => job if local.routine_kinds[key] == kind }
+  }
+}
+
+# Set once, when the deployment is created (see ddl_jobs).
+resource "terraform_data" "ddl_epoch" {
+  input = formatdate("YYYYMMDDhhmmss", plantimestamp())
+
+  lifecycle {
+    ignore_changes = [input]
   }
 }
 

@@ -2,8 +2,9 @@
 -- Months are a dense calendar from the customer's first transaction month to the
 -- latest month in the transactions table: an idle month is a row with 0 and
 -- counts in the average, so no average silently skips idle months.
--- Every column is qualified: the table function customer_monthly_spend filters
--- this view through a parameter named customer_id.
+-- Every column is qualified: customer_monthly_spend reads this view with a
+-- parameter named customer_id, which the local engine (DuckDB table macros) would
+-- otherwise substitute into unqualified customer_id references here.
 CREATE OR REPLACE VIEW `${analytics_dataset}.monthly_spend`
 (
   customer_id OPTIONS (description = 'Customer, as in the transactions (a customer not yet in customers_history is included).'),

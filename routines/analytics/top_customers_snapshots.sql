@@ -1,16 +1,13 @@
 -- The CRM team's weekly top-5 % list with its audit history: one snapshot per
 -- snapshot_date, written only by CALL analytics.snapshot_top_customers(as_of).
 -- CREATE TABLE IF NOT EXISTS, not OR REPLACE: redeploying must never drop history.
--- Money is NUMERIC(38, 9): exactly BigQuery's NUMERIC domain, spelled out because
--- the local engine reads a bare NUMERIC column as a 3-decimal DECIMAL (as in
--- routines/transactions/transactions.sql).
 CREATE TABLE IF NOT EXISTS `${analytics_dataset}.top_customers_snapshots`
 (
   snapshot_date DATE NOT NULL OPTIONS (description = 'The as_of date of the snapshot: transactions dated on or before it, customer attributes as they were at its end (UTC). One snapshot per date; re-running a date replaces it.'),
   customer_id STRING NOT NULL OPTIONS (description = 'Customer in the top 5 % as of snapshot_date.'),
   value_rank INT64 NOT NULL OPTIONS (description = 'RANK() by lifetime_value, highest first, among customers with spend as of snapshot_date; equal values share a rank.'),
-  lifetime_value NUMERIC(38, 9) NOT NULL OPTIONS (description = 'Total spend (sum of amount, base currency) of transactions dated on or before snapshot_date.'),
-  threshold_value NUMERIC(38, 9) NOT NULL OPTIONS (description = 'Lifetime value of the boundary customer (the lowest value that made the list); the same on every row of a snapshot.'),
+  lifetime_value NUMERIC NOT NULL OPTIONS (description = 'Total spend (sum of amount, base currency) of transactions dated on or before snapshot_date.'),
+  threshold_value NUMERIC NOT NULL OPTIONS (description = 'Lifetime value of the boundary customer (the lowest value that made the list); the same on every row of a snapshot.'),
   population INT64 NOT NULL OPTIONS (description = 'Customers with spend as of snapshot_date; the list holds the customers ranked within CEIL(5 % of population), plus ties.'),
   first_name STRING OPTIONS (description = 'First name as it was at the end of snapshot_date (SCD2 history); NULL if the customer was not known then.'),
   last_name STRING OPTIONS (description = 'Last name as it was at the end of snapshot_date; NULL if the customer was not known then.'),

@@ -212,12 +212,27 @@ BEGIN
     reason_code IS NOT NULL;
 
   INSERT INTO `${customers_dataset}.unpacked_files` (
-    source_file, load_id, landed_at, records_landed, unpacked_at
+    source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at
   )
+  WITH
+    found AS (
+      SELECT source_file, load_id, COUNT(*) AS records_unpacked
+      FROM batch
+      GROUP BY source_file, load_id
+    )
   SELECT
-    source_file, load_id, landed_at, records_landed, CURRENT_TIMESTAMP()
+    pending_files.source_file,
+    pending_files.load_id,
+    pending_files.landed_at,
+    pending_files.records_landed,
+    COALESCE(found.records_unpacked, 0),
+    CURRENT_TIMESTAMP()
   FROM
-    pending_files;
+    pending_files
+  LEFT JOIN
+    found
+    ON found.source_file = pending_files.source_file
+    AND found.load_id = pending_files.load_id;
 
   COMMIT TRANSACTION;
 END;

@@ -35,6 +35,7 @@ BEGIN
   DECLARE first_landed_at TIMESTAMP;
   DECLARE last_landed_at TIMESTAMP;
   DECLARE pending_days ARRAY<DATE>;
+  DECLARE rekeyed_days ARRAY<DATE>;
 
   BEGIN TRANSACTION;
 
@@ -60,11 +61,7 @@ BEGIN
 
   CREATE OR REPLACE TEMP TABLE batch AS
   SELECT
-    lake.*,
-    ROW_NUMBER() OVER (
-      PARTITION BY lake.transaction_id
-      ORDER BY lake.ingestion_timestamp, lake.source_file, lake.source_offset, lake.load_id
-    ) AS position_in_batch
+    lake.*
   FROM
     `${transactions_dataset}.typed_lake_records` AS lake
   INNER JOIN
@@ -77,75 +74,151 @@ BEGIN
     AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
     AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days);
 
-  -- Each valid row against the row kept for its transaction_id: the one already
-  -- typed, else the first of this batch.
-  CREATE OR REPLACE TEMP TABLE classified AS
+  -- The typed rows of the batch's transaction_ids (one column of the typed
+  -- table is read; the lake is not).
+  CREATE OR REPLACE TEMP TABLE typed_before AS
+  SELECT
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
+  FROM
+    `${transactions_dataset}.transactions`
+  WHERE
+    transaction_id IN (SELECT transaction_id FROM batch WHERE reason_code IS NULL);
+
+  -- Rare: a batch row sorts before the typed row of its transaction_id (a
+  -- landing that started earlier committed after a later one was unpacked). Its
+  -- kept row changes, so every row unpacked so far for that id is re-read from
+  -- the lake (only the days they were landed on) and classified again, as a
+  -- rebuild would.
+  CREATE OR REPLACE TEMP TABLE rekeyed AS
+  SELECT DISTINCT
+    kept.transaction_id
+  FROM
+    typed_before AS kept
+  INNER JOIN
+    batch
+    ON batch.transaction_id = kept.transaction_id
+    AND batch.reason_code IS NULL
+  WHERE
+    batch.ingestion_timestamp < kept.ingestion_timestamp
+    OR (batch.ingestion_timestamp = kept.ingestion_timestamp AND (
+      batch.source_file < kept.source_file
+      OR (batch.source_file = kept.source_file AND (
+        batch.source_offset < kept.source_offset
+        OR (batch.source_offset = kept.source_offset AND batch.load_id < kept.load_id)))));
+
+  CREATE OR REPLACE TEMP TABLE rekeyed_rows AS
+  SELECT load_id, source_file, source_offset, ingestion_timestamp, unpacked_at AS first_unpacked_at
+  FROM `${transactions_dataset}.transactions`
+  WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
+  UNION ALL
+  SELECT load_id, source_file, source_offset, ingestion_timestamp, detected_at
+  FROM `${transactions_dataset}.duplicates`
+  WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
+  UNION ALL
+  SELECT load_id, source_file, source_offset, ingestion_timestamp, rejected_at
+  FROM `${transactions_dataset}.rejects`
+  WHERE reason_code = 'conflicting_duplicate' AND transaction_id IN (SELECT transaction_id FROM rekeyed);
+
+  SET rekeyed_days = (SELECT ARRAY_AGG(DISTINCT DATE(ingestion_timestamp)) FROM rekeyed_rows);
+
+  -- Every row competing for a transaction_id: the batch's valid rows, the
+  -- re-read rows of rekeyed ids, and the typed row of every other id (which sorts
+  -- first, or its id would be rekeyed).
+  CREATE OR REPLACE TEMP TABLE contenders AS
+  SELECT
+    batch.*,
+    CAST(NULL AS TIMESTAMP) AS first_unpacked_at,
+    FALSE AS is_typed_before
+  FROM
+    batch
+  WHERE
+    reason_code IS NULL
+  UNION ALL
+  SELECT
+    lake.*,
+    rekeyed_rows.first_unpacked_at,
+    FALSE
+  FROM
+    `${transactions_dataset}.typed_lake_records` AS lake
+  INNER JOIN
+    rekeyed_rows
+    ON rekeyed_rows.load_id = lake.load_id
+    AND rekeyed_rows.source_file = lake.source_file
+    AND rekeyed_rows.source_offset = lake.source_offset
+  WHERE
+    DATE(lake.ingestion_timestamp) IN UNNEST(rekeyed_days)
+  UNION ALL
+  SELECT
+    CAST(NULL AS STRING), 'transactions', ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+    CAST(NULL AS STRING), transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    CAST(NULL AS STRING), CAST(NULL AS STRING),
+    unpacked_at,
+    TRUE
+  FROM
+    typed_before
+  WHERE
+    transaction_id NOT IN (SELECT transaction_id FROM rekeyed);
+
+  -- Never drop a row that was unpacked before: its lake row must still exist.
+  IF (SELECT COUNT(*) FROM contenders WHERE first_unpacked_at IS NOT NULL AND NOT is_typed_before)
+      != (SELECT COUNT(*) FROM rekeyed_rows) THEN
+    RAISE USING MESSAGE = 'transactions.unpack: rows to re-classify are missing from the lake; nothing was changed';
+  END IF;
+
+  -- Each row against the row kept for its transaction_id: the first by
+  -- ingestion_timestamp, source_file, source_offset, load_id.
+  CREATE OR REPLACE TEMP TABLE outcomes AS
   WITH
-    valid AS (
-      SELECT * FROM batch WHERE reason_code IS NULL
-    ),
-
-    typed_before AS (
+    ranked AS (
       SELECT
-        transaction_id,
-        customer_id,
-        transaction_date,
-        amount,
-        currency,
-        merchant,
-        category,
-        source_file,
-        source_offset
+        contenders.*,
+        ROW_NUMBER() OVER (
+          PARTITION BY transaction_id
+          ORDER BY ingestion_timestamp, source_file, source_offset, load_id
+        ) AS position
       FROM
-        `${transactions_dataset}.transactions`
-      WHERE
-        transaction_id IN (SELECT transaction_id FROM valid)
+        contenders
     ),
 
-    first_in_batch AS (
-      SELECT * FROM valid WHERE position_in_batch = 1
-    ),
-
-    with_kept AS (
-      SELECT
-        valid.*,
-        typed_before.transaction_id IS NULL AND valid.position_in_batch = 1 AS is_new,
-        IF(typed_before.transaction_id IS NULL, first_in_batch.customer_id, typed_before.customer_id) AS kept_customer_id,
-        IF(typed_before.transaction_id IS NULL, first_in_batch.transaction_date, typed_before.transaction_date) AS kept_transaction_date,
-        IF(typed_before.transaction_id IS NULL, first_in_batch.amount, typed_before.amount) AS kept_amount,
-        IF(typed_before.transaction_id IS NULL, first_in_batch.currency, typed_before.currency) AS kept_currency,
-        IF(typed_before.transaction_id IS NULL, first_in_batch.merchant, typed_before.merchant) AS kept_merchant,
-        IF(typed_before.transaction_id IS NULL, first_in_batch.category, typed_before.category) AS kept_category,
-        IF(typed_before.transaction_id IS NULL, first_in_batch.source_file, typed_before.source_file) AS kept_source_file,
-        IF(typed_before.transaction_id IS NULL, first_in_batch.source_offset, typed_before.source_offset) AS kept_source_offset
-      FROM
-        valid
-      LEFT JOIN
-        typed_before
-        USING (transaction_id)
-      INNER JOIN
-        first_in_batch
-        USING (transaction_id)
+    kept AS (
+      SELECT * FROM ranked WHERE position = 1
     )
 
   SELECT
-    with_kept.*,
+    ranked.*,
+    kept.source_file AS kept_source_file,
+    kept.source_offset AS kept_source_offset,
     IF(
-      is_new,
+      ranked.position = 1,
       'typed',
       IF(
-        customer_id = kept_customer_id
-          AND transaction_date = kept_transaction_date
-          AND amount = kept_amount
-          AND currency = kept_currency
-          AND merchant IS NOT DISTINCT FROM kept_merchant
-          AND category IS NOT DISTINCT FROM kept_category,
+        ranked.customer_id = kept.customer_id
+          AND ranked.transaction_date = kept.transaction_date
+          AND ranked.amount = kept.amount
+          AND ranked.currency = kept.currency
+          AND ranked.merchant IS NOT DISTINCT FROM kept.merchant
+          AND ranked.category IS NOT DISTINCT FROM kept.category,
         'duplicate',
         'conflict'
       )
     ) AS outcome
   FROM
-    with_kept;
+    ranked
+  INNER JOIN
+    kept
+    USING (transaction_id)
+  WHERE
+    NOT ranked.is_typed_before;
+
+  IF EXISTS (SELECT 1 FROM rekeyed) THEN
+    DELETE FROM `${transactions_dataset}.transactions`
+    WHERE transaction_id IN (SELECT transaction_id FROM rekeyed);
+    DELETE FROM `${transactions_dataset}.duplicates`
+    WHERE transaction_id IN (SELECT transaction_id FROM rekeyed);
+    DELETE FROM `${transactions_dataset}.rejects`
+    WHERE reason_code = 'conflicting_duplicate' AND transaction_id IN (SELECT transaction_id FROM rekeyed);
+  END IF;
 
   INSERT INTO `${transactions_dataset}.transactions` (
     transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
@@ -153,9 +226,10 @@ BEGIN
   )
   SELECT
     transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-    source_file, source_offset, ingestion_timestamp, record_hash, load_id, CURRENT_TIMESTAMP()
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id,
+    COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
   FROM
-    classified
+    outcomes
   WHERE
     outcome = 'typed';
 
@@ -165,9 +239,9 @@ BEGIN
   )
   SELECT
     transaction_id, record_hash, source_file, source_offset, ingestion_timestamp, load_id,
-    kept_source_file, kept_source_offset, CURRENT_TIMESTAMP()
+    kept_source_file, kept_source_offset, COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
   FROM
-    classified
+    outcomes
   WHERE
     outcome = 'duplicate';
 
@@ -190,19 +264,34 @@ BEGIN
     FORMAT(
       "transaction_id '%s' is already typed from %s at offset %d with different values",
       transaction_id, kept_source_file, kept_source_offset),
-    CURRENT_TIMESTAMP()
+    COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
   FROM
-    classified
+    outcomes
   WHERE
     outcome = 'conflict';
 
   INSERT INTO `${transactions_dataset}.unpacked_files` (
-    source_file, load_id, landed_at, records_landed, unpacked_at
+    source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at
   )
+  WITH
+    found AS (
+      SELECT source_file, load_id, COUNT(*) AS records_unpacked
+      FROM batch
+      GROUP BY source_file, load_id
+    )
   SELECT
-    source_file, load_id, landed_at, records_landed, CURRENT_TIMESTAMP()
+    pending_files.source_file,
+    pending_files.load_id,
+    pending_files.landed_at,
+    pending_files.records_landed,
+    COALESCE(found.records_unpacked, 0),
+    CURRENT_TIMESTAMP()
   FROM
-    pending_files;
+    pending_files
+  LEFT JOIN
+    found
+    ON found.source_file = pending_files.source_file
+    AND found.load_id = pending_files.load_id;
 
   COMMIT TRANSACTION;
 END;

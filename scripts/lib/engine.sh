@@ -162,8 +162,10 @@ engine_start() {
 
   # Port 0: the OS picks free ports and bqemulator logs them (no race with a
   # port probed first). Format extensions off: they would download Avro from the
-  # DuckDB repository; Avro loads go through fastavro instead.
-  BQEMU_ENABLE_FORMAT_EXTENSIONS=false setsid "${venv}/bin/bqemulator" "${args[@]}" \
+  # DuckDB repository. bqemulator_patched.py runs the bqemulator CLI with fixes
+  # for BigQuery SQL it gets wrong (see engine/README.md).
+  BQEMU_ENABLE_FORMAT_EXTENSIONS=false setsid "${venv}/bin/python" \
+    "${ENGINE_ROOT}/engine/bqemulator_patched.py" "${args[@]}" \
     </dev/null >"${log}" 2>&1 &
   pid=$!
 

@@ -73,8 +73,41 @@ tf_tools::go_build() {
   tf_tools::log "built ${dest##*/} in $((SECONDS - started)) s"
 }
 
+# The Terraform CLI to run: set by tf_tools::ensure_terraform.
+# shellcheck disable=SC2034 # read by the scripts that source this file
+TERRAFORM_BIN="${TERRAFORM_BIN:-}"
+
+# Builds OpenTofu into $1. Not `go install`: its go.mod replaces hcl with
+# OpenTofu's fork, which only a build inside the module honours.
+tf_tools::build_opentofu() {
+  local -r dest="$1"
+  local work module_dir started
+  work="$(mktemp -d "$(tf_tools::cache_dir)/tofu-src.XXXXXX")"
+  started="${SECONDS}"
+  tf_tools::log "terraform not found: building OpenTofu ${OPENTOFU_GO_VERSION} from source (several minutes)"
+  module_dir="$(cd "${work}" && go mod download -json "${OPENTOFU_MODULE}@${OPENTOFU_GO_VERSION}" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  if [[ -z "${module_dir}" ]]; then
+    tf_tools::err "could not download ${OPENTOFU_MODULE}@${OPENTOFU_GO_VERSION}"
+    rm -rf "${work}"
+    return 1
+  fi
+  cp -R "${module_dir}/." "${work}/src"
+  chmod -R u+w "${work}/src"
+  mkdir -p "$(dirname "${dest}")"
+  if ! (cd "${work}/src" && nice -n 10 env GOFLAGS="${GOFLAGS:-} -buildvcs=false" \
+    go build -trimpath -ldflags="-s -w" -o "${work}/tofu" ./cmd/tofu); then
+    tf_tools::err "building OpenTofu failed"
+    rm -rf "${work}"
+    return 1
+  fi
+  mv "${work}/tofu" "${dest}"
+  rm -rf "${work}"
+  tf_tools::log "built OpenTofu in $((SECONDS - started)) s"
+}
+
 # Sets TERRAFORM_BIN to a Terraform >= TF_TOOLS_MIN_VERSION from PATH, else to
-# OpenTofu from PATH, else builds OpenTofu into the cache.
+# OpenTofu from PATH, else to OpenTofu built into the cache.
 tf_tools::ensure_terraform() {
   local version tofu
   if command -v terraform >/dev/null 2>&1; then
@@ -91,8 +124,7 @@ tf_tools::ensure_terraform() {
   fi
   tofu="$(tf_tools::cache_dir)/bin/tofu-${OPENTOFU_GO_VERSION}"
   if [[ ! -x "${tofu}" ]]; then
-    tf_tools::log "terraform not found: installing OpenTofu ${OPENTOFU_GO_VERSION} from source"
-    tf_tools::go_build "${OPENTOFU_MODULE}/cmd/tofu@${OPENTOFU_GO_VERSION}" "-s -w" "${tofu}" || return 1
+    tf_tools::build_opentofu "${tofu}" || return 1
   fi
   TERRAFORM_BIN="${tofu}"
 }

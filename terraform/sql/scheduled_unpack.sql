@@ -11,25 +11,27 @@ DECLARE lake_rows INT64;
 CALL `${project}.${service_dataset}.unpack`();
 
 -- Rows this run rejected, against all lake rows of the loads they came from.
-SET (rejected_rows, lake_rows) = (
-  WITH new_rejects AS (
-    SELECT ingestion_timestamp
-    FROM `${project}.${service_dataset}.rejects`
-    WHERE rejected_at >= started_at
-  )
-  SELECT AS STRUCT
-    (SELECT COUNT(*) FROM new_rejects),
-    (
-      SELECT COUNT(*)
-      FROM `${project}.${lake_dataset}.raw_records`
-      WHERE source = '${source}'
-        AND ingestion_timestamp IN (SELECT DISTINCT ingestion_timestamp FROM new_rejects)
+SET rejected_rows = (
+  SELECT COUNT(*)
+  FROM `${project}.${service_dataset}.rejects`
+  WHERE rejected_at >= started_at
+);
+SET lake_rows = (
+  SELECT COUNT(*)
+  FROM `${project}.${lake_dataset}.raw_records`
+  WHERE source = '${source}'
+    AND ingestion_timestamp IN (
+      SELECT DISTINCT ingestion_timestamp
+      FROM `${project}.${service_dataset}.rejects`
+      WHERE rejected_at >= started_at
     )
 );
 
 IF lake_rows > 0 AND rejected_rows / lake_rows > ${threshold} THEN
-  RAISE USING MESSAGE = FORMAT(
+  -- ERROR() rather than RAISE: it fails the job the same way in BigQuery and in
+  -- the local engine, where this script is tested (tests/test_scheduled_sql.py).
+  SELECT ERROR(FORMAT(
     'landfall reject rate: %d of %d rows of source ${source} rejected (threshold ${threshold}); see ${service_dataset}.rejects',
     rejected_rows, lake_rows
-  );
+  ));
 END IF;

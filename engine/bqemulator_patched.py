@@ -1,0 +1,251 @@
+"""Runs the bqemulator CLI with landfall's fixes for BigQuery SQL it gets wrong.
+
+scripts/engine.sh starts the engine through this file instead of the `bqemulator`
+console script, so the SQL in routines/ stays plain BigQuery SQL that deploys
+unchanged to Google Cloud. Each patch below replaces one private function of
+bqemulator 1.4.0; EngineCompatibilityTest covers each, so an engine upgrade that
+changes them fails loudly instead of silently. Fixed here:
+
+1. Procedure bodies end at the first END: `END IF`, `END LOOP`, a `CASE ... END`
+   expression or `BEGIN TRANSACTION` inside a procedure broke CREATE PROCEDURE.
+2. `OPTIONS(...)` on CREATE PROCEDURE (before BEGIN) and CREATE TABLE FUNCTION
+   (before AS) and after a scalar function's `AS (...)` was a syntax error. The
+   options are accepted and dropped (routine descriptions are not stored).
+3. An uncaught `RAISE USING MESSAGE` came back as HTTP 500 "An internal error
+   occurred", losing the message; it is now the job's error, as in BigQuery.
+4. A bare `NUMERIC`/`DECIMAL` type (column DDL, CAST, SAFE_CAST, DECLARE) became
+   DuckDB's DECIMAL(18, 3): values rounded to 3 decimals. It is now
+   DECIMAL(38, 9), which is exactly BigQuery NUMERIC.
+5. `@@error.message` in an exception handler was a DuckDB syntax error; it now
+   reads the caught error's message (the variable bqemulator keeps it in).
+6. AVRO load jobs needed DuckDB's avro extension, a download at engine start.
+   They now always decode with fastavro (a pinned wheel) and insert by column
+   name, as BigQuery matches Avro fields to columns by name.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import bqemulator
+from bqemulator.domain.errors import InvalidQueryError
+from bqemulator.jobs import executor
+from bqemulator.scripting import parser as script_parser
+from bqemulator.scripting.ast import CreateFunctionStmt, CreateProcedureStmt
+from bqemulator.scripting.exceptions import ScriptRaise
+from bqemulator.sql import translator
+
+PATCHED_VERSION = "1.4.0"
+
+# Words after END that close a construct whose opening the body scan does not count.
+_END_SUFFIXES = frozenset({"IF", "LOOP", "WHILE", "REPEAT", "FOR"})
+
+
+def _word(token) -> str:
+    return token.value.upper() if token.kind in ("KEYWORD", "IDENT") else ""
+
+
+def _capture_balanced_block(self) -> str:
+    """Raw source between BEGIN and its matching END (patch 1).
+
+    Counts BEGIN blocks and CASE expressions, both closed by a bare END; skips
+    END IF / END LOOP / END WHILE / END REPEAT / END FOR, and BEGIN TRANSACTION
+    (or `BEGIN;`), which opens no block.
+    """
+    cursor = self._cursor
+    start = cursor.pos
+    depth = 1
+    while not cursor.at_eof():
+        token = cursor.current
+        word = _word(token)
+        following = cursor.peek(1)
+        if word == "BEGIN":
+            starts_transaction = _word(following) in ("TRANSACTION", "TRAN") or (
+                following.kind == "PUNCT" and following.value == ";"
+            )
+            if not starts_transaction:
+                depth += 1
+        elif word == "CASE":
+            depth += 1
+        elif word == "END":
+            if _word(following) in _END_SUFFIXES:
+                cursor.advance()  # END; the suffix is consumed below
+            else:
+                depth -= 1
+                if depth == 0:
+                    body = cursor.slice(start, cursor.pos)
+                    cursor.advance()
+                    return body
+        cursor.advance()
+    raise InvalidQueryError("Unterminated BEGIN ... END block")
+
+
+def _skip_options(self) -> None:
+    """Consumes an `OPTIONS(...)` clause at the cursor, if there is one (patch 2)."""
+    cursor = self._cursor
+    if _word(cursor.current) != "OPTIONS":
+        return
+    following = cursor.peek(1)
+    if following.kind != "PUNCT" or following.value != "(":
+        return
+    cursor.advance()
+    cursor.advance()
+    depth = 1
+    while not cursor.at_eof() and depth > 0:
+        token = cursor.advance()
+        if token.kind == "PUNCT" and token.value == "(":
+            depth += 1
+        elif token.kind == "PUNCT" and token.value == ")":
+            depth -= 1
+    if depth:
+        raise InvalidQueryError("Unterminated OPTIONS (...) clause")
+
+
+def _parse_procedure_rest(self, *, or_replace: bool) -> CreateProcedureStmt:
+    """bqemulator's version, plus OPTIONS before BEGIN (patch 2)."""
+    name = self._read_dotted_name()
+    args = self._parse_routine_arg_list(for_procedure=True)
+    _skip_options(self)
+    self._cursor.expect_keyword("BEGIN")
+    body = self._capture_balanced_block()
+    self._consume_optional_semicolon()
+    return CreateProcedureStmt(
+        name=name,
+        arguments=tuple(a for a in args if len(a) == script_parser._PROCEDURE_ARG_TUPLE_LEN),
+        body=body,
+        or_replace=or_replace,
+    )
+
+
+def _parse_function_rest(self, *, or_replace: bool, table_fn: bool) -> CreateFunctionStmt:
+    """bqemulator's version, plus OPTIONS before AS and after `AS (...)` (patch 2)."""
+    name = self._read_dotted_name()
+    args = self._parse_routine_arg_list(for_procedure=False)
+    return_type = None
+    if self._cursor.match_keyword("RETURNS"):
+        self._cursor.advance()
+        return_type = script_parser.parse_bq_type_string(self._read_type_name())
+    _skip_options(self)
+
+    language = "SQL"
+    body = ""
+    if self._cursor.match_keyword("LANGUAGE"):
+        self._cursor.advance()
+        raw_language = self._cursor.advance().value.upper()
+        language = "JAVASCRIPT" if raw_language == "JS" else raw_language
+        _skip_options(self)
+        self._cursor.expect_keyword("AS")
+        body = self._read_string_literal()
+    elif self._cursor.match_keyword("AS"):
+        self._cursor.advance()
+        if self._cursor.current.kind == "PUNCT" and self._cursor.current.value == "(":
+            body = self._read_parenthesised_body()
+        elif table_fn:
+            body = self._read_bare_statement_body()
+        else:
+            raise InvalidQueryError("Expected '(' after AS")
+    else:
+        raise InvalidQueryError("CREATE FUNCTION requires AS or LANGUAGE ... AS")
+    _skip_options(self)
+
+    self._consume_optional_semicolon()
+    return CreateFunctionStmt(
+        name=name,
+        arguments=tuple(args),
+        return_type=return_type,
+        language=language,
+        body=body,
+        or_replace=or_replace,
+        routine_type="TABLE_VALUED_FUNCTION" if table_fn else "SCALAR_FUNCTION",
+    )
+
+
+_original_run_script = executor._run_script
+
+
+async def _run_script(interpreter, source, ctx):
+    """An uncaught RAISE fails the job with its message, not HTTP 500 (patch 3)."""
+    try:
+        return await _original_run_script(interpreter, source, ctx)
+    except ScriptRaise as raised:
+        raise raised.error from raised
+
+
+# A bare NUMERIC/DECIMAL type name: not part of a longer word (PARSE_NUMERIC,
+# BIGNUMERIC), not already parameterised, not a typed literal (NUMERIC '1.5',
+# which bqemulator rewrites itself), not a qualified name (x.numeric).
+_BARE_NUMERIC = re.compile(r"(?i)(?<![\w.`])(NUMERIC|DECIMAL)(?![\w`])(?!\s*[('\"])")
+# Quoted text and comments, which the NUMERIC rewrite leaves alone.
+_QUOTED_OR_COMMENT = re.compile(
+    r"'''.*?'''|\"\"\".*?\"\"\"|'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`"
+    r"|--[^\n]*|#[^\n]*|/\*.*?\*/",
+    re.DOTALL,
+)
+_original_rewrite_numeric_literals = translator.rewrite_numeric_literals
+
+
+def _rewrite_numeric_literals(bq_sql: str) -> str:
+    """bqemulator's literal rewrite, then bare NUMERIC → NUMERIC(38, 9) (patch 4)."""
+    bq_sql = _original_rewrite_numeric_literals(bq_sql)
+    if not re.search(r"(?i)numeric|decimal", bq_sql):
+        return bq_sql
+    return _outside_quotes(bq_sql, lambda code: _BARE_NUMERIC.sub(r"\1(38, 9)", code))
+
+
+def _outside_quotes(sql: str, rewrite) -> str:
+    """Applies ``rewrite`` to the parts of ``sql`` outside quoted text and comments."""
+    out = []
+    position = 0
+    for quoted in _QUOTED_OR_COMMENT.finditer(sql):
+        out.append(rewrite(sql[position : quoted.start()]))
+        out.append(quoted.group())
+        position = quoted.end()
+    out.append(rewrite(sql[position:]))
+    return "".join(out)
+
+
+_ERROR_MESSAGE = re.compile(r"(?i)@@error\.message\b")
+_original_parser_init = script_parser.Parser.__init__
+
+
+def _parser_init(self, source: str) -> None:
+    """Reads @@error.message from the handler's hidden variable (patch 5)."""
+    if "@@" in source:
+        source = _outside_quotes(source, lambda code: _ERROR_MESSAGE.sub("__error_message__", code))
+    _original_parser_init(self, source)
+
+
+def _load_avro(path: str, target_ref: str, ctx) -> None:
+    """AVRO loads through fastavro, matching fields to columns by name (patch 6)."""
+    arrow_table = executor.read_avro_to_arrow(path)
+    view_name = "_landfall_avro_load"
+    ctx.engine.connection.register(view_name, arrow_table)
+    try:
+        ctx.engine.execute(f"INSERT INTO {target_ref} BY NAME SELECT * FROM {view_name}")
+    finally:
+        ctx.engine.connection.unregister(view_name)
+
+
+def apply() -> None:
+    """Installs the patches; refuses to run against another bqemulator version."""
+    if bqemulator.__version__ != PATCHED_VERSION:
+        sys.exit(
+            f"engine/bqemulator_patched.py patches bqemulator {PATCHED_VERSION}, found "
+            f"{bqemulator.__version__}: re-check each patch against the new version "
+            "(EngineCompatibilityTest), then update PATCHED_VERSION."
+        )
+    script_parser.Parser._capture_balanced_block = _capture_balanced_block
+    script_parser.Parser._parse_procedure_rest = _parse_procedure_rest
+    script_parser.Parser._parse_function_rest = _parse_function_rest
+    executor._run_script = _run_script
+    translator.rewrite_numeric_literals = _rewrite_numeric_literals
+    script_parser.Parser.__init__ = _parser_init
+    executor._LOAD_FORMAT_HANDLERS["AVRO"] = _load_avro
+
+
+if __name__ == "__main__":
+    apply()
+    from bqemulator.cli import main
+
+    sys.exit(main())

@@ -1,0 +1,108 @@
+package dev.landfall.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.landfall.config.LandfallConfig.ConfigException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LandfallConfigTest {
+
+  @Test
+  void load_shippedConfig() {
+    LandfallConfig config = LandfallConfig.load(repoFile("terraform/config.yaml"));
+
+    assertEquals("my-bank-data-project", config.projectId());
+    assertEquals("EU", config.location());
+    assertEquals("GBP", config.baseCurrency());
+    assertEquals(List.of("customers", "transactions"), List.copyOf(config.sources().keySet()));
+    assertEquals("medium", config.sources().get("transactions").size());
+    assertEquals(10, config.sizeOf(config.sources().get("transactions")).maxWorkers());
+    assertEquals(
+        Map.of("lake_dataset", "lake", "customers_dataset", "customers",
+            "transactions_dataset", "transactions", "analytics_dataset", "analytics",
+            "base_currency", "GBP"),
+        config.sqlVariables());
+  }
+
+  @Test
+  void parse_requiredKeysOnly_fillsEveryDefault() {
+    LandfallConfig config = LandfallConfig.parse("project_id: p\nregion: r\n", "test");
+
+    assertEquals("EU", config.location());
+    assertEquals("landfall", config.namePrefix());
+    assertEquals("GBP", config.baseCurrency());
+    assertEquals("lake", config.lakeDataset());
+    assertEquals("analytics", config.dataset("analytics"));
+    assertEquals(List.of("small", "medium", "large"), List.copyOf(config.sizePresets().keySet()));
+    assertEquals("30 5 * * *", config.sources().get("customers").unpackSchedule());
+    assertEquals("Europe/London", config.timeZone());
+    assertEquals("0 7 * * 1", config.snapshotSchedule());
+    assertEquals(0.05, config.rejectRateThreshold());
+  }
+
+  @Test
+  void parse_sourceDefaultsAndRenamedDataset() {
+    LandfallConfig config = LandfallConfig.parse(
+        "project_id: p\nregion: r\ndatasets: {lake: raw}\nsources:\n  payments: {}\n", "test");
+
+    assertEquals("raw", config.sqlVariables().get("lake_dataset"));
+    assertEquals("customers", config.customersDataset());
+    LandfallConfig.Source payments = config.sources().get("payments");
+    assertEquals("small", payments.size());
+    assertNull(payments.unpackSchedule());
+  }
+
+  @Test
+  void withDatasetSuffix_suffixesEveryDataset() {
+    LandfallConfig config =
+        LandfallConfig.parse("project_id: p\nregion: r\n", "test").withDatasetSuffix("t1");
+
+    assertEquals("lake_t1", config.sqlVariables().get("lake_dataset"));
+    assertEquals("analytics_t1", config.analyticsDataset());
+    assertThrows(IllegalArgumentException.class, () -> config.withDatasetSuffix("bad-suffix"));
+  }
+
+  @Test
+  void parse_reportsEveryProblemWithItsKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> LandfallConfig.parse(
+        "region: r\nbase_curency: EUR\nsources:\n  customers: {size: huge, schedual: x}\n",
+        "config.yaml"));
+
+    String message = e.getMessage();
+    assertTrue(message.startsWith("config.yaml: "), message);
+    assertTrue(message.contains("missing required key 'project_id'"), message);
+    assertTrue(message.contains("unknown key 'base_curency'"), message);
+    assertTrue(message.contains("sources.customers.size: unknown size preset 'huge'"
+        + " (known: small, medium, large)"), message);
+    assertTrue(message.contains("unknown key 'sources.customers.schedual'"), message);
+  }
+
+  @Test
+  void parse_rejectsBadValues() {
+    String message = assertThrows(ConfigException.class, () -> LandfallConfig.parse(
+        "project_id: p\nregion: r\nbase_currency: pounds\ndatasets: {lake: my-lake}\n"
+            + "size_presets: {small: {machine_type: e2, num_workers: 3, max_workers: 2}}\n"
+            + "alerting: {reject_rate_threshold: 2}\n", "c")).getMessage();
+
+    assertTrue(message.contains("base_currency must be a 3-letter ISO 4217 code"), message);
+    assertTrue(message.contains("datasets.lake must be letters, digits or _"), message);
+    assertTrue(message.contains("size_presets.small.max_workers (2) is below num_workers"), message);
+    assertTrue(message.contains("alerting.reject_rate_threshold must be a number from 0 to 1"),
+        message);
+  }
+
+  private static Path repoFile(String relative) {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (d.resolve(relative).toFile().isFile()) {
+        return d.resolve(relative);
+      }
+    }
+    throw new IllegalStateException(relative + " not found");
+  }
+}

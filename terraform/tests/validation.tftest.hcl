@@ -1,0 +1,76 @@
+# A bad config.yaml fails the plan at terraform_data.config. The text of each
+# message is checked by scripts/terraform_check.sh (the "# expect:" line of
+# each fixture), since terraform test cannot match on it.
+
+mock_provider "google" {}
+
+variables {
+  routines_dir = "tests/fixtures/routines"
+}
+
+run "unknown_size_preset_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/unknown_preset.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "bad_size_preset_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/bad_preset.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "bad_cron_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/bad_cron.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "bad_region_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/bad_region.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "missing_source_schema_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/missing_schema.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "misspelt_key_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/unknown_key.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "valid_config_passes_the_checks" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/added_source.yaml"
+  }
+  assert {
+    condition     = terraform_data.config.input != ""
+    error_message = "A valid config plans without errors."
+  }
+}
+
+run "missing_project_id_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/missing_project.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}

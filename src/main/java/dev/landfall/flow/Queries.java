@@ -101,7 +101,8 @@ final class Queries {
     }
     StandardSQLTypeName type = field.getType().getStandardType();
     return switch (type) {
-      case NUMERIC, BIGNUMERIC -> new BigDecimal(value.getStringValue()).toPlainString();
+      case NUMERIC, BIGNUMERIC ->
+          new BigDecimal(value.getStringValue()).stripTrailingZeros().toPlainString();
       case TIMESTAMP ->
           Instant.EPOCH.plus(value.getTimestampValue(), ChronoUnit.MICROS).toString();
       default -> value.getStringValue();

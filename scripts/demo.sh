@@ -66,15 +66,16 @@ main() {
   trap engine_stop EXIT
 
   local connection=(--project "${PROJECT}" --endpoint "${LANDFALL_BQ_ENDPOINT}")
+  local java=(java "-Djava.util.logging.config.file=${ROOT}/scripts/lib/logging.properties" -cp "${jar}")
   step "Deploy schema and routines"
-  java -cp "${jar}" dev.landfall.deploy.DeployCommand \
+  "${java[@]}" dev.landfall.deploy.DeployCommand \
     --config "${ROOT}/terraform/config.yaml" --routines "${ROOT}/routines" "${connection[@]}"
 
   step "Land every CSV under ${data}"
   load_id="demo-$(date -u +%Y%m%dT%H%M%SZ)"
   local tmp="${out}/.tmp"
   mkdir -p "${tmp}"
-  java -cp "${jar}" dev.landfall.landing.LandingPipeline \
+  "${java[@]}" dev.landfall.landing.LandingPipeline \
     --inputFilePattern="${data}/**.csv" \
     --outputTable="${PROJECT}:$(config_dataset lake).raw_records" \
     --project="${PROJECT}" \
@@ -86,7 +87,7 @@ main() {
   rm -rf "${tmp}"
 
   step "Unpack, snapshot, report"
-  java -cp "${jar}" dev.landfall.flow.FlowCommand \
+  "${java[@]}" dev.landfall.flow.FlowCommand \
     --config "${ROOT}/terraform/config.yaml" "${connection[@]}" \
     --load-id "${load_id}" --as-of "${as_of}" --out "${out}"
 

@@ -4,7 +4,8 @@
 # pipeline on the DirectRunner, unpacked, snapshotted, reported and exported.
 set -o errexit -o nounset -o pipefail
 
-readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/.. && pwd -P)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/.. && pwd -P)"
+readonly ROOT
 readonly PROJECT="landfall-local"
 
 # shellcheck source=scripts/lib/engine.sh

@@ -153,7 +153,7 @@ engine_start() {
     --grpc-host "${ENGINE_HOST}" --grpc-port 0 --project "${ENGINE_PROJECT}"
     --log-level info --log-format json)
   if [[ -n "${data_dir}" ]]; then
-    mkdir -p "${data_dir}"
+    mkdir -p "${data_dir}" 2>/dev/null || { engine::err "cannot create data dir ${data_dir}"; return 1; }
     data_dir="$(cd "${data_dir}" && pwd -P)"
     args+=(--persistent --data-dir "${data_dir}")
   else

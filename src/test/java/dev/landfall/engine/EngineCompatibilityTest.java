@@ -297,6 +297,15 @@ class EngineCompatibilityTest {
   }
 
   @Test
+  void engineDifference_jsonKeysAcceptsAString() {
+    run("CREATE TABLE %s.keys_lake (data_string STRING)");
+    run("INSERT INTO %s.keys_lake VALUES ('{\"b\":\"1\",\"a\":\"2\"}')");
+
+    // BigQuery: no matching signature for a STRING; write JSON_KEYS(PARSE_JSON(data_string), 1).
+    assertEquals(List.of(List.of("[b, a]")), rows("SELECT JSON_KEYS(data_string) FROM %s.keys_lake"));
+  }
+
+  @Test
   void safeCastAndSafeParse() {
     assertEquals(
         List.of(Arrays.asList(null, "12", null, "2026-02-03", "2026-02-03T04:05:06Z", null)),

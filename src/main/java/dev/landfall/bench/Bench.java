@@ -58,7 +58,7 @@ public final class Bench {
     Path work = Path.of("target/bench");
     Path results = null;
     Path config = Path.of("terraform/config.yaml");
-    long split = 8L << 20;
+    Long split = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> quick = true;
@@ -72,13 +72,15 @@ public final class Bench {
     if (results == null) {
       results = quick ? work.resolve("results-quick.md") : Path.of("bench/results.md");
     }
-    new Bench(quick, work, results, config, split).run();
+    // Quick files are ~3 MB: a smaller split keeps several ranges a file, as in the full run.
+    new Bench(quick, work, results, config, split != null ? split : quick ? 512L << 10 : 8L << 20)
+        .run();
   }
 
   void run() throws Exception {
     deleteRecursively(work);
     Files.createDirectories(work);
-    long records = quick ? 100_000 : 1_000_000;
+    long records = quick ? 50_000 : 1_000_000;
     Path one = work.resolve("one");
     Path eight = work.resolve("eight");
     generator.write(Generator.Kind.TRANSACTIONS, one, "transactions_one", 0, records, 1);
@@ -214,7 +216,7 @@ public final class Bench {
   // ---- 4 -------------------------------------------------------------------------------------
 
   private void measureMemory() throws IOException, InterruptedException {
-    long records = quick ? 250_000 : 16_100_000; // ~62 bytes a record: ~1 GB in the full run
+    long records = quick ? 150_000 : 16_100_000; // ~62 bytes a record: ~1 GB in the full run
     String heap = quick ? "-Xmx256m" : "-Xmx1g";
     Path big = work.resolve("big");
     generator.write(Generator.Kind.TRANSACTIONS, big, "transactions_big", 0, records, 1);

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * <pre>
  * LandRun plain  INPUT_DIR OUTPUT_DIR
  * LandRun beam   INPUT_DIR OUTPUT_DIR [pipeline options...]
+ * LandRun beam-splittable INPUT_DIR OUTPUT_DIR [pipeline options...]   (prototype reader)
  * </pre>
  */
 public final class LandRun {
@@ -40,10 +41,11 @@ public final class LandRun {
         files = list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
       }
       records = PlainLanding.land(files, output.resolve("rows.json"), INGESTION_TIMESTAMP, loadId);
-    } else if (mode.equals("beam")) {
+    } else if (mode.equals("beam") || mode.equals("beam-splittable")) {
       BenchEntryPoint.Outcome outcome =
           BenchEntryPoint.landToFiles(
-              input + "/*.csv", output + "/rows", INGESTION_TIMESTAMP, loadId, options);
+              input + "/*.csv", output + "/rows", INGESTION_TIMESTAMP, loadId, options,
+              mode.equals("beam-splittable"));
       if (!"DONE".equals(outcome.state().name())) {
         throw new IllegalStateException("Beam run ended " + outcome.state());
       }

@@ -34,33 +34,112 @@ public final class TransformBench {
   private TransformBench() {}
 
   /** Rates in records per CPU-second of one thread. */
-  public record Result(long records, double floorRate, double transformRate, double ratio, int pairs) {}
+  public record Result(
+      long records,
+      double floorRate,
+      double transformRate,
+      double ratio,
+      int pairs,
+      double prototypeRate,
+      double prototypeRatio) {}
 
   public static Result run(Path csv, int warmupPairs, int pairs) throws IOException {
     byte[] content = Files.readAllBytes(csv);
     String source = "transactions";
+    checkPrototypeMatches(content, source);
     long records = 0;
     for (int i = 0; i < warmupPairs; i++) {
       floor(content);
       records = transform(content, source);
+      prototype(content, source);
     }
     double[] floorRates = new double[pairs];
     double[] transformRates = new double[pairs];
     double[] ratios = new double[pairs];
+    double[] prototypeRates = new double[pairs];
+    double[] prototypeRatios = new double[pairs];
     for (int i = 0; i < pairs; i++) {
       long t0 = cpuNanos();
       long n = floor(content);
       long t1 = cpuNanos();
       long m = transform(content, source);
       long t2 = cpuNanos();
-      if (n != m) {
-        throw new IllegalStateException("floor read " + n + " records, transform " + m);
+      long p = prototype(content, source);
+      long t3 = cpuNanos();
+      if (n != m || n != p) {
+        throw new IllegalStateException("floor read " + n + " records, transform " + m + ", prototype " + p);
       }
       floorRates[i] = n / ((t1 - t0) / 1e9);
       transformRates[i] = m / ((t2 - t1) / 1e9);
       ratios[i] = transformRates[i] / floorRates[i];
+      prototypeRates[i] = p / ((t3 - t2) / 1e9);
+      prototypeRatios[i] = prototypeRates[i] / floorRates[i];
     }
-    return new Result(records, median(floorRates), median(transformRates), median(ratios), pairs);
+    return new Result(
+        records, median(floorRates), median(transformRates), median(ratios), pairs,
+        median(prototypeRates), median(prototypeRatios));
+  }
+
+  /** The prototype ({@link ByteLakeEncoder}) with the String path as its fallback. */
+  static long prototype(byte[] content, String source) throws IOException {
+    CsvFieldParser parser = new CsvFieldParser();
+    LakeRecordEncoder encoder = new LakeRecordEncoder();
+    ByteLakeEncoder bytes = new ByteLakeEncoder();
+    long records = 0;
+    long acc = 0;
+    try (CsvRecordReader reader = open(content)) {
+      Header header = null;
+      while (reader.advance()) {
+        if (reader.isBlank()) {
+          continue;
+        }
+        byte[] raw = reader.buffer();
+        int length = reader.length();
+        if (header == null) {
+          header = Header.parse(parser.parse(raw, 0, length));
+          continue;
+        }
+        String[] fast = bytes.encode(source, header, raw, 0, length);
+        if (fast == null) {
+          EncodedRecord slow = encoder.encode(source, header, parser.parse(raw, 0, length), raw, 0, length);
+          fast = new String[] {slow.dataString(), slow.recordHash()};
+        }
+        acc += fast[0].length() + fast[1].charAt(0);
+        records++;
+      }
+    }
+    sink += acc;
+    return records;
+  }
+
+  /** Refuses to time a prototype that does not give the current encoder's exact output. */
+  static void checkPrototypeMatches(byte[] content, String source) throws IOException {
+    CsvFieldParser parser = new CsvFieldParser();
+    LakeRecordEncoder encoder = new LakeRecordEncoder();
+    ByteLakeEncoder bytes = new ByteLakeEncoder();
+    try (CsvRecordReader reader = open(content)) {
+      Header header = null;
+      while (reader.advance()) {
+        if (reader.isBlank()) {
+          continue;
+        }
+        byte[] raw = reader.buffer();
+        int length = reader.length();
+        if (header == null) {
+          header = Header.parse(parser.parse(raw, 0, length));
+          continue;
+        }
+        String[] fast = bytes.encode(source, header, raw, 0, length);
+        if (fast == null) {
+          continue;
+        }
+        EncodedRecord slow = encoder.encode(source, header, parser.parse(raw, 0, length), raw, 0, length);
+        if (!fast[0].equals(slow.dataString()) || !fast[1].equals(slow.recordHash())) {
+          throw new IllegalStateException(
+              "prototype differs at offset " + reader.offset() + ": " + fast[0] + " vs " + slow.dataString());
+        }
+      }
+    }
   }
 
   /** Reads every record and SHA-256s its bytes; returns the number of data records. */
@@ -202,7 +281,7 @@ public final class TransformBench {
     int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     Result r = run(Path.of(args[0]), warmup, pairs);
     System.out.printf(
-        "records=%d floor=%.0f/s transform=%.0f/s ratio=%.3f%n",
-        r.records(), r.floorRate(), r.transformRate(), r.ratio());
+        "records=%d floor=%.0f/s transform=%.0f/s ratio=%.3f prototype=%.0f/s ratio=%.3f%n",
+        r.records(), r.floorRate(), r.transformRate(), r.ratio(), r.prototypeRate(), r.prototypeRatio());
   }
 }

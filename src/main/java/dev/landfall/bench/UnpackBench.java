@@ -86,7 +86,7 @@ public final class UnpackBench {
     if (job == null || job.getStatus().getError() != null) {
       throw new IllegalStateException("lake load failed: " + (job == null ? "gone" : job.getStatus()));
     }
-    query(
+    execute(
         "INSERT INTO `" + config.lakeDataset() + "`.landed_files (source_file, source,"
             + " file_size_bytes, content_sha256, header, load_id, landed_at, records_landed,"
             + " parse_errors, blank_lines) VALUES " + String.join(", ", ledgerRows));
@@ -98,7 +98,7 @@ public final class UnpackBench {
       String dataset = config.dataset(source);
       List<String> partitions = pendingPartitions(source, dataset);
       long started = System.nanoTime();
-      query("CALL `" + dataset + "`.unpack()");
+      execute("CALL `" + dataset + "`.unpack()");
       calls.add(new Call(source + ".unpack()", (System.nanoTime() - started) / 1e9, partitions));
     }
     return calls;
@@ -139,6 +139,36 @@ public final class UnpackBench {
 
   private TableResult query(String sql) throws InterruptedException {
     return bigQuery.query(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build());
+  }
+
+  private void execute(String sql) throws InterruptedException {
+    // A job polled to completion: a long CALL outlives the synchronous jobs.query wait.
+    Job job =
+        bigQuery.create(JobInfo.of(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build()));
+    while (true) {
+      job = job.reload();
+      if (job == null) {
+        throw new IllegalStateException("job vanished: " + sql);
+      }
+      if (job.isDone()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    if (job.getStatus().getError() != null) {
+      throw new IllegalStateException(job.getStatus().getError() + " in: " + sql);
+    }
+  }
+
+  /** {@code UnpackBench ROWS_PER_SOURCE WORK_DIR CONFIG} against {@code LANDFALL_BQ_ENDPOINT}. */
+  public static void main(String[] args) throws Exception {
+    String project = System.getenv().getOrDefault("LANDFALL_BQ_PROJECT", "landfall-local");
+    BigQuery bigQuery =
+        dev.landfall.bigquery.BigQueryClients.create(project, System.getenv("LANDFALL_BQ_ENDPOINT"));
+    Result r =
+        new UnpackBench(bigQuery, project, LandfallConfig.load(Path.of(args[2])), Path.of(args[1]))
+            .run(Long.parseLong(args[0]));
+    System.out.println(r);
   }
 
   /** A SQL string literal (only for the bench's own values: paths, hashes, names). */

@@ -9,6 +9,9 @@ import com.google.cloud.bigquery.LoadJobConfiguration;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.cloud.http.HttpTransportOptions;
+import dev.landfall.bigquery.BigQueryClients;
 import dev.landfall.config.LandfallConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +43,8 @@ public final class UnpackBench {
   public record Call(String procedure, double seconds, List<String> partitions) {}
 
   /** Both rounds, and the table counts after them (for a sanity check). */
-  public record Result(long rowsPerSource, List<Call> first, List<Call> second, String counts) {}
+  public record Result(
+      long rowsPerSource, List<Call> first, List<Call> second, String counts, String scans) {}
 
   UnpackBench(BigQuery bigQuery, String project, LandfallConfig config, Path work) {
     this.bigQuery = bigQuery;
@@ -55,7 +59,34 @@ public final class UnpackBench {
     List<Call> first = unpackBoth();
     land("day2", DAY2, "bench-load-2", rowsPerSource, extra);
     List<Call> second = unpackBoth();
-    return new Result(rowsPerSource, first, second, counts());
+    return new Result(rowsPerSource, first, second, counts(), scans());
+  }
+
+  /**
+   * Where the time goes: typing the lake through each service's {@code typed_lake_records} view,
+   * over the whole lake and over day 2 only (what unpack reads; the engine cannot prune, BigQuery
+   * does).
+   */
+  private String scans() throws InterruptedException {
+    StringBuilder out = new StringBuilder();
+    for (String source : List.of("transactions", "customers")) {
+      String view = "`" + config.dataset(source) + "`.typed_lake_records";
+      double all = timed("SELECT COUNT(*) AS n FROM " + view + " WHERE reason_code IS NULL");
+      double day2 =
+          timed(
+              "SELECT COUNT(*) AS n FROM " + view + " WHERE reason_code IS NULL AND"
+                  + " ingestion_timestamp >= TIMESTAMP '2026-11-02' AND ingestion_timestamp <"
+                  + " TIMESTAMP '2026-11-03'");
+      out.append(String.format("%s%s: whole lake %.2f s, day 2 only %.2f s",
+          out.length() == 0 ? "" : "; ", view.replace("`", ""), all, day2));
+    }
+    return out.toString();
+  }
+
+  private double timed(String sql) throws InterruptedException {
+    long started = System.nanoTime();
+    query(sql).iterateAll().forEach(row -> {});
+    return (System.nanoTime() - started) / 1e9;
   }
 
   private void land(String day, String timestamp, String loadId, long first, long count)
@@ -160,11 +191,31 @@ public final class UnpackBench {
     }
   }
 
+  /**
+   * The local-engine client of {@link BigQueryClients} with no client-side time limit: the engine
+   * runs a job inside its {@code jobs.insert} request, and a CALL over a million rows takes
+   * minutes (the default settings give up after about two, with an InterruptedException).
+   */
+  static BigQuery client(String project, String endpoint) {
+    java.time.Duration hour = java.time.Duration.ofHours(1);
+    return BigQueryClients.options(project, endpoint).toBuilder()
+        .setTransportOptions(
+            HttpTransportOptions.newBuilder().setConnectTimeout(10_000).setReadTimeout(0).build())
+        .setRetrySettings(
+            RetrySettings.newBuilder()
+                .setMaxAttempts(1)
+                .setTotalTimeoutDuration(hour)
+                .setInitialRpcTimeoutDuration(hour)
+                .setMaxRpcTimeoutDuration(hour)
+                .build())
+        .build()
+        .getService();
+  }
+
   /** {@code UnpackBench ROWS_PER_SOURCE WORK_DIR CONFIG} against {@code LANDFALL_BQ_ENDPOINT}. */
   public static void main(String[] args) throws Exception {
     String project = System.getenv().getOrDefault("LANDFALL_BQ_PROJECT", "landfall-local");
-    BigQuery bigQuery =
-        dev.landfall.bigquery.BigQueryClients.create(project, System.getenv("LANDFALL_BQ_ENDPOINT"));
+    BigQuery bigQuery = client(project, System.getenv("LANDFALL_BQ_ENDPOINT"));
     Result r =
         new UnpackBench(bigQuery, project, LandfallConfig.load(Path.of(args[2])), Path.of(args[1]))
             .run(Long.parseLong(args[0]));

@@ -72,7 +72,7 @@ public final class Bench {
       results = quick ? work.resolve("results-quick.md") : Path.of("bench/results.md");
     }
     // Quick files are ~3 MB: a smaller split keeps several ranges a file, as in the full run.
-    new Bench(quick, work, results, config, split != null ? split : quick ? 512L << 10 : 8L << 20)
+    new Bench(quick, work, results, config, split != null ? split : quick ? 256L << 10 : 8L << 20)
         .run();
   }
 
@@ -92,10 +92,16 @@ public final class Bench {
                 + " and once split over 8 files.",
             records, Files.size(oneFile) / 1e6, bytesPerRecord));
 
-    measureTransform(oneFile);
+    // Measure 1 reads from memory: a quick run can afford enough records for a warm JIT.
+    Path transformFile = oneFile;
+    if (quick) {
+      transformFile =
+          generator.write(Generator.Kind.TRANSACTIONS, work.resolve("transform"), "transactions_t", 0, 200_000, 1).get(0);
+    }
+    measureTransform(transformFile);
     List<String> beamArgs = beamArgs(splitBytes);
-    measureBeamOverhead(one, beamArgs);
-    measureParallelism(one, eight, beamArgs);
+    Child beamOne = measureBeamOverhead(one, beamArgs);
+    measureParallelism(one, eight, beamArgs, quick ? beamOne : null);
     measureMemory();
     measureUnpack();
     estimateCloud(bytesPerRecord);
@@ -133,7 +139,8 @@ public final class Bench {
 
   // ---- 2 -------------------------------------------------------------------------------------
 
-  private void measureBeamOverhead(Path one, List<String> beamArgs) throws IOException, InterruptedException {
+  /** Returns the last Beam run (quick mode reuses it as measure 3's one-file run). */
+  private Child measureBeamOverhead(Path one, List<String> beamArgs) throws IOException, InterruptedException {
     int rounds = quick ? 1 : 3;
     List<double[]> pairs = new ArrayList<>();
     double load = Machine.loadAverage();
@@ -185,11 +192,12 @@ public final class Bench {
                 + " the rounds. The DirectRunner may use both cores; plain Java uses one.%s",
             plain.records, String.join(" ", beamArgs), rounds,
             plain.wall, plain.cpu, beam.wall, beam.cpu, mib(beam.rssKb), splittable));
+    return beam;
   }
 
   // ---- 3 -------------------------------------------------------------------------------------
 
-  private void measureParallelism(Path one, Path eight, List<String> beamArgs)
+  private void measureParallelism(Path one, Path eight, List<String> beamArgs, Child oneFileRun)
       throws IOException, InterruptedException {
     int rounds = quick ? 1 : 3;
     List<Double> ratios = new ArrayList<>();
@@ -197,7 +205,10 @@ public final class Bench {
     Child single = null;
     Child split = null;
     for (int i = 0; i < rounds; i++) {
-      if (i % 2 == 0) {
+      if (oneFileRun != null) {
+        single = oneFileRun;
+        split = land("m3-eight-" + i, "beam", eight, List.of(), beamArgs);
+      } else if (i % 2 == 0) {
         single = land("m3-one-" + i, "beam", one, List.of(), beamArgs);
         split = land("m3-eight-" + i, "beam", eight, List.of(), beamArgs);
       } else {
@@ -249,15 +260,21 @@ public final class Bench {
     double load = Machine.loadAverage();
     StringBuilder figure = new StringBuilder();
     StringBuilder detail = new StringBuilder();
-    boolean met = false;
-    for (String mode : List.of("beam", "beam-splittable")) {
+    boolean currentMet = false;
+    boolean prototypeMet = false;
+    // Quick mode is a smoke test of the harness: the prototype's second run is left out.
+    for (String mode : quick ? List.of("beam") : List.of("beam", "beam-splittable")) {
       String name = mode.equals("beam") ? "m4-big" : "m4-big-splittable";
       String label = mode.equals("beam") ? "current reader" : "prototype splittable reader";
       String outcome;
       try {
         Child run = land(name, mode, big, List.of(heap), beamArgs(splitBytes));
         boolean ok = run.rssKb * 1024.0 <= 1.5e9;
-        met |= ok;
+        if (mode.equals("beam")) {
+          currentMet = ok;
+        } else {
+          prototypeMet = ok;
+        }
         outcome = String.format("%.2f GiB in %.0f s", run.rssKb / 1024.0 / 1024.0, run.wall);
         detail.append(String.format(" %s: peak RSS (VmHWM) %s, %,d records, %.1f s wall, %.1f s CPU.",
             label, mib(run.rssKb), run.records, run.wall, run.cpu));
@@ -274,7 +291,7 @@ public final class Bench {
             String.format("Peak RSS landing a %.2f GB file locally (%s)", size / 1e9, heap),
             figure.toString(),
             "≤ 1.5 GB",
-            met ? "MISSED now; met by the prototype" : verdict(false),
+            currentMet ? verdict(true) : prototypeMet ? "MISSED now; met by the prototype" : verdict(false),
             load));
     section(
         String.format(
@@ -441,7 +458,7 @@ public final class Bench {
 
   private void report() throws IOException {
     StringBuilder md = new StringBuilder();
-    md.append("# landfall benchmark").append(quick ? " (quick: sizes scaled down, a smoke test)" : "").append("\n\n");
+    md.append("# landfall benchmark").append(quick ? " (quick: sizes scaled down, a smoke test; the verdicts mean nothing)" : "").append("\n\n");
     md.append("Run ").append(started).append(" by `scripts/bench.sh").append(quick ? " --quick" : "").append("`.\n");
     md.append("Machine: ").append(Machine.describe()).append(", shared with other work (load average per measure below).\n\n");
     md.append("| # | measure | figure | goal | verdict | load avg |\n|---|---|---|---|---|---|\n");

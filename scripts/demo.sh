@@ -83,8 +83,7 @@ main() {
     --bigQueryEndpoint="${LANDFALL_BQ_ENDPOINT}" \
     --credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory \
     --tempLocation="${tmp}" \
-    --loadId="${load_id}" \
-    --splitSizeBytes=$((1024 * 1024))
+    --loadId="${load_id}"
   rm -rf "${tmp}"
 
   step "Unpack, snapshot, report"

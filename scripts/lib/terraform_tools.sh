@@ -96,7 +96,7 @@ tf_tools::build_opentofu() {
   chmod -R u+w "${work}/src"
   mkdir -p "$(dirname "${dest}")"
   if ! (cd "${work}/src" && nice -n 10 env GOFLAGS="${GOFLAGS:-} -buildvcs=false" \
-    go build -trimpath -ldflags="-s -w" -o "${work}/tofu" ./cmd/tofu); then
+    go build -trimpath -ldflags="-s -w -X ${OPENTOFU_MODULE}/version.dev=no" -o "${work}/tofu" ./cmd/tofu); then
     tf_tools::err "building OpenTofu failed"
     rm -rf "${work}"
     return 1

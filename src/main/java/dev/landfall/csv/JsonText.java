@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * A reusable buffer for compact JSON text. A {@code char[]} rather than a {@link StringBuilder}:
- * a builder that once held a non-Latin-1 character (one CJK name in a file) stays in UTF-16 mode
- * and widens every later append char by char, which tripled the encoding time of mixed files.
+ * A reusable buffer for compact JSON text. A {@code char[]} rather than a {@link StringBuilder}: a
+ * builder that once held a non-Latin-1 character (one CJK name in a file) stays in UTF-16 mode and
+ * widens every later append char by char, which tripled the encoding time of mixed files.
  */
 final class JsonText {
   private static final HexFormat HEX = HexFormat.of();

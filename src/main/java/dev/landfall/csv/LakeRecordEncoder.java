@@ -50,17 +50,22 @@ public final class LakeRecordEncoder {
 
   private final MessageDigest digest;
   private final JsonText json = new JsonText();
+
   /** The canonical record of a well-formed row, hashed with one digest update. */
   private byte[] canonical = new byte[512];
+
   private int canonicalLength;
 
   private String cachedSource;
   private byte[] cachedSourceBytes;
   private Header cachedHeader;
+
   /** {@code "<name>":} per column, JSON-escaped. */
   private String[] keyPrefixes;
+
   /** Column indexes in hash order (keys sorted by UTF-8 bytes). */
   private int[] hashOrder;
+
   private byte[][] keyBytes;
 
   public LakeRecordEncoder() {
@@ -87,11 +92,7 @@ public final class LakeRecordEncoder {
     List<String> fields = parsed.fields();
     if (fields.size() != header.size()) {
       return encodeRaw(
-          source,
-          raw,
-          off,
-          len,
-          "expected " + header.size() + " fields, found " + fields.size());
+          source, raw, off, len, "expected " + header.size() + " fields, found " + fields.size());
     }
     useHeader(header);
     json.clear().append('{');
@@ -128,7 +129,8 @@ public final class LakeRecordEncoder {
     json.appendQuoted(new String(raw, off, len, StandardCharsets.UTF_8));
     if (!valid) {
       json.append(',').appendQuoted(RAW_BASE64_KEY).append(':');
-      json.appendQuoted(Base64.getEncoder().encodeToString(Arrays.copyOfRange(raw, off, off + len)));
+      json.appendQuoted(
+          Base64.getEncoder().encodeToString(Arrays.copyOfRange(raw, off, off + len)));
     }
     json.append('}');
 

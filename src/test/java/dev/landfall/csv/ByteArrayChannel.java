@@ -7,8 +7,8 @@ import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.SeekableByteChannel;
 
 /**
- * A read-only in-memory file, so property tests can open thousands of ranges cheaply. Reads
- * return at most {@code maxRead} bytes, like object-store channels that return short reads.
+ * A read-only in-memory file, so property tests can open thousands of ranges cheaply. Reads return
+ * at most {@code maxRead} bytes, like object-store channels that return short reads.
  */
 final class ByteArrayChannel implements SeekableByteChannel {
   private final byte[] data;

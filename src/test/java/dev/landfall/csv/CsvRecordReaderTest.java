@@ -39,7 +39,13 @@ class CsvRecordReaderTest {
 
   /** Records of one range, and the bytes the reader says it consumed. */
   private static List<Rec> readRange(
-      byte[] file, long start, long end, boolean inside, int maxRecordBytes, int maxRead, long[] consumed)
+      byte[] file,
+      long start,
+      long end,
+      boolean inside,
+      int maxRecordBytes,
+      int maxRead,
+      long[] consumed)
       throws IOException {
     List<Rec> records = new ArrayList<>();
     try (CsvRecordReader reader =
@@ -67,17 +73,19 @@ class CsvRecordReaderTest {
   }
 
   /**
-   * Reads {@code file} as the pipeline does: pass 1 counts quotes per range, prefix sums give
-   * each range's start state, pass 2 reads every range.
+   * Reads {@code file} as the pipeline does: pass 1 counts quotes per range, prefix sums give each
+   * range's start state, pass 2 reads every range.
    */
-  private static List<Rec> readInRanges(byte[] file, long[] bounds, int maxRecordBytes, int maxRead, long[] consumed)
+  private static List<Rec> readInRanges(
+      byte[] file, long[] bounds, int maxRecordBytes, int maxRead, long[] consumed)
       throws IOException {
     List<Rec> records = new ArrayList<>();
     long quotesBefore = 0;
     for (int k = 0; k + 1 < bounds.length; k++) {
       long start = bounds[k];
       long end = bounds[k + 1];
-      records.addAll(readRange(file, start, end, quotesBefore % 2 == 1, maxRecordBytes, maxRead, consumed));
+      records.addAll(
+          readRange(file, start, end, quotesBefore % 2 == 1, maxRecordBytes, maxRead, consumed));
       try (ByteArrayChannel channel = new ByteArrayChannel(file, maxRead)) {
         channel.position(start);
         quotesBefore += QuoteCounter.countQuotes(channel, end - start);
@@ -99,7 +107,10 @@ class CsvRecordReaderTest {
   private static List<Rec> reference(byte[] file, int maxRecordBytes) {
     List<Rec> records = new ArrayList<>();
     int i =
-        file.length >= 3 && file[0] == (byte) 0xEF && file[1] == (byte) 0xBB && file[2] == (byte) 0xBF
+        file.length >= 3
+                && file[0] == (byte) 0xEF
+                && file[1] == (byte) 0xBB
+                && file[2] == (byte) 0xBF
             ? 3
             : 0;
     while (i < file.length) {
@@ -192,11 +203,11 @@ class CsvRecordReaderTest {
   void open_firstRangeOwnsBomShiftedFirstRecordEvenWhenShorterThanTheBom() throws IOException {
     byte[] file = utf8(BOM + "id\n1\n");
 
-    List<Rec> records = readInRanges(file, new long[] {0, 1, 2, 3, 4, file.length}, NO_LIMIT, 64, null);
+    List<Rec> records =
+        readInRanges(file, new long[] {0, 1, 2, 3, 4, file.length}, NO_LIMIT, 64, null);
 
     assertEquals(List.of(Rec.of(3, "id"), Rec.of(6, "1")), records);
-    assertEquals(
-        List.of(Rec.of(3, "id")), readRange(file, 0, 1, false, NO_LIMIT, 64, null));
+    assertEquals(List.of(Rec.of(3, "id")), readRange(file, 0, 1, false, NO_LIMIT, 64, null));
   }
 
   @Test
@@ -226,7 +237,8 @@ class CsvRecordReaderTest {
     int afterQuotedLf = text.indexOf("b,");
     int lastRecord = text.indexOf("2,d");
     List<Rec> expected =
-        List.of(Rec.of(0, "id,note"), Rec.of(8, "1,\"a\nb,\"\"c\"\"\n\""), Rec.of(lastRecord, "2,d"));
+        List.of(
+            Rec.of(0, "id,note"), Rec.of(8, "1,\"a\nb,\"\"c\"\"\n\""), Rec.of(lastRecord, "2,d"));
 
     List<Rec> records =
         readInRanges(file, new long[] {0, afterQuotedLf, file.length}, NO_LIMIT, 64, null);
@@ -313,7 +325,11 @@ class CsvRecordReaderTest {
         long quotes = QuoteCounter.countQuotes(counter, bounds[k + 1] - bounds[k]);
         try (CsvRecordReader reader =
             CsvRecordReader.open(
-                FileChannel.open(path), bounds[k], bounds[k + 1], quotesBefore % 2 == 1, NO_LIMIT)) {
+                FileChannel.open(path),
+                bounds[k],
+                bounds[k + 1],
+                quotesBefore % 2 == 1,
+                NO_LIMIT)) {
           while (reader.advance()) {
             records.add(
                 new Rec(
@@ -338,13 +354,19 @@ class CsvRecordReaderTest {
   @Test
   void generate_coversEveryHostileFeatureAcrossTheSeeds() {
     // Guards the property tests below against a generator that silently stops producing a case.
-    String[] features = {"\uFEFF", "\"\"", ",\"\n", "\r\n\r\n", "\n\n", "never closed", "é", "😀", "ab\"c"};
+    String[] features = {
+      "\uFEFF", "\"\"", ",\"\n", "\r\n\r\n", "\n\n", "never closed", "é", "😀", "ab\"c"
+    };
     for (String feature : features) {
       long files =
           seeds()
-              .filter(seed -> new String(RandomCsv.generate(seed, 400), StandardCharsets.UTF_8).contains(feature))
+              .filter(
+                  seed ->
+                      new String(RandomCsv.generate(seed, 400), StandardCharsets.UTF_8)
+                          .contains(feature))
               .count();
-      assertTrue(files >= 10, feature.codePoints().boxed().toList() + " in only " + files + " files");
+      assertTrue(
+          files >= 10, feature.codePoints().boxed().toList() + " in only " + files + " files");
     }
   }
 
@@ -361,16 +383,18 @@ class CsvRecordReaderTest {
     if (seed % 5 == 0) {
       file = RandomCsv.withInvalidBytes(file, seed);
     }
-    int maxRecordBytes = switch ((int) (seed % 3)) {
-      case 0 -> 6;
-      case 1 -> 40;
-      default -> NO_LIMIT;
-    };
+    int maxRecordBytes =
+        switch ((int) (seed % 3)) {
+          case 0 -> 6;
+          case 1 -> 40;
+          default -> NO_LIMIT;
+        };
     int maxRead = seed % 2 == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(7); // short reads
     List<Rec> expected = reference(file, maxRecordBytes);
     assertEquals(expected, readAll(file, maxRecordBytes), "sequential read");
 
-    List<Long> splitSizes = new ArrayList<>(List.of(1L, 2L, 3L, (long) file.length, file.length + 1L));
+    List<Long> splitSizes =
+        new ArrayList<>(List.of(1L, 2L, 3L, (long) file.length, file.length + 1L));
     for (int i = 0; i < 6; i++) {
       splitSizes.add(4L + random.nextInt(60));
     }
@@ -393,8 +417,7 @@ class CsvRecordReaderTest {
     byte[] file = RandomCsv.generate(seed + 1_000, 100 + random.nextInt(400));
     long[] bounds =
         LongStream.concat(
-                LongStream.of(0, file.length),
-                random.longs(random.nextInt(12), 0, file.length + 1))
+                LongStream.of(0, file.length), random.longs(random.nextInt(12), 0, file.length + 1))
             .sorted()
             .toArray(); // duplicates give empty ranges, which must return nothing
 

@@ -57,7 +57,8 @@ class HeaderTest {
 
   @Test
   void parse_takesTheFieldsOfAValidRecord() {
-    ParsedRecord record = new CsvFieldParser().parse("Id,\"Na,me\"".getBytes(StandardCharsets.UTF_8), 0, 10);
+    ParsedRecord record =
+        new CsvFieldParser().parse("Id,\"Na,me\"".getBytes(StandardCharsets.UTF_8), 0, 10);
 
     Header header = Header.parse(record, "Id,\"Na,me\"");
 

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -48,7 +49,11 @@ class LakeRecordEncoderTest {
     ByteArrayOutputStream canonical = new ByteArrayOutputStream();
     canonical.writeBytes(source.getBytes(StandardCharsets.UTF_8));
     canonical.write(0);
-    for (Map.Entry<String, String> pair : new TreeMap<>(record).entrySet()) {
+    // Code point order, written independently of the encoder's UTF-8 byte comparison.
+    Map<String, String> sorted =
+        new TreeMap<>((x, y) -> Arrays.compare(x.codePoints().toArray(), y.codePoints().toArray()));
+    sorted.putAll(record);
+    for (Map.Entry<String, String> pair : sorted.entrySet()) {
       for (String part : List.of(pair.getKey(), pair.getValue())) {
         byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
         canonical.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
@@ -68,7 +73,9 @@ class LakeRecordEncoderTest {
 
     EncodedRecord encoded = encode("transactions", header, "t-1,12.50,GBP");
 
-    assertEquals("{\"transaction_id\":\"t-1\",\"amount\":\"12.50\",\"currency\":\"GBP\"}", encoded.dataString());
+    assertEquals(
+        "{\"transaction_id\":\"t-1\",\"amount\":\"12.50\",\"currency\":\"GBP\"}",
+        encoded.dataString());
     assertNull(encoded.parseError());
     assertTrue(encoded.isValid());
   }
@@ -110,7 +117,8 @@ class LakeRecordEncoderTest {
 
     EncodedRecord encoded = encode("s", header, "1,2");
 
-    assertEquals(List.of("say \"hi\"", "back\\slash"), List.copyOf(readJson(encoded.dataString()).keySet()));
+    assertEquals(
+        List.of("say \"hi\"", "back\\slash"), List.copyOf(readJson(encoded.dataString()).keySet()));
   }
 
   @Test
@@ -130,7 +138,8 @@ class LakeRecordEncoderTest {
           checked++;
         } else {
           assertEquals(
-              new String(reader.buffer(), 0, reader.length(), StandardCharsets.UTF_8), json.get("_raw"));
+              new String(reader.buffer(), 0, reader.length(), StandardCharsets.UTF_8),
+              json.get("_raw"));
         }
       }
     }
@@ -139,12 +148,15 @@ class LakeRecordEncoderTest {
 
   @Test
   void recordHash_followsTheCanonicalDefinition() throws Exception {
-    Header header = Header.of(List.of("b", "a", "é", "Z"));
+    // U+FF21 sorts before U+1F600 by code point, though not by UTF-16 unit.
+    Header header = Header.of(List.of("b", "a", "é", "Z", "\uFF21", "😀"));
 
-    EncodedRecord encoded = encode("customers", header, "2,1,\"x,y\",😀");
+    EncodedRecord encoded = encode("customers", header, "2,1,\"x,y\",😀,,v");
 
     assertEquals(
-        expectedHash("customers", Map.of("b", "2", "a", "1", "é", "x,y", "z", "😀")),
+        expectedHash(
+            "customers",
+            Map.of("b", "2", "a", "1", "é", "x,y", "z", "😀", "\uFF41", "", "😀", "v")),
         encoded.recordHash());
     assertTrue(encoded.recordHash().matches("[0-9a-f]{64}"));
   }
@@ -177,7 +189,8 @@ class LakeRecordEncoderTest {
     assertNotEquals(
         encode("s", header, "xy,z").recordHash(), encode("s", header, "x,yz").recordHash());
     assertNotEquals(
-        encode("s", header, "1,2").recordHash(), encode("s", Header.of(List.of("a", "c")), "1,2").recordHash());
+        encode("s", header, "1,2").recordHash(),
+        encode("s", Header.of(List.of("a", "c")), "1,2").recordHash());
   }
 
   @Test

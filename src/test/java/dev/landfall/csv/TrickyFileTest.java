@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole chain on one hand-written file, as the landing pipeline uses it: reader, then the
- * header from the first non-blank record, then parser and encoder per data record, with blank
- * lines skipped. The file has a BOM, CRLF line ends, a quoted CRLF, a blank line, non-ASCII text,
- * every kind of malformed row, and an unterminated quote that swallows the rest of the file.
+ * header from the first non-blank record, then parser and encoder per data record, with blank lines
+ * skipped. The file has a BOM, CRLF line ends, a quoted CRLF, a blank line, non-ASCII text, every
+ * kind of malformed row, and an unterminated quote that swallows the rest of the file.
  */
 class TrickyFileTest {
   private static final String SOURCE = "transactions";
@@ -24,7 +24,8 @@ class TrickyFileTest {
   record Row(long offset, String dataString, String parseError) {}
 
   private static byte[] fixture() throws IOException {
-    try (InputStream in = TrickyFileTest.class.getResourceAsStream("/csv/transactions_tricky.csv")) {
+    try (InputStream in =
+        TrickyFileTest.class.getResourceAsStream("/csv/transactions_tricky.csv")) {
       return in.readAllBytes();
     }
   }
@@ -49,7 +50,8 @@ class TrickyFileTest {
         reader.advance();
       } while (reader.isBlank());
       String rawLine = new String(reader.buffer(), 0, reader.length(), StandardCharsets.UTF_8);
-      header = Header.parse(new CsvFieldParser().parse(reader.buffer(), 0, reader.length()), rawLine);
+      header =
+          Header.parse(new CsvFieldParser().parse(reader.buffer(), 0, reader.length()), rawLine);
       headerOffset = reader.offset();
     }
     List<Row> rows = new ArrayList<>();

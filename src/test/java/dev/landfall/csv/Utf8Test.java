@@ -35,9 +35,28 @@ class Utf8Test {
   void firstInvalid_agreesWithTheJdkDecoderOnRandomBytes() {
     SplittableRandom random = new SplittableRandom(11);
     byte[] edges = {
-      0x00, 0x7F, (byte) 0x80, (byte) 0x8F, (byte) 0x90, (byte) 0x9F, (byte) 0xA0, (byte) 0xBF,
-      (byte) 0xC0, (byte) 0xC1, (byte) 0xC2, (byte) 0xDF, (byte) 0xE0, (byte) 0xE1, (byte) 0xED,
-      (byte) 0xEE, (byte) 0xEF, (byte) 0xF0, (byte) 0xF1, (byte) 0xF4, (byte) 0xF5, (byte) 0xFF,
+      0x00,
+      0x7F,
+      (byte) 0x80,
+      (byte) 0x8F,
+      (byte) 0x90,
+      (byte) 0x9F,
+      (byte) 0xA0,
+      (byte) 0xBF,
+      (byte) 0xC0,
+      (byte) 0xC1,
+      (byte) 0xC2,
+      (byte) 0xDF,
+      (byte) 0xE0,
+      (byte) 0xE1,
+      (byte) 0xED,
+      (byte) 0xEE,
+      (byte) 0xEF,
+      (byte) 0xF0,
+      (byte) 0xF1,
+      (byte) 0xF4,
+      (byte) 0xF5,
+      (byte) 0xFF,
     };
     int valid = 0;
     for (int round = 0; round < 200_000; round++) {

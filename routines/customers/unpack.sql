@@ -36,6 +36,7 @@
 -- or a change and change back all give the same history as a rebuild from the
 -- whole lake.
 CREATE OR REPLACE PROCEDURE `${customers_dataset}.unpack`()
+OPTIONS (description = 'landfall: types the lake rows of source customers not yet unpacked (whole landed files, per lake.landed_files) into customers_history (SCD type 2), duplicates or rejects. Incremental, idempotent, race-safe; one transaction.')
 BEGIN
   DECLARE first_landed_at TIMESTAMP;
   DECLARE last_landed_at TIMESTAMP;

@@ -55,8 +55,7 @@ WITH
         )
       ) AS transaction_date,
       -- Checked by regex before parsing: PARSE_NUMERIC alone would accept
-      -- exponents and round a 10th decimal. PARSE_NUMERIC, not CAST: exact, and
-      -- the local engine keeps 9 decimals with it (see README, engine notes).
+      -- exponents and round a 10th decimal.
       IF(
         REGEXP_CONTAINS(amount_text, r'^[+-]?\d{1,29}(\.\d{1,9})?$'),
         SAFE.PARSE_NUMERIC(amount_text),

@@ -31,6 +31,7 @@
 -- a conflicting_duplicate reject. Order within a batch, also on a rebuild:
 -- ingestion_timestamp, source_file, source_offset (then load_id).
 CREATE OR REPLACE PROCEDURE `${transactions_dataset}.unpack`()
+OPTIONS (description = 'landfall: types the lake rows of source transactions not yet unpacked (whole landed files, per lake.landed_files) into transactions, duplicates or rejects. Incremental, idempotent, race-safe; one transaction.')
 BEGIN
   DECLARE first_landed_at TIMESTAMP;
   DECLARE last_landed_at TIMESTAMP;

@@ -37,6 +37,8 @@ BEGIN
   DECLARE last_landed_at TIMESTAMP;
   DECLARE pending_days ARRAY<DATE>;
   DECLARE rekeyed_days ARRAY<DATE>;
+  DECLARE rekeyed_first_day DATE;
+  DECLARE rekeyed_last_day DATE;
 
   BEGIN TRANSACTION;
 
@@ -122,6 +124,8 @@ BEGIN
   WHERE reason_code = 'conflicting_duplicate' AND transaction_id IN (SELECT transaction_id FROM rekeyed);
 
   SET rekeyed_days = (SELECT ARRAY_AGG(DISTINCT DATE(ingestion_timestamp)) FROM rekeyed_rows);
+  SET rekeyed_first_day = (SELECT MIN(day) FROM UNNEST(rekeyed_days) AS day);
+  SET rekeyed_last_day = (SELECT MAX(day) FROM UNNEST(rekeyed_days) AS day);
 
   -- Every row competing for a transaction_id: the batch's valid rows, the
   -- re-read rows of rekeyed ids, and the typed row of every other id (which sorts
@@ -148,7 +152,9 @@ BEGIN
     AND rekeyed_rows.source_file = lake.source_file
     AND rekeyed_rows.source_offset = lake.source_offset
   WHERE
-    DATE(lake.ingestion_timestamp) IN UNNEST(rekeyed_days)
+    lake.ingestion_timestamp >= TIMESTAMP(rekeyed_first_day)
+    AND lake.ingestion_timestamp < TIMESTAMP(DATE_ADD(rekeyed_last_day, INTERVAL 1 DAY))
+    AND DATE(lake.ingestion_timestamp) IN UNNEST(rekeyed_days)
   UNION ALL
   SELECT
     CAST(NULL AS STRING), 'transactions', ingestion_timestamp, source_file, source_offset, record_hash, load_id,

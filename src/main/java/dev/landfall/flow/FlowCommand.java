@@ -2,21 +2,35 @@ package dev.landfall.flow;
 
 import dev.landfall.bigquery.BigQueryClients;
 import dev.landfall.config.LandfallConfig;
+import dev.landfall.report.ReportPage;
+import dev.landfall.report.RunReport;
+import dev.landfall.report.SummaryJson;
+import dev.landfall.report.TerminalSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * After a landing run: unpacks every source that has routines, snapshots the top customers,
- * exports the results and prints a short report. The same command works on the local engine
- * ({@code --endpoint}) and on BigQuery (application default credentials).
+ * exports the results and reports on them: the terminal summary, and with {@code --out} the CSV
+ * exports, {@code summary.json} and {@code report.html}, all from the same query results. The
+ * same command works on the local engine ({@code --endpoint}) and on BigQuery (application
+ * default credentials).
  *
  * <pre>
  * FlowCommand --config terraform/config.yaml --project P [--endpoint URL]
  *             [--load-id ID] [--as-of YYYY-MM-DD|latest] [--out DIR] [--no-unpack] [--no-snapshot]
+ *             [--compare-previous-week] [--customer ID] [--timing STEP=SECONDS]...
  * </pre>
+ *
+ * {@code --timing} passes the durations of steps that ran before (e.g. {@code landing=13.5}) so
+ * the report shows every step and records/s; {@code --customer} picks the customer whose monthly
+ * spend is charted (default: the highest lifetime value); {@code --compare-previous-week} also
+ * snapshots the week before the as-of date when no earlier snapshot exists.
  */
 public final class FlowCommand {
   private FlowCommand() {}
@@ -28,9 +42,12 @@ public final class FlowCommand {
     String endpoint = null;
     String loadId = null;
     String asOf = "latest";
+    String customer = null;
     Path out = null;
     boolean unpack = true;
     boolean snapshot = true;
+    boolean previousWeek = false;
+    Map<String, Double> timings = new LinkedHashMap<>();
     while (!queue.isEmpty()) {
       String flag = queue.pop();
       switch (flag) {
@@ -39,9 +56,12 @@ public final class FlowCommand {
         case "--endpoint" -> endpoint = value(queue, flag);
         case "--load-id" -> loadId = value(queue, flag);
         case "--as-of" -> asOf = value(queue, flag);
+        case "--customer" -> customer = value(queue, flag);
         case "--out" -> out = Path.of(value(queue, flag));
         case "--no-unpack" -> unpack = false;
         case "--no-snapshot" -> snapshot = false;
+        case "--compare-previous-week" -> previousWeek = true;
+        case "--timing" -> putTiming(timings, value(queue, flag));
         default -> throw new IllegalArgumentException("Unknown argument: " + flag);
       }
     }
@@ -53,12 +73,37 @@ public final class FlowCommand {
       flow.unpack();
     }
     String snapshotDate = snapshot ? flow.snapshot(asOf) : null;
-    RunReport report = flow.report(loadId, snapshotDate);
-    if (out != null) {
-      flow.export(out, loadId);
-      report.writeSummaryJson(out.resolve("summary.json"));
+    if (previousWeek) {
+      flow.snapshotPreviousWeekIfNone(snapshotDate);
     }
-    report.print(System.out);
+    Map<String, Queries.Table> tables = flow.queryExports(loadId);
+    RunReport report = flow.report(tables, loadId, snapshotDate, customer, timings);
+    TerminalSummary.print(System.out, report);
+    if (out != null) {
+      Flow.writeExports(out, tables);
+      SummaryJson.write(out.resolve("summary.json"), report);
+      ReportPage.write(out.resolve("report.html"), report);
+      System.out.println();
+      System.out.println("Report: " + out.resolve("report.html"));
+    }
+  }
+
+  /** Parses {@code STEP=SECONDS}; a repeated step adds up. */
+  static void putTiming(Map<String, Double> timings, String spec) {
+    int eq = spec.lastIndexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException("--timing needs STEP=SECONDS, got " + spec);
+    }
+    double seconds;
+    try {
+      seconds = Double.parseDouble(spec.substring(eq + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--timing needs STEP=SECONDS, got " + spec, e);
+    }
+    if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+      throw new IllegalArgumentException("--timing seconds must be >= 0, got " + spec);
+    }
+    timings.merge(spec.substring(0, eq).strip(), seconds, Double::sum);
   }
 
   private static String value(Deque<String> queue, String flag) {

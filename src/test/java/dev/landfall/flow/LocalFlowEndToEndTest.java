@@ -7,11 +7,14 @@ import dev.landfall.config.LandfallConfig;
 import dev.landfall.deploy.Deployer;
 import dev.landfall.landing.LandingOptions;
 import dev.landfall.landing.LandingPipeline;
+import dev.landfall.report.RunReport;
+import dev.landfall.report.RunReport.SourceSummary;
 import dev.landfall.testing.LocalBigQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
@@ -88,16 +91,17 @@ class LocalFlowEndToEndTest {
   @Order(3)
   void unpack_accountsForEveryLakeRowAndIsIdempotent() {
     flow.unpack();
-    RunReport first = flow.report(null, null);
+    RunReport first = flow.report(flow.queryExports(null), null, null, null, Map.of());
     flow.unpack();
-    RunReport second = flow.report(null, null);
+    RunReport second = flow.report(flow.queryExports(null), null, null, null, Map.of());
 
-    assertEquals(first.counts, second.counts);
-    for (String source : List.of("customers", "transactions")) {
-      var c = second.counts.get(source);
-      assertEquals(c.get("lake_rows"), c.get("typed") + c.get("rejected") + c.get("duplicates"), source);
+    assertEquals(first.sources(), second.sources());
+    for (SourceSummary c : second.sources()) {
+      assertEquals(c.lakeRows(), c.typed() + c.rejected() + c.duplicates(), c.source());
+      assertTrue(c.isBalanced(), c.source());
     }
-    assertEquals(CUSTOMER_ROWS, second.counts.get("customers").get("lake_rows"));
+    assertEquals(List.of(CUSTOMER_ROWS, TRANSACTION_ROWS),
+        second.sources().stream().map(SourceSummary::lakeRows).toList());
   }
 
   @Test
@@ -105,7 +109,7 @@ class LocalFlowEndToEndTest {
   void snapshot_rerunReplacesAndExportsAreWritten() throws IOException {
     String date = flow.snapshot("latest");
     flow.snapshot(date);
-    flow.export(temp, "e2e-1");
+    Flow.writeExports(temp, flow.queryExports("e2e-1"));
 
     List<List<String>> snapshot =
         queries.query("SELECT COUNT(*) AS n, COUNT(DISTINCT snapshot_date) AS dates FROM `"
@@ -116,7 +120,7 @@ class LocalFlowEndToEndTest {
     assertTrue(top >= 1);
     for (String file : List.of("monthly_spend.csv", "customer_lifetime_value.csv", "top_customers.csv",
         "top_customers_snapshots.csv", "customers_history.csv", "transactions.csv", "rejects.csv",
-        "lake_records.csv")) {
+        "lake_records.csv", "load_reconciliation.csv", "landed_files.csv")) {
       assertTrue(Files.size(temp.resolve(file)) > 0, file);
     }
     assertTrue(Files.readString(temp.resolve("lake_records.csv"))

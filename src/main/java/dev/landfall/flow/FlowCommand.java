@@ -7,6 +7,7 @@ import dev.landfall.report.RunReport;
 import dev.landfall.report.SummaryJson;
 import dev.landfall.report.TerminalSummary;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -36,56 +37,83 @@ public final class FlowCommand {
   private FlowCommand() {}
 
   public static void main(String[] args) throws IOException {
-    Deque<String> queue = new ArrayDeque<>(List.of(args));
-    Path config = Path.of("terraform/config.yaml");
-    String project = null;
-    String endpoint = null;
-    String loadId = null;
-    String asOf = "latest";
-    String customer = null;
-    Path out = null;
-    boolean unpack = true;
-    boolean snapshot = true;
-    boolean previousWeek = false;
-    Map<String, Double> timings = new LinkedHashMap<>();
-    while (!queue.isEmpty()) {
-      String flag = queue.pop();
-      switch (flag) {
-        case "--config" -> config = Path.of(value(queue, flag));
-        case "--project" -> project = value(queue, flag);
-        case "--endpoint" -> endpoint = value(queue, flag);
-        case "--load-id" -> loadId = value(queue, flag);
-        case "--as-of" -> asOf = value(queue, flag);
-        case "--customer" -> customer = value(queue, flag);
-        case "--out" -> out = Path.of(value(queue, flag));
-        case "--no-unpack" -> unpack = false;
-        case "--no-snapshot" -> snapshot = false;
-        case "--compare-previous-week" -> previousWeek = true;
-        case "--timing" -> putTiming(timings, value(queue, flag));
-        default -> throw new IllegalArgumentException("Unknown argument: " + flag);
+    Settings settings = Settings.parse(args);
+    LandfallConfig config = LandfallConfig.load(settings.config());
+    String projectId = settings.project() != null ? settings.project() : config.projectId();
+    run(new Queries(BigQueryClients.create(projectId, settings.endpoint())), config, settings, System.out);
+  }
+
+  /** The command line, parsed. */
+  record Settings(
+      Path config,
+      String project,
+      String endpoint,
+      String loadId,
+      String asOf,
+      String customer,
+      Path out,
+      boolean unpack,
+      boolean snapshot,
+      boolean previousWeek,
+      Map<String, Double> timings) {
+
+    static Settings parse(String... args) {
+      Deque<String> queue = new ArrayDeque<>(List.of(args));
+      Path config = Path.of("terraform/config.yaml");
+      String project = null;
+      String endpoint = null;
+      String loadId = null;
+      String asOf = "latest";
+      String customer = null;
+      Path out = null;
+      boolean unpack = true;
+      boolean snapshot = true;
+      boolean previousWeek = false;
+      Map<String, Double> timings = new LinkedHashMap<>();
+      while (!queue.isEmpty()) {
+        String flag = queue.pop();
+        switch (flag) {
+          case "--config" -> config = Path.of(value(queue, flag));
+          case "--project" -> project = value(queue, flag);
+          case "--endpoint" -> endpoint = value(queue, flag);
+          case "--load-id" -> loadId = value(queue, flag);
+          case "--as-of" -> asOf = value(queue, flag);
+          case "--customer" -> customer = value(queue, flag);
+          case "--out" -> out = Path.of(value(queue, flag));
+          case "--no-unpack" -> unpack = false;
+          case "--no-snapshot" -> snapshot = false;
+          case "--compare-previous-week" -> previousWeek = true;
+          case "--timing" -> putTiming(timings, value(queue, flag));
+          default -> throw new IllegalArgumentException("Unknown argument: " + flag);
+        }
       }
+      return new Settings(config, project, endpoint, loadId, asOf, customer, out, unpack, snapshot, previousWeek,
+          timings);
     }
-    LandfallConfig landfall = LandfallConfig.load(config);
-    String projectId = project != null ? project : landfall.projectId();
-    Queries queries = new Queries(BigQueryClients.create(projectId, endpoint));
-    Flow flow = new Flow(queries, landfall);
-    if (unpack) {
+  }
+
+  /** Runs the steps on {@code queries}, prints the summary to {@code terminal}, writes the files. */
+  static RunReport run(Queries queries, LandfallConfig config, Settings settings, PrintStream terminal)
+      throws IOException {
+    Flow flow = new Flow(queries, config);
+    if (settings.unpack()) {
       flow.unpack();
     }
-    String snapshotDate = snapshot ? flow.snapshot(asOf) : null;
-    if (previousWeek) {
+    String snapshotDate = settings.snapshot() ? flow.snapshot(settings.asOf()) : null;
+    if (settings.previousWeek()) {
       flow.snapshotPreviousWeekIfNone(snapshotDate);
     }
-    Map<String, Queries.Table> tables = flow.queryExports(loadId);
-    RunReport report = flow.report(tables, loadId, snapshotDate, customer, timings);
-    TerminalSummary.print(System.out, report);
-    if (out != null) {
-      Flow.writeExports(out, tables);
-      SummaryJson.write(out.resolve("summary.json"), report);
-      ReportPage.write(out.resolve("report.html"), report);
-      System.out.println();
-      System.out.println("Report: " + out.resolve("report.html"));
+    Map<String, Queries.Table> tables = flow.queryExports(settings.loadId());
+    RunReport report = flow.report(tables, settings.loadId(), snapshotDate, settings.customer(), settings.timings());
+    TerminalSummary.print(terminal, report);
+    if (settings.out() != null) {
+      Flow.writeExports(settings.out(), tables);
+      SummaryJson.write(settings.out().resolve("summary.json"), report);
+      ReportPage.write(settings.out().resolve("report.html"), report);
+      terminal.println();
+      terminal.println("Report: " + settings.out().resolve("report.html"));
     }
+    return report;
   }
 
   /** Parses {@code STEP=SECONDS}; a repeated step adds up. */

@@ -58,11 +58,16 @@ final class ReportBuilder {
       Map<String, Double> stepSeconds,
       List<String> notDeployed) {
     ReportBuilder b = new ReportBuilder(exports, loadId);
+    List<SourceSummary> summaries = b.sources(sources, withRoutines);
+    List<String> files = new ArrayList<>();
+    b.rows(Flow.LANDED_FILES_CSV).forEach(r -> files.add(r.get("source_file")));
+    summaries.forEach(s -> s.rejects().forEach(r -> r.examples().forEach(e -> files.add(e.sourceFile()))));
     return new RunReport(
         loadId,
         snapshotDate,
         currency,
-        b.sources(sources, withRoutines),
+        RunReport.commonFolder(files),
+        summaries,
         b.monthlyTotals(),
         b.customerSpend(customerId),
         b.top(snapshotDate),

@@ -42,7 +42,7 @@ public final class ReportPage {
         .append("</title>\n<style>").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
     header(html, report);
     facts(html, report.facts());
-    sources(html, report.sources());
+    sources(html, report);
     spend(html, report);
     top(html, report.top(), report.currency());
     change(html, report.change(), report.currency());
@@ -92,7 +92,8 @@ public final class ReportPage {
         .append("</div><div class=\"label\">").append(label).append("</div></div>");
   }
 
-  private static void sources(StringBuilder html, List<SourceSummary> sources) {
+  private static void sources(StringBuilder html, RunReport report) {
+    List<SourceSummary> sources = report.sources();
     html.append("<section id=\"sources\"><h2>Sources: lake rows = typed + rejected + duplicates</h2>");
     if (sources.isEmpty()) {
       html.append("<p class=\"empty\">No sources configured.</p>");
@@ -123,7 +124,7 @@ public final class ReportPage {
       segment(html, "rejected", source.rejected());
       segment(html, "duplicates", source.duplicates());
       html.append("</div>");
-      rejects(html, source);
+      rejects(html, source, report);
       html.append("</article>\n");
     }
     html.append("</section>\n");
@@ -136,7 +137,7 @@ public final class ReportPage {
     }
   }
 
-  private static void rejects(StringBuilder html, SourceSummary source) {
+  private static void rejects(StringBuilder html, SourceSummary source, RunReport report) {
     if (source.rejects().isEmpty()) {
       html.append("<p class=\"empty\">No rejects.</p>");
       return;
@@ -152,9 +153,9 @@ public final class ReportPage {
           .append(percent(reason.count(), max)).append("%\"></span></td><td><ul class=\"examples\">");
       for (RejectExample example : reason.examples()) {
         html.append("<li class=\"example\"><span class=\"where\" title=\"").append(Html.escape(example.sourceFile()))
-            .append("\"><span class=\"file\">").append(Html.escape(shortPath(example.sourceFile())))
+            .append("\"><span class=\"file\">").append(Html.escape(report.relative(example.sourceFile())))
             .append("</span> : <span class=\"offset\">").append(example.sourceOffset()).append("</span></span>")
-            .append(" — <span class=\"why\">").append(Html.escape(example.reason())).append("</span>")
+            .append(" — <span class=\"why\">").append(Html.escape(report.withRelativePaths(example.reason()))).append("</span>")
             .append("<code class=\"line\">").append(Html.escape(cut(example.dataString()))).append("</code></li>");
       }
       if (reason.count() > reason.examples().size()) {
@@ -176,12 +177,12 @@ public final class ReportPage {
     html.append("<h3>Total per month, all customers</h3><div class=\"chart-row\"><figure>")
         .append(Charts.bars("Total spend per month", totals.stream().map(MonthTotal::label).toList(),
             totals.stream().map(MonthTotal::totalSpend).toList(), null, report.currency()))
-        .append("</figure><table class=\"months\" id=\"monthly-totals\"><thead><tr><th>month</th><th class=\"num\">total</th></tr></thead><tbody>");
+        .append("</figure><div class=\"months\"><table id=\"monthly-totals\"><thead><tr><th>month</th><th class=\"num\">total</th></tr></thead><tbody>");
     for (MonthTotal month : totals) {
       html.append("<tr><td>").append(month.label()).append("</td><td class=\"num\" data-k=\"month_total.")
           .append(month.label()).append("\">").append(Numbers.money(month.totalSpend())).append("</td></tr>");
     }
-    html.append("</tbody></table></div>");
+    html.append("</tbody></table></div></div>");
     RunReport.CustomerSpend customer = report.customerSpend();
     if (customer != null) {
       List<CustomerMonth> months = customer.months();
@@ -196,7 +197,7 @@ public final class ReportPage {
               months.stream().map(CustomerMonth::label).toList(),
               months.stream().map(CustomerMonth::totalSpend).toList(),
               months.stream().map(CustomerMonth::avgMonthlySpendToDate).toList(), report.currency()))
-          .append("</figure><table class=\"months\" id=\"customer-months\"><thead><tr><th>month</th>")
+          .append("</figure><div class=\"months\"><table id=\"customer-months\"><thead><tr><th>month</th>")
           .append("<th class=\"num\">total</th><th class=\"num\">avg to date</th></tr></thead><tbody>");
       for (CustomerMonth month : months) {
         html.append("<tr><td>").append(month.label()).append("</td><td class=\"num\" data-k=\"cust.")
@@ -204,7 +205,7 @@ public final class ReportPage {
             .append("</td><td class=\"num\" data-k=\"cust.").append(month.label()).append(".avg\">")
             .append(Numbers.money(month.avgMonthlySpendToDate())).append("</td></tr>");
       }
-      html.append("</tbody></table></div>");
+      html.append("</tbody></table></div></div>");
     }
     html.append("</section>\n");
   }
@@ -281,16 +282,6 @@ public final class ReportPage {
     html.append("</ul></section>\n");
   }
 
-  /** The file's folder and name: enough to find it, without the machine's absolute prefix. */
-  static String shortPath(String path) {
-    if (path == null) {
-      return "";
-    }
-    int last = path.lastIndexOf('/');
-    int parent = last <= 0 ? -1 : path.lastIndexOf('/', last - 1);
-    return parent < 0 ? path : path.substring(parent + 1);
-  }
-
   static String cut(String text) {
     if (text == null || text.length() <= MAX_EXAMPLE_CHARS) {
       return text;
@@ -362,7 +353,8 @@ public final class ReportPage {
       .chart .bar{fill:var(--bar)}
       .chart .line{fill:none;stroke:var(--avg);stroke-width:2}
       .chart .dot{fill:var(--avg)}
-      .months{flex:0 1 300px;width:auto;margin-top:0}
+      .months{flex:0 1 300px;max-height:330px;overflow-y:auto}
+      .months table{margin-top:0}
       .legend{margin:0;color:var(--muted)}
       .two{display:grid;grid-template-columns:1fr 1fr;gap:16px}
       .movers ul{margin:0;padding-left:18px}

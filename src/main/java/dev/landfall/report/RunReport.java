@@ -13,6 +13,8 @@ import java.util.Map;
  * @param loadId the landing run reported on, or null for every load
  * @param snapshotDate the snapshot this run wrote, or null
  * @param currency the base currency every amount is in
+ * @param fileRoot the folder all the run's files are in (ending with {@code /}), or "": paths are
+ *     shown relative to it, so the page names {@code customers/a.csv}, not a machine's full path
  * @param sources per source, in configuration order
  * @param monthlyTotals spend per calendar month summed over all customers, oldest first
  * @param customerSpend one customer's months, or null when there is no spend at all
@@ -25,6 +27,7 @@ public record RunReport(
     String loadId,
     String snapshotDate,
     String currency,
+    String fileRoot,
     List<SourceSummary> sources,
     List<MonthTotal> monthlyTotals,
     CustomerSpend customerSpend,
@@ -113,6 +116,34 @@ public record RunReport(
       Double landing = stepSeconds.get(LANDING_STEP);
       return landing == null || landing <= 0 ? null : records / landing;
     }
+  }
+
+  /** {@code path} relative to {@link #fileRoot}, or as it is when it lies elsewhere. */
+  public String relative(String path) {
+    return path != null && !fileRoot.isEmpty() && path.startsWith(fileRoot) ? path.substring(fileRoot.length()) : path;
+  }
+
+  /** {@code text} (e.g. a reject reason naming another file) with {@link #fileRoot} left out. */
+  public String withRelativePaths(String text) {
+    return text == null || fileRoot.isEmpty() ? text : text.replace(fileRoot, "");
+  }
+
+  /** The longest folder prefix (up to a {@code /}) shared by all {@code paths}; "" if none. */
+  public static String commonFolder(List<String> paths) {
+    String common = null;
+    for (String path : paths) {
+      String folder = path.substring(0, path.lastIndexOf('/') + 1);
+      if (common == null) {
+        common = folder;
+      } else {
+        int n = 0;
+        while (n < common.length() && n < folder.length() && common.charAt(n) == folder.charAt(n)) {
+          n++;
+        }
+        common = common.substring(0, common.lastIndexOf('/', n - 1) + 1);
+      }
+    }
+    return common == null ? "" : common;
   }
 
   /** The step name whose duration gives records/s. */

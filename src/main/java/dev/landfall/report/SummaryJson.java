@@ -1,6 +1,5 @@
 package dev.landfall.report;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.landfall.report.RunReport.RejectExample;
@@ -8,6 +7,7 @@ import dev.landfall.report.RunReport.RejectReason;
 import dev.landfall.report.RunReport.SourceSummary;
 import dev.landfall.report.RunReport.TopCustomer;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,14 +16,12 @@ import java.util.Map;
 
 /**
  * {@code summary.json}: the {@link RunReport} for machines. {@code sources} keeps the shape the
- * contract names (per source: lake_rows, typed, rejected, duplicates); amounts are exact JSON
- * numbers (never floating-point rounded).
+ * contract names (per source: lake_rows, typed, rejected, duplicates). Counts are JSON numbers;
+ * amounts are decimal strings as in the CSV exports, because most JSON readers would turn a
+ * NUMERIC with 9 decimals into a rounded double.
  */
 public final class SummaryJson {
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private SummaryJson() {}
 
@@ -53,7 +51,7 @@ public final class SummaryJson {
           r.put("rows", reason.count());
           List<Object> examples = new ArrayList<>();
           for (RejectExample example : reason.examples()) {
-            examples.add(Map.of("source_file", example.sourceFile(), "source_offset", example.sourceOffset(),
+            examples.add(ordered("source_file", example.sourceFile(), "source_offset", example.sourceOffset(),
                 "reason", example.reason()));
           }
           r.put("examples", examples);
@@ -66,13 +64,13 @@ public final class SummaryJson {
     json.put("sources", sources);
     json.put("rejects_by_reason", reasons);
     json.put("monthly_spend_total", report.monthlyTotals().stream()
-        .map(m -> (Object) Map.of("month", m.label(), "total_spend", m.totalSpend())).toList());
+        .map(m -> ordered("month", m.label(), "total_spend", amount(m.totalSpend()))).toList());
     if (report.customerSpend() != null) {
       Map<String, Object> customer = new LinkedHashMap<>();
       customer.put("customer_id", report.customerSpend().customerId());
       customer.put("months", report.customerSpend().months().stream()
-          .map(m -> (Object) Map.of("month", m.label(), "total_spend", m.totalSpend(),
-              "avg_monthly_spend_to_date", m.avgMonthlySpendToDate()))
+          .map(m -> ordered("month", m.label(), "total_spend", amount(m.totalSpend()),
+              "avg_monthly_spend_to_date", amount(m.avgMonthlySpendToDate())))
           .toList());
       json.put("customer_monthly_spend", customer);
     }
@@ -80,7 +78,7 @@ public final class SummaryJson {
       Map<String, Object> top = new LinkedHashMap<>();
       top.put("as_of", report.top().asOf());
       top.put("from_snapshot", report.top().fromSnapshot());
-      top.put("threshold_value", report.top().thresholdValue());
+      top.put("threshold_value", amount(report.top().thresholdValue()));
       top.put("population", report.top().population());
       top.put("customers", report.top().customers().stream().map(SummaryJson::customer).toList());
       json.put("top_customers", top);
@@ -107,12 +105,25 @@ public final class SummaryJson {
     return json;
   }
 
+  /** A JSON object with keys in the order given (Map.of's order changes from run to run). */
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return map;
+  }
+
+  private static String amount(BigDecimal value) {
+    return value == null ? null : value.toPlainString();
+  }
+
   private static Object customer(TopCustomer customer) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("value_rank", customer.valueRank());
     c.put("customer_id", customer.customerId());
     c.put("name", customer.name());
-    c.put("lifetime_value", customer.lifetimeValue());
+    c.put("lifetime_value", amount(customer.lifetimeValue()));
     return c;
   }
 }

@@ -29,7 +29,8 @@ public final class TerminalSummary {
         RejectReason first = s.rejects().get(0);
         if (!first.examples().isEmpty()) {
           var e = first.examples().get(0);
-          out.println("  e.g. " + ReportPage.shortPath(e.sourceFile()) + " at byte " + e.sourceOffset() + ": " + e.reason());
+          out.println("  e.g. " + report.relative(e.sourceFile()) + " at byte " + e.sourceOffset() + ": "
+              + report.withRelativePaths(e.reason()));
         }
       }
     }

@@ -318,7 +318,8 @@ public final class ReportPage {
       .card .value{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}
       .card .label{color:var(--muted);font-size:12px}
       table{border-collapse:collapse;width:100%;margin-top:8px}
-      th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+      th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top;\
+      overflow-wrap:anywhere}
       th{color:var(--muted);font-weight:600;font-size:12px}
       .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
       .meter{width:22%}

@@ -4,7 +4,8 @@
 # and local caches do not count.
 set -o errexit -o nounset -o pipefail
 
-readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/.. && pwd -P)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/.. && pwd -P)"
+readonly ROOT
 readonly PATTERNS=(
   '"type": *"service_account"'
   '-----BEGIN ([A-Z]+ )?PRIVATE KEY-----'

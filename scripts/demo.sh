@@ -4,7 +4,8 @@
 # pipeline on the DirectRunner, unpacked, snapshotted, reported and exported.
 set -o errexit -o nounset -o pipefail
 
-readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/.. && pwd -P)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/.. && pwd -P)"
+readonly ROOT
 readonly PROJECT="landfall-local"
 
 # shellcheck source=scripts/lib/engine.sh
@@ -70,9 +71,10 @@ main() {
   timings+=(--timing "engine=$(seconds_since "${t}")")
 
   local connection=(--project "${PROJECT}" --endpoint "${LANDFALL_BQ_ENDPOINT}")
+  local java=(java "-Djava.util.logging.config.file=${ROOT}/scripts/lib/logging.properties" -cp "${jar}")
   step "Deploy schema and routines"
   t="$(date +%s%N)"
-  java -cp "${jar}" dev.landfall.deploy.DeployCommand \
+  "${java[@]}" dev.landfall.deploy.DeployCommand \
     --config "${ROOT}/terraform/config.yaml" --routines "${ROOT}/routines" "${connection[@]}"
   timings+=(--timing "deploy=$(seconds_since "${t}")")
 
@@ -81,20 +83,19 @@ main() {
   local tmp="${out}/.tmp"
   mkdir -p "${tmp}"
   t="$(date +%s%N)"
-  java -cp "${jar}" dev.landfall.landing.LandingPipeline \
+  "${java[@]}" dev.landfall.landing.LandingPipeline \
     --inputFilePattern="${data}/**.csv" \
     --outputTable="${PROJECT}:$(config_dataset lake).raw_records" \
     --project="${PROJECT}" \
     --bigQueryEndpoint="${LANDFALL_BQ_ENDPOINT}" \
     --credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory \
     --tempLocation="${tmp}" \
-    --loadId="${load_id}" \
-    --splitSizeBytes=$((1024 * 1024))
+    --loadId="${load_id}"
   timings+=(--timing "landing=$(seconds_since "${t}")")
   rm -rf "${tmp}"
 
   step "Unpack, snapshot, report"
-  java -cp "${jar}" dev.landfall.flow.FlowCommand \
+  "${java[@]}" dev.landfall.flow.FlowCommand \
     --config "${ROOT}/terraform/config.yaml" "${connection[@]}" \
     --load-id "${load_id}" --as-of "${as_of}" --out "${out}" \
     --compare-previous-week "${timings[@]}"

@@ -39,7 +39,8 @@ public final class ReportPage {
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         .append("<title>landfall run report").append(report.loadId() == null ? "" : " — " + Html.escape(report.loadId()))
-        .append("</title>\n<style>").append(CSS).append("</style>\n</head>\n<body>\n<main>\n");
+        .append("</title>\n<style>").append(CSS).append("</style>\n</head>\n<body>\n<main data-root=\"")
+        .append(Html.escape(report.fileRoot())).append("\">\n");
     header(html, report);
     facts(html, report.facts());
     sources(html, report);

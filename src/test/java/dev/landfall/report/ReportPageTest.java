@@ -43,6 +43,7 @@ class ReportPageTest {
   void render_showsPathsRelativeToTheRunsFolderAndCutsLongRecords() {
     String html = ReportPage.render(ReportFixtures.awkward());
 
+    assertTrue(html.contains("<main data-root=\"gs://bucket/landing/\">"));
     assertTrue(html.contains("<span class=\"file\">transactions/t.csv</span>"));
     assertTrue(html.contains("title=\"gs://bucket/landing/transactions/t.csv\""));
     assertTrue(html.contains("x".repeat(ReportPage.MAX_EXAMPLE_CHARS) + "… (5,000 characters)"));

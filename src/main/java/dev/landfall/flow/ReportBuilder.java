@@ -61,6 +61,7 @@ final class ReportBuilder {
     List<SourceSummary> summaries = b.sources(sources, withRoutines);
     List<String> files = new ArrayList<>();
     b.rows(Flow.LANDED_FILES_CSV).forEach(r -> files.add(r.get("source_file")));
+    b.rows(Flow.LAKE_RECORDS_CSV).forEach(r -> files.add(r.get("source_file")));
     summaries.forEach(s -> s.rejects().forEach(r -> r.examples().forEach(e -> files.add(e.sourceFile()))));
     return new RunReport(
         loadId,

@@ -191,7 +191,7 @@ public final class ReportPage {
       if (customer.name() != null && !customer.name().isBlank()) {
         html.append(" (").append(Html.escape(customer.name())).append(')');
       }
-      html.append(": total vs average to date</h3><p class=\"legend\"><span class=\"sw typed\"></span>total "
+      html.append(": total vs average to date</h3><p class=\"legend\"><span class=\"sw bar\"></span>total "
           + "<span class=\"sw avg\"></span>average per month to date (idle months count as 0)</p>")
           .append("<div class=\"chart-row\"><figure>")
           .append(Charts.bars("Spend of " + customer.customerId() + " per month",
@@ -334,6 +334,7 @@ public final class ReportPage {
       .sw.rejected,.seg.rejected{background:var(--rejected)}
       .sw.duplicates,.seg.duplicates{background:var(--duplicates)}
       .sw.avg{background:var(--avg)}
+      .sw.bar{background:var(--bar)}
       .seg.lake{background:var(--lake)}
       .conservation{display:flex;height:18px;border-radius:4px;overflow:hidden;background:var(--line)}
       .seg{display:block;min-width:3px}

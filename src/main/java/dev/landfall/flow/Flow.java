@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps after landing, each skipped with a message when the objects it needs are not
- * deployed: a partial deployment shows what exists and says what is missing, never fakes it.
+ * The steps after landing, each skipped with a message when the objects it needs are not deployed:
+ * a partial deployment shows what exists and says what is missing, never fakes it.
  *
- * <p>Each export query runs once ({@link #queryExports}); its result is written as CSV and is
- * the only input of the {@link RunReport}, so the report never disagrees with the files.
+ * <p>Each export query runs once ({@link #queryExports}); its result is written as CSV and is the
+ * only input of the {@link RunReport}, so the report never disagrees with the files.
  */
 final class Flow {
   private static final Logger LOG = LoggerFactory.getLogger(Flow.class);
@@ -76,7 +76,10 @@ final class Flow {
     if ("latest".equals(asOf)) {
       List<List<String>> rows =
           queries
-              .query("SELECT MAX(transaction_date) FROM `" + config.transactionsDataset() + "`.transactions")
+              .query(
+                  "SELECT MAX(transaction_date) FROM `"
+                      + config.transactionsDataset()
+                      + "`.transactions")
               .rows();
       date = rows.isEmpty() ? null : rows.get(0).get(0);
       if (date == null) {
@@ -100,8 +103,18 @@ final class Flow {
     }
     long started = System.nanoTime();
     LocalDate validated = LocalDate.parse(date);
-    long earlier = Long.parseLong(queries.query("SELECT COUNT(*) FROM `" + analytics
-        + "`.top_customers_snapshots WHERE snapshot_date < DATE '" + validated + "'").rows().get(0).get(0));
+    long earlier =
+        Long.parseLong(
+            queries
+                .query(
+                    "SELECT COUNT(*) FROM `"
+                        + analytics
+                        + "`.top_customers_snapshots WHERE snapshot_date < DATE '"
+                        + validated
+                        + "'")
+                .rows()
+                .get(0)
+                .get(0));
     if (earlier == 0) {
       callSnapshot(validated.minusWeeks(1).toString());
       timed("snapshot previous week", started);
@@ -111,7 +124,12 @@ final class Flow {
   private String callSnapshot(String date) {
     // Parsing first makes the literal safe to splice: only a valid date reaches the SQL.
     LocalDate validated = LocalDate.parse(date);
-    queries.execute("CALL `" + config.analyticsDataset() + "`.snapshot_top_customers(DATE '" + validated + "')");
+    queries.execute(
+        "CALL `"
+            + config.analyticsDataset()
+            + "`.snapshot_top_customers(DATE '"
+            + validated
+            + "')");
     LOG.info("Snapshot of the top customers as of {}", validated);
     return validated.toString();
   }
@@ -138,7 +156,8 @@ final class Flow {
         continue;
       }
       String sql = objectAndSql[1];
-      tables.put(export.getKey(), queries.query(sql, sql.contains("@load_id") ? parameters : Map.of()));
+      tables.put(
+          export.getKey(), queries.query(sql, sql.contains("@load_id") ? parameters : Map.of()));
     }
     timed("export queries", started);
     return tables;
@@ -160,45 +179,98 @@ final class Flow {
     String l = config.lakeDataset();
     String byLoad = loadId == null ? "" : " WHERE load_id = @load_id";
     Map<String, String[]> exports = new LinkedHashMap<>();
-    exports.put(MONTHLY_SPEND_CSV, new String[] {a + ".monthly_spend",
-        "SELECT * FROM `" + a + "`.monthly_spend ORDER BY customer_id, year, month"});
-    exports.put(LIFETIME_VALUE_CSV, new String[] {a + ".customer_lifetime_value",
-        "SELECT * FROM `" + a + "`.customer_lifetime_value ORDER BY value_rank, customer_id"});
-    exports.put(TOP_CUSTOMERS_CSV, new String[] {a + ".top_customers",
-        "SELECT * FROM `" + a + "`.top_customers ORDER BY value_rank, customer_id"});
-    exports.put(SNAPSHOTS_CSV, new String[] {a + ".top_customers_snapshots",
-        "SELECT * FROM `" + a + "`.top_customers_snapshots ORDER BY snapshot_date, value_rank, customer_id"});
-    exports.put(CUSTOMERS_HISTORY_CSV, new String[] {c + ".customers_history",
-        "SELECT * FROM `" + c + "`.customers_history ORDER BY customer_id, valid_from"});
-    exports.put(TRANSACTIONS_CSV, new String[] {t + ".transactions",
-        "SELECT * FROM `" + t + "`.transactions ORDER BY transaction_date, transaction_id"});
-    exports.put(REJECTS_CSV, perService("rejects",
-        "SELECT '%1$s' AS source, source_file, source_offset, reason_code, reason, data_string, record_hash,"
-            + " ingestion_timestamp, load_id, rejected_at FROM `%2$s`.rejects",
-        " ORDER BY source, source_file, source_offset"));
-    exports.put(LAKE_RECORDS_CSV, new String[] {l + ".raw_records",
-        "SELECT source, source_file, source_offset, data_string, parse_error FROM `" + l + "`.raw_records"
-            + byLoad + " ORDER BY source, source_file, source_offset"});
-    exports.put(RECONCILIATION_CSV, perService("load_reconciliation",
-        "SELECT '%1$s' AS source, load_id, ingestion_timestamp, files, lake_rows, typed_rows, rejected_rows,"
-            + " duplicate_rows, rows_awaiting_unpack, rows_without_ledger, status FROM `%2$s`.load_reconciliation",
-        " ORDER BY source, ingestion_timestamp, load_id"));
-    exports.put(LANDED_FILES_CSV, new String[] {l + ".landed_files",
-        "SELECT source, source_file, file_size_bytes, content_sha256, load_id, landed_at, records_landed,"
-            + " parse_errors, blank_lines FROM `" + l + "`.landed_files" + byLoad + " ORDER BY source, source_file"});
+    exports.put(
+        MONTHLY_SPEND_CSV,
+        new String[] {
+          a + ".monthly_spend",
+          "SELECT * FROM `" + a + "`.monthly_spend ORDER BY customer_id, year, month"
+        });
+    exports.put(
+        LIFETIME_VALUE_CSV,
+        new String[] {
+          a + ".customer_lifetime_value",
+          "SELECT * FROM `" + a + "`.customer_lifetime_value ORDER BY value_rank, customer_id"
+        });
+    exports.put(
+        TOP_CUSTOMERS_CSV,
+        new String[] {
+          a + ".top_customers",
+          "SELECT * FROM `" + a + "`.top_customers ORDER BY value_rank, customer_id"
+        });
+    exports.put(
+        SNAPSHOTS_CSV,
+        new String[] {
+          a + ".top_customers_snapshots",
+          "SELECT * FROM `"
+              + a
+              + "`.top_customers_snapshots ORDER BY snapshot_date, value_rank, customer_id"
+        });
+    exports.put(
+        CUSTOMERS_HISTORY_CSV,
+        new String[] {
+          c + ".customers_history",
+          "SELECT * FROM `" + c + "`.customers_history ORDER BY customer_id, valid_from"
+        });
+    exports.put(
+        TRANSACTIONS_CSV,
+        new String[] {
+          t + ".transactions",
+          "SELECT * FROM `" + t + "`.transactions ORDER BY transaction_date, transaction_id"
+        });
+    exports.put(
+        REJECTS_CSV,
+        perService(
+            "rejects",
+            "SELECT '%1$s' AS source, source_file, source_offset, reason_code, reason, data_string,"
+                + " record_hash, ingestion_timestamp, load_id, rejected_at FROM `%2$s`.rejects",
+            " ORDER BY source, source_file, source_offset"));
+    exports.put(
+        LAKE_RECORDS_CSV,
+        new String[] {
+          l + ".raw_records",
+          "SELECT source, source_file, source_offset, data_string, parse_error FROM `"
+              + l
+              + "`.raw_records"
+              + byLoad
+              + " ORDER BY source, source_file, source_offset"
+        });
+    exports.put(
+        RECONCILIATION_CSV,
+        perService(
+            "load_reconciliation",
+            "SELECT '%1$s' AS source, load_id, ingestion_timestamp, files, lake_rows, typed_rows,"
+                + " rejected_rows, duplicate_rows, rows_awaiting_unpack, rows_without_ledger,"
+                + " status FROM `%2$s`.load_reconciliation",
+            " ORDER BY source, ingestion_timestamp, load_id"));
+    exports.put(
+        LANDED_FILES_CSV,
+        new String[] {
+          l + ".landed_files",
+          "SELECT source, source_file, file_size_bytes, content_sha256, load_id, landed_at,"
+              + " records_landed, parse_errors, blank_lines FROM `"
+              + l
+              + "`.landed_files"
+              + byLoad
+              + " ORDER BY source, source_file"
+        });
     return exports;
   }
 
   /**
-   * One query over {@code <service>.<object>} of every shipped service that has it deployed, as
-   * a UNION ALL of {@code select} (%1$s: service, %2$s: its dataset) with {@code orderBy}.
+   * One query over {@code <service>.<object>} of every shipped service that has it deployed, as a
+   * UNION ALL of {@code select} (%1$s: service, %2$s: its dataset) with {@code orderBy}.
    */
   private String[] perService(String object, String select, String orderBy) {
     Map<String, String> services = servicesWith(object);
     List<String> parts = new ArrayList<>();
     services.forEach((service, dataset) -> parts.add(String.format(select, service, dataset)));
-    String needed = services.isEmpty() ? "<service>." + object : services.values().iterator().next() + "." + object;
-    return new String[] {needed, parts.isEmpty() ? null : String.join(" UNION ALL ", parts) + orderBy};
+    String needed =
+        services.isEmpty()
+            ? "<service>." + object
+            : services.values().iterator().next() + "." + object;
+    return new String[] {
+      needed, parts.isEmpty() ? null : String.join(" UNION ALL ", parts) + orderBy
+    };
   }
 
   /** Shipped service → its dataset, for the services that have {@code object} deployed. */
@@ -222,10 +294,18 @@ final class Flow {
       Map<String, Double> earlierSteps) {
     Map<String, Double> steps = new LinkedHashMap<>(earlierSteps);
     steps.putAll(stepSeconds);
-    return ReportBuilder.build(tables, loadId, snapshotDate, config.baseCurrency(),
+    return ReportBuilder.build(
+        tables,
+        loadId,
+        snapshotDate,
+        config.baseCurrency(),
         List.copyOf(config.sources().keySet()),
-        tables.containsKey(RECONCILIATION_CSV) ? servicesWith("load_reconciliation").keySet() : Set.of(),
-        customerId, steps, missing);
+        tables.containsKey(RECONCILIATION_CSV)
+            ? servicesWith("load_reconciliation").keySet()
+            : Set.of(),
+        customerId,
+        steps,
+        missing);
   }
 
   private double timed(String step, long startedNanos) {

@@ -16,11 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * After a landing run: unpacks every source that has routines, snapshots the top customers,
- * exports the results and reports on them: the terminal summary, and with {@code --out} the CSV
- * exports, {@code summary.json} and {@code report.html}, all from the same query results. The
- * same command works on the local engine ({@code --endpoint}) and on BigQuery (application
- * default credentials).
+ * After a landing run: unpacks every source that has routines, snapshots the top customers, exports
+ * the results and reports on them: the terminal summary, and with {@code --out} the CSV exports,
+ * {@code summary.json} and {@code report.html}, all from the same query results. The same command
+ * works on the local engine ({@code --endpoint}) and on BigQuery (application default credentials).
  *
  * <pre>
  * FlowCommand --config terraform/config.yaml --project P [--endpoint URL]
@@ -28,10 +27,10 @@ import java.util.Map;
  *             [--compare-previous-week] [--customer ID] [--timing STEP=SECONDS]...
  * </pre>
  *
- * {@code --timing} passes the durations of steps that ran before (e.g. {@code landing=13.5}) so
- * the report shows every step and records/s; {@code --customer} picks the customer whose monthly
- * spend is charted (default: the highest lifetime value); {@code --compare-previous-week} also
- * snapshots the week before the as-of date when no earlier snapshot exists.
+ * {@code --timing} passes the durations of steps that ran before (e.g. {@code landing=13.5}) so the
+ * report shows every step and records/s; {@code --customer} picks the customer whose monthly spend
+ * is charted (default: the highest lifetime value); {@code --compare-previous-week} also snapshots
+ * the week before the as-of date when no earlier snapshot exists.
  */
 public final class FlowCommand {
   private FlowCommand() {}
@@ -40,7 +39,11 @@ public final class FlowCommand {
     Settings settings = Settings.parse(args);
     LandfallConfig config = LandfallConfig.load(settings.config());
     String projectId = settings.project() != null ? settings.project() : config.projectId();
-    run(new Queries(BigQueryClients.create(projectId, settings.endpoint())), config, settings, System.out);
+    run(
+        new Queries(BigQueryClients.create(projectId, settings.endpoint())),
+        config,
+        settings,
+        System.out);
   }
 
   /** The command line, parsed. */
@@ -87,13 +90,26 @@ public final class FlowCommand {
           default -> throw new IllegalArgumentException("Unknown argument: " + flag);
         }
       }
-      return new Settings(config, project, endpoint, loadId, asOf, customer, out, unpack, snapshot, previousWeek,
+      return new Settings(
+          config,
+          project,
+          endpoint,
+          loadId,
+          asOf,
+          customer,
+          out,
+          unpack,
+          snapshot,
+          previousWeek,
           timings);
     }
   }
 
-  /** Runs the steps on {@code queries}, prints the summary to {@code terminal}, writes the files. */
-  static RunReport run(Queries queries, LandfallConfig config, Settings settings, PrintStream terminal)
+  /**
+   * Runs the steps on {@code queries}, prints the summary to {@code terminal}, writes the files.
+   */
+  static RunReport run(
+      Queries queries, LandfallConfig config, Settings settings, PrintStream terminal)
       throws IOException {
     Flow flow = new Flow(queries, config);
     if (settings.unpack()) {
@@ -104,7 +120,9 @@ public final class FlowCommand {
       flow.snapshotPreviousWeekIfNone(snapshotDate);
     }
     Map<String, Queries.Table> tables = flow.queryExports(settings.loadId());
-    RunReport report = flow.report(tables, settings.loadId(), snapshotDate, settings.customer(), settings.timings());
+    RunReport report =
+        flow.report(
+            tables, settings.loadId(), snapshotDate, settings.customer(), settings.timings());
     TerminalSummary.print(terminal, report);
     if (settings.out() != null) {
       Flow.writeExports(settings.out(), tables);

@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * Runs SQL and reads results as text rows, formatted the way the exports show them: NUMERIC as
- * plain decimals, TIMESTAMP as ISO-8601 UTC, NULL as an empty cell. Same code for the local
- * engine and BigQuery.
+ * plain decimals, TIMESTAMP as ISO-8601 UTC, NULL as an empty cell. Same code for the local engine
+ * and BigQuery.
  */
 final class Queries {
   private final BigQuery bigQuery;
@@ -55,7 +55,8 @@ final class Queries {
   static final long FIRST_PAGE_ROWS = 50_000_000L;
 
   Table query(String sql, Map<String, QueryParameterValue> parameters) {
-    QueryJobConfiguration.Builder config = QueryJobConfiguration.newBuilder(sql).setMaxResults(FIRST_PAGE_ROWS);
+    QueryJobConfiguration.Builder config =
+        QueryJobConfiguration.newBuilder(sql).setMaxResults(FIRST_PAGE_ROWS);
     parameters.forEach(config::addNamedParameter);
     TableResult result;
     try {
@@ -111,8 +112,7 @@ final class Queries {
     return switch (type) {
       case NUMERIC, BIGNUMERIC ->
           new BigDecimal(value.getStringValue()).stripTrailingZeros().toPlainString();
-      case TIMESTAMP ->
-          Instant.EPOCH.plus(value.getTimestampValue(), ChronoUnit.MICROS).toString();
+      case TIMESTAMP -> Instant.EPOCH.plus(value.getTimestampValue(), ChronoUnit.MICROS).toString();
       default -> value.getStringValue();
     };
   }

@@ -14,6 +14,7 @@ import dev.landfall.report.RunReport.TopCustomers;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -33,6 +34,9 @@ final class ReportBuilder {
 
   private final Map<String, Queries.Table> exports;
   private final String loadId;
+
+  /** Each export as maps, made once: lake_records can have millions of rows. */
+  private final Map<String, List<Map<String, String>>> rowsByExport = new HashMap<>();
 
   private ReportBuilder(Map<String, Queries.Table> exports, String loadId) {
     this.exports = exports;
@@ -62,7 +66,8 @@ final class ReportBuilder {
     List<String> files = new ArrayList<>();
     b.rows(Flow.LANDED_FILES_CSV).forEach(r -> files.add(r.get("source_file")));
     b.rows(Flow.LAKE_RECORDS_CSV).forEach(r -> files.add(r.get("source_file")));
-    summaries.forEach(s -> s.rejects().forEach(r -> r.examples().forEach(e -> files.add(e.sourceFile()))));
+    summaries.forEach(
+        s -> s.rejects().forEach(r -> r.examples().forEach(e -> files.add(e.sourceFile()))));
     return new RunReport(
         loadId,
         snapshotDate,
@@ -81,7 +86,8 @@ final class ReportBuilder {
     List<Map<String, String>> lake = rows(Flow.LAKE_RECORDS_CSV);
     Set<String> names = new LinkedHashSet<>(configured);
     lake.forEach(r -> names.add(r.get("source")));
-    List<Map<String, String>> reconciliation = rows(Flow.RECONCILIATION_CSV).stream().filter(this::ofThisLoad).toList();
+    List<Map<String, String>> reconciliation =
+        rows(Flow.RECONCILIATION_CSV).stream().filter(this::ofThisLoad).toList();
     List<SourceSummary> summaries = new ArrayList<>();
     for (String source : names) {
       long lakeRows = lake.stream().filter(r -> source.equals(r.get("source"))).count();
@@ -89,11 +95,23 @@ final class ReportBuilder {
         summaries.add(new SourceSummary(source, lakeRows, null, null, null, null, List.of()));
         continue;
       }
-      List<Map<String, String>> loads = reconciliation.stream().filter(r -> source.equals(r.get("source"))).toList();
-      String status = loads.stream().map(r -> r.get("status")).filter(s -> !"balanced".equals(s))
-          .findFirst().orElse("balanced");
-      summaries.add(new SourceSummary(source, lakeRows, sum(loads, "typed_rows"), sum(loads, "rejected_rows"),
-          sum(loads, "duplicate_rows"), status, rejects(source)));
+      List<Map<String, String>> loads =
+          reconciliation.stream().filter(r -> source.equals(r.get("source"))).toList();
+      String status =
+          loads.stream()
+              .map(r -> r.get("status"))
+              .filter(s -> !"balanced".equals(s))
+              .findFirst()
+              .orElse("balanced");
+      summaries.add(
+          new SourceSummary(
+              source,
+              lakeRows,
+              sum(loads, "typed_rows"),
+              sum(loads, "rejected_rows"),
+              sum(loads, "duplicate_rows"),
+              status,
+              rejects(source)));
     }
     return summaries;
   }
@@ -106,12 +124,26 @@ final class ReportBuilder {
       }
     }
     List<RejectReason> reasons = new ArrayList<>();
-    byReason.forEach((code, rows) -> reasons.add(new RejectReason(code, rows.size(),
-        rows.stream().limit(EXAMPLES_PER_REASON)
-            .map(r -> new RejectExample(r.get("source_file"), Long.parseLong(r.get("source_offset")),
-                r.get("reason"), r.get("data_string")))
-            .toList())));
-    reasons.sort(Comparator.comparingLong(RejectReason::count).reversed().thenComparing(RejectReason::reasonCode));
+    byReason.forEach(
+        (code, rows) ->
+            reasons.add(
+                new RejectReason(
+                    code,
+                    rows.size(),
+                    rows.stream()
+                        .limit(EXAMPLES_PER_REASON)
+                        .map(
+                            r ->
+                                new RejectExample(
+                                    r.get("source_file"),
+                                    Long.parseLong(r.get("source_offset")),
+                                    r.get("reason"),
+                                    r.get("data_string")))
+                        .toList())));
+    reasons.sort(
+        Comparator.comparingLong(RejectReason::count)
+            .reversed()
+            .thenComparing(RejectReason::reasonCode));
     return reasons;
   }
 
@@ -137,60 +169,90 @@ final class ReportBuilder {
       customerId = ranked.get(0).get("customer_id");
     }
     String id = customerId;
-    List<CustomerMonth> months = rows(Flow.MONTHLY_SPEND_CSV).stream()
-        .filter(r -> id.equals(r.get("customer_id")))
-        .map(r -> new CustomerMonth(Integer.parseInt(r.get("year")), Integer.parseInt(r.get("month")),
-            new BigDecimal(r.get("total_spend")), new BigDecimal(r.get("avg_monthly_spend_to_date"))))
-        .sorted(Comparator.comparingInt(CustomerMonth::year).thenComparingInt(CustomerMonth::month))
-        .toList();
-    String name = rows(Flow.CUSTOMERS_HISTORY_CSV).stream()
-        .filter(r -> id.equals(r.get("customer_id")) && "true".equals(r.get("is_current")))
-        .map(ReportBuilder::name).findFirst().orElse(null);
+    List<CustomerMonth> months =
+        rows(Flow.MONTHLY_SPEND_CSV).stream()
+            .filter(r -> id.equals(r.get("customer_id")))
+            .map(
+                r ->
+                    new CustomerMonth(
+                        Integer.parseInt(r.get("year")),
+                        Integer.parseInt(r.get("month")),
+                        new BigDecimal(r.get("total_spend")),
+                        new BigDecimal(r.get("avg_monthly_spend_to_date"))))
+            .sorted(
+                Comparator.comparingInt(CustomerMonth::year).thenComparingInt(CustomerMonth::month))
+            .toList();
+    String name =
+        rows(Flow.CUSTOMERS_HISTORY_CSV).stream()
+            .filter(r -> id.equals(r.get("customer_id")) && "true".equals(r.get("is_current")))
+            .map(ReportBuilder::name)
+            .findFirst()
+            .orElse(null);
     return new CustomerSpend(id, name, months);
   }
 
   private TopCustomers top(String snapshotDate) {
-    List<Map<String, String>> snapshot = rows(Flow.SNAPSHOTS_CSV).stream()
-        .filter(r -> Objects.equals(snapshotDate, r.get("snapshot_date"))).toList();
+    List<Map<String, String>> snapshot =
+        rows(Flow.SNAPSHOTS_CSV).stream()
+            .filter(r -> Objects.equals(snapshotDate, r.get("snapshot_date")))
+            .toList();
     boolean fromSnapshot = snapshotDate != null && exports.containsKey(Flow.SNAPSHOTS_CSV);
     List<Map<String, String>> list = fromSnapshot ? snapshot : rows(Flow.TOP_CUSTOMERS_CSV);
     if (!fromSnapshot && !exports.containsKey(Flow.TOP_CUSTOMERS_CSV)) {
       return null;
     }
     if (list.isEmpty()) {
-      return new TopCustomers(fromSnapshot ? snapshotDate : "now", fromSnapshot, null, 0, List.of());
+      return new TopCustomers(
+          fromSnapshot ? snapshotDate : "now", fromSnapshot, null, 0, List.of());
     }
     Map<String, String> first = list.get(0);
-    return new TopCustomers(fromSnapshot ? snapshotDate : "now", fromSnapshot,
-        new BigDecimal(first.get("threshold_value")), Long.parseLong(first.get("population")),
+    return new TopCustomers(
+        fromSnapshot ? snapshotDate : "now",
+        fromSnapshot,
+        new BigDecimal(first.get("threshold_value")),
+        Long.parseLong(first.get("population")),
         list.stream().map(ReportBuilder::topCustomer).toList());
   }
 
   private SnapshotChange change() {
     TreeMap<String, List<Map<String, String>>> byDate = new TreeMap<>();
-    rows(Flow.SNAPSHOTS_CSV).forEach(r -> byDate.computeIfAbsent(r.get("snapshot_date"), k -> new ArrayList<>()).add(r));
+    rows(Flow.SNAPSHOTS_CSV)
+        .forEach(
+            r -> byDate.computeIfAbsent(r.get("snapshot_date"), k -> new ArrayList<>()).add(r));
     if (byDate.isEmpty()) {
       return null;
     }
     Map.Entry<String, List<Map<String, String>>> latest = byDate.lastEntry();
     Map.Entry<String, List<Map<String, String>>> previous = byDate.lowerEntry(latest.getKey());
     if (previous == null) {
-      return new SnapshotChange(latest.getKey(), null, List.of(), List.of(), latest.getValue().size());
+      return new SnapshotChange(
+          latest.getKey(), null, List.of(), List.of(), latest.getValue().size());
     }
     Set<String> now = ids(latest.getValue());
     Set<String> before = ids(previous.getValue());
     return new SnapshotChange(
         latest.getKey(),
         previous.getKey(),
-        latest.getValue().stream().filter(r -> !before.contains(r.get("customer_id"))).map(ReportBuilder::topCustomer).toList(),
-        previous.getValue().stream().filter(r -> !now.contains(r.get("customer_id"))).map(ReportBuilder::topCustomer).toList(),
+        latest.getValue().stream()
+            .filter(r -> !before.contains(r.get("customer_id")))
+            .map(ReportBuilder::topCustomer)
+            .toList(),
+        previous.getValue().stream()
+            .filter(r -> !now.contains(r.get("customer_id")))
+            .map(ReportBuilder::topCustomer)
+            .toList(),
         (int) now.stream().filter(before::contains).count());
   }
 
   private RunFacts facts(Map<String, Double> stepSeconds) {
     List<Map<String, String>> files = rows(Flow.LANDED_FILES_CSV);
-    return new RunFacts(files.size(), sum(files, "file_size_bytes"), sum(files, "records_landed"),
-        sum(files, "parse_errors"), sum(files, "blank_lines"), new LinkedHashMap<>(stepSeconds));
+    return new RunFacts(
+        files.size(),
+        sum(files, "file_size_bytes"),
+        sum(files, "records_landed"),
+        sum(files, "parse_errors"),
+        sum(files, "blank_lines"),
+        new LinkedHashMap<>(stepSeconds));
   }
 
   private boolean ofThisLoad(Map<String, String> row) {
@@ -198,12 +260,20 @@ final class ReportBuilder {
   }
 
   private List<Map<String, String>> rows(String export) {
-    Queries.Table table = exports.get(export);
-    return table == null ? List.of() : table.asMaps();
+    return rowsByExport.computeIfAbsent(
+        export,
+        e -> {
+          Queries.Table table = exports.get(e);
+          return table == null ? List.of() : table.asMaps();
+        });
   }
 
   private static long sum(List<Map<String, String>> rows, String column) {
-    return rows.stream().map(r -> r.get(column)).filter(Objects::nonNull).mapToLong(Long::parseLong).sum();
+    return rows.stream()
+        .map(r -> r.get(column))
+        .filter(Objects::nonNull)
+        .mapToLong(Long::parseLong)
+        .sum();
   }
 
   private static Set<String> ids(List<Map<String, String>> rows) {
@@ -213,12 +283,21 @@ final class ReportBuilder {
   }
 
   private static TopCustomer topCustomer(Map<String, String> row) {
-    return new TopCustomer(Long.parseLong(row.get("value_rank")), row.get("customer_id"), name(row), row.get("city"),
-        row.get("country"), new BigDecimal(row.get("lifetime_value")));
+    return new TopCustomer(
+        Long.parseLong(row.get("value_rank")),
+        row.get("customer_id"),
+        name(row),
+        row.get("city"),
+        row.get("country"),
+        new BigDecimal(row.get("lifetime_value")));
   }
 
   private static String name(Map<String, String> row) {
-    String name = (Objects.toString(row.get("first_name"), "") + " " + Objects.toString(row.get("last_name"), "")).strip();
+    String name =
+        (Objects.toString(row.get("first_name"), "")
+                + " "
+                + Objects.toString(row.get("last_name"), ""))
+            .strip();
     return name.isEmpty() ? null : name;
   }
 }

@@ -15,8 +15,10 @@ final class Charts {
   private static final int RIGHT = 16;
   private static final int TOP = 14;
   private static final int BOTTOM = 34;
+
   /** More month labels than this would overlap; every k-th label is drawn instead. */
   private static final int MAX_X_LABELS = 12;
+
   private static final double MAX_BAR_WIDTH = 56;
 
   private Charts() {}
@@ -27,7 +29,11 @@ final class Charts {
    * @param line same length as {@code bars}, or null for bars only
    */
   static String bars(
-      String title, List<String> labels, List<BigDecimal> bars, List<BigDecimal> line, String currency) {
+      String title,
+      List<String> labels,
+      List<BigDecimal> bars,
+      List<BigDecimal> line,
+      String currency) {
     int n = labels.size();
     double max = 0;
     for (int i = 0; i < n; i++) {
@@ -44,28 +50,61 @@ final class Charts {
     double barWidth = Math.min(slot * 0.7, MAX_BAR_WIDTH);
 
     StringBuilder svg = new StringBuilder();
-    svg.append("<svg class=\"chart\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-        .append("\" role=\"img\" aria-label=\"").append(Html.escape(title)).append("\">");
+    svg.append("<svg class=\"chart\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\" role=\"img\" aria-label=\"")
+        .append(Html.escape(title))
+        .append("\">");
     for (double tick = 0; tick <= top + step / 2; tick += step) {
       double y = TOP + plotHeight - tick / top * plotHeight;
-      svg.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
-          .append("\" y1=\"").append(f(y)).append("\" y2=\"").append(f(y)).append("\"/>");
-      svg.append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(f(y + 4))
-          .append("\" text-anchor=\"end\">").append(tickLabel(tick, step)).append("</text>");
+      svg.append("<line class=\"grid\" x1=\"")
+          .append(LEFT)
+          .append("\" x2=\"")
+          .append(WIDTH - RIGHT)
+          .append("\" y1=\"")
+          .append(f(y))
+          .append("\" y2=\"")
+          .append(f(y))
+          .append("\"/>");
+      svg.append("<text class=\"tick\" x=\"")
+          .append(LEFT - 6)
+          .append("\" y=\"")
+          .append(f(y + 4))
+          .append("\" text-anchor=\"end\">")
+          .append(tickLabel(tick, step))
+          .append("</text>");
     }
     int every = (int) Math.ceil(n / (double) MAX_X_LABELS);
     for (int i = 0; i < n; i++) {
       double value = Math.max(0, bars.get(i).doubleValue());
       double height = value / top * plotHeight;
       double x = LEFT + i * slot + (slot - barWidth) / 2;
-      svg.append("<rect class=\"bar\" x=\"").append(f(x)).append("\" y=\"").append(f(TOP + plotHeight - height))
-          .append("\" width=\"").append(f(barWidth)).append("\" height=\"").append(f(height)).append("\">")
-          .append("<title>").append(Html.escape(labels.get(i))).append(": ")
-          .append(Numbers.money(bars.get(i))).append(' ').append(Html.escape(currency)).append("</title></rect>");
+      svg.append("<rect class=\"bar\" x=\"")
+          .append(f(x))
+          .append("\" y=\"")
+          .append(f(TOP + plotHeight - height))
+          .append("\" width=\"")
+          .append(f(barWidth))
+          .append("\" height=\"")
+          .append(f(height))
+          .append("\">")
+          .append("<title>")
+          .append(Html.escape(labels.get(i)))
+          .append(": ")
+          .append(Numbers.money(bars.get(i)))
+          .append(' ')
+          .append(Html.escape(currency))
+          .append("</title></rect>");
       if (i % every == 0) {
-        svg.append("<text class=\"tick\" x=\"").append(f(LEFT + i * slot + slot / 2)).append("\" y=\"")
-            .append(HEIGHT - BOTTOM + 18).append("\" text-anchor=\"middle\">")
-            .append(Html.escape(labels.get(i))).append("</text>");
+        svg.append("<text class=\"tick\" x=\"")
+            .append(f(LEFT + i * slot + slot / 2))
+            .append("\" y=\"")
+            .append(HEIGHT - BOTTOM + 18)
+            .append("\" text-anchor=\"middle\">")
+            .append(Html.escape(labels.get(i)))
+            .append("</text>");
       }
     }
     if (line != null && n > 0) {
@@ -75,15 +114,28 @@ final class Charts {
         double cx = LEFT + i * slot + slot / 2;
         double cy = TOP + plotHeight - Math.max(0, line.get(i).doubleValue()) / top * plotHeight;
         points.append(i == 0 ? "" : " ").append(f(cx)).append(',').append(f(cy));
-        dots.append("<circle class=\"dot\" cx=\"").append(f(cx)).append("\" cy=\"").append(f(cy))
-            .append("\" r=\"3.5\"><title>").append(Html.escape(labels.get(i))).append(" average to date: ")
-            .append(Numbers.money(line.get(i))).append(' ').append(Html.escape(currency))
+        dots.append("<circle class=\"dot\" cx=\"")
+            .append(f(cx))
+            .append("\" cy=\"")
+            .append(f(cy))
+            .append("\" r=\"3.5\"><title>")
+            .append(Html.escape(labels.get(i)))
+            .append(" average to date: ")
+            .append(Numbers.money(line.get(i)))
+            .append(' ')
+            .append(Html.escape(currency))
             .append("</title></circle>");
       }
       svg.append("<polyline class=\"line\" points=\"").append(points).append("\"/>").append(dots);
     }
-    svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
-        .append("\" y1=\"").append(f(TOP + plotHeight)).append("\" y2=\"").append(f(TOP + plotHeight))
+    svg.append("<line class=\"axis\" x1=\"")
+        .append(LEFT)
+        .append("\" x2=\"")
+        .append(WIDTH - RIGHT)
+        .append("\" y1=\"")
+        .append(f(TOP + plotHeight))
+        .append("\" y2=\"")
+        .append(f(TOP + plotHeight))
         .append("\"/></svg>");
     return svg.toString();
   }

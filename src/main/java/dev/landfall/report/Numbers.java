@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.util.Locale;
 
 /**
- * How numbers are shown to people: counts with thousands separators, money with two decimals
- * (half up), seconds with one. Locale.ROOT so the page does not change with the machine.
+ * How numbers are shown to people: counts with thousands separators, money with two decimals (half
+ * up), seconds with one. Locale.ROOT so the page does not change with the machine.
  */
 public final class Numbers {
   private Numbers() {}

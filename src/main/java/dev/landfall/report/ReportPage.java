@@ -10,6 +10,8 @@ import dev.landfall.report.RunReport.SourceSummary;
 import dev.landfall.report.RunReport.TopCustomer;
 import dev.landfall.report.RunReport.TopCustomers;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +40,13 @@ public final class ReportPage {
     StringBuilder html = new StringBuilder(16_384);
     html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>landfall run report").append(report.loadId() == null ? "" : " — " + Html.escape(report.loadId()))
-        .append("</title>\n<style>").append(CSS).append("</style>\n</head>\n<body>\n<main data-root=\"")
-        .append(Html.escape(report.fileRoot())).append("\">\n");
+        .append("<title>landfall run report")
+        .append(report.loadId() == null ? "" : " — " + Html.escape(report.loadId()))
+        .append("</title>\n<style>")
+        .append(CSS)
+        .append("</style>\n</head>\n<body>\n<main data-root=\"")
+        .append(Html.escape(report.fileRoot()))
+        .append("\">\n");
     header(html, report);
     facts(html, report.facts());
     sources(html, report);
@@ -54,13 +60,16 @@ public final class ReportPage {
 
   private static void header(StringBuilder html, RunReport report) {
     html.append("<header><h1>landfall run report</h1><p class=\"sub\">");
-    html.append("load <code data-k=\"load_id\">").append(report.loadId() == null ? "all loads" : Html.escape(report.loadId()))
+    html.append("load <code data-k=\"load_id\">")
+        .append(report.loadId() == null ? "all loads" : Html.escape(report.loadId()))
         .append("</code>");
     if (report.snapshotDate() != null) {
-      html.append(" · snapshot as of <span data-k=\"snapshot_date\">").append(Html.escape(report.snapshotDate()))
+      html.append(" · snapshot as of <span data-k=\"snapshot_date\">")
+          .append(Html.escape(report.snapshotDate()))
           .append("</span>");
     }
-    html.append(" · amounts in ").append(Html.escape(report.currency()))
+    html.append(" · amounts in ")
+        .append(Html.escape(report.currency()))
         .append(" · from the CSV exports beside this page</p></header>\n");
   }
 
@@ -70,17 +79,29 @@ public final class ReportPage {
     card(html, "bytes", "bytes", Numbers.count(facts.bytes()));
     card(html, "records", "records landed", Numbers.count(facts.records()));
     Double rate = facts.recordsPerSecond();
-    card(html, "records_per_second", "records/s (landing step)", rate == null ? "—" : Numbers.rate(rate));
+    card(
+        html,
+        "records_per_second",
+        "records/s (landing step)",
+        rate == null ? "—" : Numbers.rate(rate));
     card(html, "parse_errors", "parse errors", Numbers.count(facts.parseErrors()));
     card(html, "blank_lines", "blank lines skipped", Numbers.count(facts.blankLines()));
     html.append("</div>");
     if (!facts.stepSeconds().isEmpty()) {
-      double max = facts.stepSeconds().values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
-      html.append("<table class=\"steps\"><thead><tr><th>step</th><th class=\"num\">seconds</th><th></th></tr></thead><tbody>");
+      double max =
+          facts.stepSeconds().values().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+      html.append(
+          "<table class=\"steps\"><thead><tr><th>step</th><th"
+              + " class=\"num\">seconds</th><th></th></tr></thead><tbody>");
       for (Map.Entry<String, Double> step : facts.stepSeconds().entrySet()) {
-        html.append("<tr><td>").append(Html.escape(step.getKey())).append("</td><td class=\"num\" data-k=\"step.")
-            .append(Html.escape(step.getKey())).append("\">").append(Numbers.seconds(step.getValue()))
-            .append("</td><td class=\"meter\"><span style=\"width:").append(percent(step.getValue(), max))
+        html.append("<tr><td>")
+            .append(Html.escape(step.getKey()))
+            .append("</td><td class=\"num\" data-k=\"step.")
+            .append(Html.escape(step.getKey()))
+            .append("\">")
+            .append(Numbers.seconds(step.getValue()))
+            .append("</td><td class=\"meter\"><span style=\"width:")
+            .append(percent(step.getValue(), max))
             .append("%\"></span></td></tr>");
       }
       html.append("</tbody></table>");
@@ -89,38 +110,66 @@ public final class ReportPage {
   }
 
   private static void card(StringBuilder html, String key, String label, String value) {
-    html.append("<div class=\"card\"><div class=\"value\" data-k=\"facts.").append(key).append("\">").append(value)
-        .append("</div><div class=\"label\">").append(label).append("</div></div>");
+    html.append("<div class=\"card\"><div class=\"value\" data-k=\"facts.")
+        .append(key)
+        .append("\">")
+        .append(value)
+        .append("</div><div class=\"label\">")
+        .append(label)
+        .append("</div></div>");
   }
 
   private static void sources(StringBuilder html, RunReport report) {
     List<SourceSummary> sources = report.sources();
-    html.append("<section id=\"sources\"><h2>Sources: lake rows = typed + rejected + duplicates</h2>");
+    html.append(
+        "<section id=\"sources\"><h2>Sources: lake rows = typed + rejected + duplicates</h2>");
     if (sources.isEmpty()) {
       html.append("<p class=\"empty\">No sources configured.</p>");
     }
     for (SourceSummary source : sources) {
       String key = "src." + Html.escape(source.source()) + ".";
-      html.append("<article class=\"source\" data-source=\"").append(Html.escape(source.source())).append("\">");
+      html.append("<article class=\"source\" data-source=\"")
+          .append(Html.escape(source.source()))
+          .append("\">");
       html.append("<h3>").append(Html.escape(source.source())).append("</h3>");
-      html.append("<p class=\"equation\"><span data-k=\"").append(key).append("lake_rows\">")
-          .append(Numbers.count(source.lakeRows())).append("</span> lake rows");
+      html.append("<p class=\"equation\"><span data-k=\"")
+          .append(key)
+          .append("lake_rows\">")
+          .append(Numbers.count(source.lakeRows()))
+          .append("</span> lake rows");
       if (!source.hasRoutines()) {
         html.append(" — no routines deployed for this source: it stays in the lake.</p>");
-        html.append("<div class=\"conservation\"><span class=\"seg lake\" style=\"flex-grow:1\"></span></div>");
+        html.append(
+            "<div class=\"conservation\"><span class=\"seg lake\""
+                + " style=\"flex-grow:1\"></span></div>");
         html.append("</article>\n");
         continue;
       }
-      html.append(" = <span class=\"sw typed\"></span><span data-k=\"").append(key).append("typed\">")
-          .append(Numbers.count(source.typed())).append("</span> typed + <span class=\"sw rejected\"></span><span data-k=\"")
-          .append(key).append("rejected\">").append(Numbers.count(source.rejected()))
-          .append("</span> rejected + <span class=\"sw duplicates\"></span><span data-k=\"").append(key)
-          .append("duplicates\">").append(Numbers.count(source.duplicates())).append("</span> duplicates ");
-      html.append(source.isBalanced()
-          ? "<span class=\"ok\" data-k=\"" + key + "status\">balanced</span>"
-          : "<span class=\"bad\" data-k=\"" + key + "status\">" + Html.escape(String.valueOf(source.status())) + "</span>");
+      html.append(" = <span class=\"sw typed\"></span><span data-k=\"")
+          .append(key)
+          .append("typed\">")
+          .append(Numbers.count(source.typed()))
+          .append("</span> typed + <span class=\"sw rejected\"></span><span data-k=\"")
+          .append(key)
+          .append("rejected\">")
+          .append(Numbers.count(source.rejected()))
+          .append("</span> rejected + <span class=\"sw duplicates\"></span><span data-k=\"")
+          .append(key)
+          .append("duplicates\">")
+          .append(Numbers.count(source.duplicates()))
+          .append("</span> duplicates ");
+      html.append(
+          source.isBalanced()
+              ? "<span class=\"ok\" data-k=\"" + key + "status\">balanced</span>"
+              : "<span class=\"bad\" data-k=\""
+                  + key
+                  + "status\">"
+                  + Html.escape(String.valueOf(source.status()))
+                  + "</span>");
       html.append("</p>");
-      html.append("<div class=\"conservation\" role=\"img\" aria-label=\"typed, rejected and duplicate rows\">");
+      html.append(
+          "<div class=\"conservation\" role=\"img\" aria-label=\"typed, rejected and duplicate"
+              + " rows\">");
       segment(html, "typed", source.typed());
       segment(html, "rejected", source.rejected());
       segment(html, "duplicates", source.duplicates());
@@ -133,8 +182,15 @@ public final class ReportPage {
 
   private static void segment(StringBuilder html, String kind, long rows) {
     if (rows > 0) {
-      html.append("<span class=\"seg ").append(kind).append("\" style=\"flex-grow:").append(rows)
-          .append("\" title=\"").append(kind).append(": ").append(Numbers.count(rows)).append("\"></span>");
+      html.append("<span class=\"seg ")
+          .append(kind)
+          .append("\" style=\"flex-grow:")
+          .append(rows)
+          .append("\" title=\"")
+          .append(kind)
+          .append(": ")
+          .append(Numbers.count(rows))
+          .append("\"></span>");
     }
   }
 
@@ -144,23 +200,46 @@ public final class ReportPage {
       return;
     }
     long max = source.rejects().stream().mapToLong(RejectReason::count).max().orElse(1);
-    html.append("<table class=\"rejects\"><thead><tr><th>reason</th><th class=\"num\">rows</th><th></th>")
-        .append("<th>examples (file : byte offset — why — the record as landed)</th></tr></thead><tbody>");
+    html.append(
+            "<table class=\"rejects\"><thead><tr><th>reason</th><th"
+                + " class=\"num\">rows</th><th></th>")
+        .append(
+            "<th>examples (file : byte offset — why — the record as"
+                + " landed)</th></tr></thead><tbody>");
     for (RejectReason reason : source.rejects()) {
       String code = Html.escape(reason.reasonCode());
-      html.append("<tr data-reason=\"").append(code).append("\"><td><code>").append(code).append("</code></td>")
-          .append("<td class=\"num\" data-k=\"rej.").append(Html.escape(source.source())).append('.').append(code)
-          .append("\">").append(Numbers.count(reason.count())).append("</td><td class=\"meter\"><span style=\"width:")
-          .append(percent(reason.count(), max)).append("%\"></span></td><td><ul class=\"examples\">");
+      html.append("<tr data-reason=\"")
+          .append(code)
+          .append("\"><td><code>")
+          .append(code)
+          .append("</code></td>")
+          .append("<td class=\"num\" data-k=\"rej.")
+          .append(Html.escape(source.source()))
+          .append('.')
+          .append(code)
+          .append("\">")
+          .append(Numbers.count(reason.count()))
+          .append("</td><td class=\"meter\"><span style=\"width:")
+          .append(percent(reason.count(), max))
+          .append("%\"></span></td><td><ul class=\"examples\">");
       for (RejectExample example : reason.examples()) {
-        html.append("<li class=\"example\"><span class=\"where\" title=\"").append(Html.escape(example.sourceFile()))
-            .append("\"><span class=\"file\">").append(Html.escape(report.relative(example.sourceFile())))
-            .append("</span> : <span class=\"offset\">").append(example.sourceOffset()).append("</span></span>")
-            .append(" — <span class=\"why\">").append(Html.escape(report.withRelativePaths(example.reason()))).append("</span>")
-            .append("<code class=\"line\">").append(Html.escape(cut(example.dataString()))).append("</code></li>");
+        html.append("<li class=\"example\"><span class=\"where\" title=\"")
+            .append(Html.escape(example.sourceFile()))
+            .append("\"><span class=\"file\">")
+            .append(Html.escape(report.relative(example.sourceFile())))
+            .append("</span> : <span class=\"offset\">")
+            .append(example.sourceOffset())
+            .append("</span></span>")
+            .append(" — <span class=\"why\">")
+            .append(Html.escape(report.withRelativePaths(example.reason())))
+            .append("</span>")
+            .append("<code class=\"line\">")
+            .append(Html.escape(cut(example.dataString())))
+            .append("</code></li>");
       }
       if (reason.count() > reason.examples().size()) {
-        html.append("<li class=\"more\">… and ").append(Numbers.count(reason.count() - reason.examples().size()))
+        html.append("<li class=\"more\">… and ")
+            .append(Numbers.count(reason.count() - reason.examples().size()))
             .append(" more in rejects.csv</li>");
       }
       html.append("</ul></td></tr>");
@@ -176,35 +255,65 @@ public final class ReportPage {
       return;
     }
     html.append("<h3>Total per month, all customers</h3><div class=\"chart-row\"><figure>")
-        .append(Charts.bars("Total spend per month", totals.stream().map(MonthTotal::label).toList(),
-            totals.stream().map(MonthTotal::totalSpend).toList(), null, report.currency()))
-        .append("</figure><div class=\"months\"><table id=\"monthly-totals\"><thead><tr><th>month</th><th class=\"num\">total</th></tr></thead><tbody>");
+        .append(
+            Charts.bars(
+                "Total spend per month",
+                totals.stream().map(MonthTotal::label).toList(),
+                totals.stream().map(MonthTotal::totalSpend).toList(),
+                null,
+                report.currency()))
+        .append(
+            "</figure><div class=\"months\"><table"
+                + " id=\"monthly-totals\"><thead><tr><th>month</th><th"
+                + " class=\"num\">total</th></tr></thead><tbody>");
     for (MonthTotal month : totals) {
-      html.append("<tr><td>").append(month.label()).append("</td><td class=\"num\" data-k=\"month_total.")
-          .append(month.label()).append("\">").append(Numbers.money(month.totalSpend())).append("</td></tr>");
+      html.append("<tr><td>")
+          .append(month.label())
+          .append("</td><td class=\"num\" data-k=\"month_total.")
+          .append(month.label())
+          .append("\">")
+          .append(Numbers.money(month.totalSpend()))
+          .append("</td></tr>");
     }
     html.append("</tbody></table></div></div>");
     RunReport.CustomerSpend customer = report.customerSpend();
     if (customer != null) {
       List<CustomerMonth> months = customer.months();
-      html.append("<h3>Customer <span data-k=\"cust.id\">").append(Html.escape(customer.customerId())).append("</span>");
+      html.append("<h3>Customer <span data-k=\"cust.id\">")
+          .append(Html.escape(customer.customerId()))
+          .append("</span>");
       if (customer.name() != null && !customer.name().isBlank()) {
         html.append(" (").append(Html.escape(customer.name())).append(')');
       }
-      html.append(": total vs average to date</h3><p class=\"legend\"><span class=\"sw bar\"></span>total "
-          + "<span class=\"sw avg\"></span>average per month to date (idle months count as 0)</p>")
+      html.append(
+              ": total vs average to date</h3><p class=\"legend\"><span class=\"sw"
+                  + " bar\"></span>total <span class=\"sw avg\"></span>average per month to date"
+                  + " (idle months count as 0)</p>")
           .append("<div class=\"chart-row\"><figure>")
-          .append(Charts.bars("Spend of " + customer.customerId() + " per month",
-              months.stream().map(CustomerMonth::label).toList(),
-              months.stream().map(CustomerMonth::totalSpend).toList(),
-              months.stream().map(CustomerMonth::avgMonthlySpendToDate).toList(), report.currency()))
-          .append("</figure><div class=\"months\"><table id=\"customer-months\"><thead><tr><th>month</th>")
-          .append("<th class=\"num\">total</th><th class=\"num\">avg to date</th></tr></thead><tbody>");
+          .append(
+              Charts.bars(
+                  "Spend of " + customer.customerId() + " per month",
+                  months.stream().map(CustomerMonth::label).toList(),
+                  months.stream().map(CustomerMonth::totalSpend).toList(),
+                  months.stream().map(CustomerMonth::avgMonthlySpendToDate).toList(),
+                  report.currency()))
+          .append(
+              "</figure><div class=\"months\"><table"
+                  + " id=\"customer-months\"><thead><tr><th>month</th>")
+          .append(
+              "<th class=\"num\">total</th><th class=\"num\">avg to date</th></tr></thead><tbody>");
       for (CustomerMonth month : months) {
-        html.append("<tr><td>").append(month.label()).append("</td><td class=\"num\" data-k=\"cust.")
-            .append(month.label()).append(".total\">").append(Numbers.money(month.totalSpend()))
-            .append("</td><td class=\"num\" data-k=\"cust.").append(month.label()).append(".avg\">")
-            .append(Numbers.money(month.avgMonthlySpendToDate())).append("</td></tr>");
+        html.append("<tr><td>")
+            .append(month.label())
+            .append("</td><td class=\"num\" data-k=\"cust.")
+            .append(month.label())
+            .append(".total\">")
+            .append(Numbers.money(month.totalSpend()))
+            .append("</td><td class=\"num\" data-k=\"cust.")
+            .append(month.label())
+            .append(".avg\">")
+            .append(Numbers.money(month.avgMonthlySpendToDate()))
+            .append("</td></tr>");
       }
       html.append("</tbody></table></div></div>");
     }
@@ -217,21 +326,43 @@ public final class ReportPage {
       html.append("<p class=\"empty\">No customer with spend yet.</p></section>\n");
       return;
     }
-    html.append("<p>").append(top.fromSnapshot() ? "Snapshot as of " : "Live view (no snapshot this run), ")
-        .append("<span data-k=\"top.as_of\">").append(Html.escape(top.asOf())).append("</span>: ")
-        .append("threshold <strong data-k=\"top.threshold\">").append(Numbers.money(top.thresholdValue()))
-        .append("</strong> ").append(Html.escape(currency)).append(" · population <strong data-k=\"top.population\">")
-        .append(Numbers.count(top.population())).append("</strong> customers with spend · <strong data-k=\"top.count\">")
-        .append(Numbers.count(top.customers().size())).append("</strong> in the list (ties at the threshold included)</p>");
-    html.append("<table class=\"top\"><thead><tr><th class=\"num\">rank</th><th>customer</th><th>name</th><th>city</th>")
+    html.append("<p>")
+        .append(top.fromSnapshot() ? "Snapshot as of " : "Live view (no snapshot this run), ")
+        .append("<span data-k=\"top.as_of\">")
+        .append(Html.escape(top.asOf()))
+        .append("</span>: ")
+        .append("threshold <strong data-k=\"top.threshold\">")
+        .append(Numbers.money(top.thresholdValue()))
+        .append("</strong> ")
+        .append(Html.escape(currency))
+        .append(" · population <strong data-k=\"top.population\">")
+        .append(Numbers.count(top.population()))
+        .append("</strong> customers with spend · <strong data-k=\"top.count\">")
+        .append(Numbers.count(top.customers().size()))
+        .append("</strong> in the list (ties at the threshold included)</p>");
+    html.append(
+            "<table class=\"top\"><thead><tr><th"
+                + " class=\"num\">rank</th><th>customer</th><th>name</th><th>city</th>")
         .append("<th class=\"num\">lifetime value</th></tr></thead><tbody>");
     for (TopCustomer customer : top.customers()) {
       String id = Html.escape(customer.customerId());
-      html.append("<tr data-customer=\"").append(id).append("\"><td class=\"num\" data-k=\"top.").append(id)
-          .append(".rank\">").append(customer.valueRank()).append("</td><td><code>").append(id).append("</code></td><td>")
-          .append(Html.escape(customer.name())).append("</td><td>").append(Html.escape(place(customer)))
-          .append("</td><td class=\"num\" data-k=\"top.").append(id).append(".value\">")
-          .append(Numbers.money(customer.lifetimeValue())).append("</td></tr>");
+      html.append("<tr data-customer=\"")
+          .append(id)
+          .append("\"><td class=\"num\" data-k=\"top.")
+          .append(id)
+          .append(".rank\">")
+          .append(customer.valueRank())
+          .append("</td><td><code>")
+          .append(id)
+          .append("</code></td><td>")
+          .append(Html.escape(customer.name()))
+          .append("</td><td>")
+          .append(Html.escape(place(customer)))
+          .append("</td><td class=\"num\" data-k=\"top.")
+          .append(id)
+          .append(".value\">")
+          .append(Numbers.money(customer.lifetimeValue()))
+          .append("</td></tr>");
     }
     html.append("</tbody></table></section>\n");
   }
@@ -244,32 +375,54 @@ public final class ReportPage {
     }
     if (change.previous() == null) {
       html.append("<p class=\"empty\">Only one snapshot so far (<span data-k=\"change.latest\">")
-          .append(Html.escape(change.latest())).append("</span>): nothing to compare with yet.</p></section>\n");
+          .append(Html.escape(change.latest()))
+          .append("</span>): nothing to compare with yet.</p></section>\n");
       return;
     }
-    html.append("<p><span data-k=\"change.previous\">").append(Html.escape(change.previous()))
-        .append("</span> → <span data-k=\"change.latest\">").append(Html.escape(change.latest()))
-        .append("</span>: <strong data-k=\"change.entered\">").append(change.entered().size())
-        .append("</strong> entered, <strong data-k=\"change.left\">").append(change.left().size())
-        .append("</strong> left, <strong data-k=\"change.stayed\">").append(change.stayed())
+    html.append("<p><span data-k=\"change.previous\">")
+        .append(Html.escape(change.previous()))
+        .append("</span> → <span data-k=\"change.latest\">")
+        .append(Html.escape(change.latest()))
+        .append("</span>: <strong data-k=\"change.entered\">")
+        .append(change.entered().size())
+        .append("</strong> entered, <strong data-k=\"change.left\">")
+        .append(change.left().size())
+        .append("</strong> left, <strong data-k=\"change.stayed\">")
+        .append(change.stayed())
         .append("</strong> stayed.</p><div class=\"two\">");
     movers(html, "Entered", "entered", change.entered(), currency);
     movers(html, "Left", "left", change.left(), currency);
     html.append("</div></section>\n");
   }
 
-  private static void movers(StringBuilder html, String title, String kind, List<TopCustomer> customers, String currency) {
-    html.append("<div class=\"movers ").append(kind).append("\"><h3>").append(title).append("</h3>");
+  private static void movers(
+      StringBuilder html, String title, String kind, List<TopCustomer> customers, String currency) {
+    html.append("<div class=\"movers ")
+        .append(kind)
+        .append("\"><h3>")
+        .append(title)
+        .append("</h3>");
     if (customers.isEmpty()) {
       html.append("<p class=\"empty\">Nobody.</p></div>");
       return;
     }
     html.append("<ul>");
     for (TopCustomer customer : customers) {
-      html.append("<li data-").append(kind).append("=\"").append(Html.escape(customer.customerId())).append("\"><code>")
-          .append(Html.escape(customer.customerId())).append("</code> ").append(Html.escape(customer.name()))
-          .append(" — rank ").append(customer.valueRank()).append(", ").append(Numbers.money(customer.lifetimeValue()))
-          .append(' ').append(Html.escape(currency)).append("</li>");
+      html.append("<li data-")
+          .append(kind)
+          .append("=\"")
+          .append(Html.escape(customer.customerId()))
+          .append("\"><code>")
+          .append(Html.escape(customer.customerId()))
+          .append("</code> ")
+          .append(Html.escape(customer.name()))
+          .append(" — rank ")
+          .append(customer.valueRank())
+          .append(", ")
+          .append(Numbers.money(customer.lifetimeValue()))
+          .append(' ')
+          .append(Html.escape(currency))
+          .append("</li>");
     }
     html.append("</ul></div>");
   }
@@ -287,7 +440,10 @@ public final class ReportPage {
     if (text == null || text.length() <= MAX_EXAMPLE_CHARS) {
       return text;
     }
-    return text.substring(0, MAX_EXAMPLE_CHARS) + "… (" + Numbers.count(text.length()) + " characters)";
+    return text.substring(0, MAX_EXAMPLE_CHARS)
+        + "… ("
+        + Numbers.count(text.length())
+        + " characters)";
   }
 
   private static String place(TopCustomer customer) {
@@ -300,68 +456,17 @@ public final class ReportPage {
     return String.format(Locale.ROOT, "%.1f", max <= 0 ? 0 : 100 * value / max);
   }
 
-  private static final String CSS =
-      """
-      :root{--ink:#1d2330;--muted:#5b6475;--line:#dde1e8;--bg:#f6f7f9;--typed:#2e8b57;--rejected:#c8412b;\
-      --duplicates:#e3a21a;--lake:#8a94a6;--bar:#3b6fb6;--avg:#d9480f}
-      *{box-sizing:border-box}
-      body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,\
-      "DejaVu Sans",sans-serif}
-      main{max-width:1120px;margin:0 auto;padding:20px 24px 40px}
-      header h1{margin:0 0 2px;font-size:24px}
-      .sub{margin:0;color:var(--muted)}
-      section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 18px;margin-top:16px}
-      h2{margin:0 0 10px;font-size:17px}
-      h3{margin:12px 0 6px;font-size:15px}
-      code{font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
-      .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:10px}
-      .card{border:1px solid var(--line);border-radius:6px;padding:8px 10px}
-      .card .value{font-size:20px;font-weight:600;font-variant-numeric:tabular-nums}
-      .card .label{color:var(--muted);font-size:12px}
-      table{border-collapse:collapse;width:100%;margin-top:8px}
-      th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top;\
-      overflow-wrap:anywhere}
-      th{color:var(--muted);font-weight:600;font-size:12px}
-      .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-      .meter{width:22%}
-      .meter span{display:block;height:10px;margin-top:4px;background:var(--bar);border-radius:2px;min-width:2px}
-      .steps{max-width:640px}
-      .source{border-top:1px solid var(--line);padding-top:6px;margin-top:10px}
-      .source:first-of-type{border-top:0;margin-top:0}
-      .equation{margin:2px 0 6px;font-variant-numeric:tabular-nums}
-      .sw{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 3px 0 2px}
-      .sw.typed,.seg.typed{background:var(--typed)}
-      .sw.rejected,.seg.rejected{background:var(--rejected)}
-      .sw.duplicates,.seg.duplicates{background:var(--duplicates)}
-      .sw.avg{background:var(--avg)}
-      .sw.bar{background:var(--bar)}
-      .seg.lake{background:var(--lake)}
-      .conservation{display:flex;height:18px;border-radius:4px;overflow:hidden;background:var(--line)}
-      .seg{display:block;min-width:3px}
-      .ok{color:var(--typed);font-weight:600}
-      .bad{color:var(--rejected);font-weight:600}
-      .rejects .meter span{background:var(--rejected)}
-      .rejects td:first-child{width:18%}
-      .examples{margin:0;padding:0;list-style:none}
-      .examples li{margin-bottom:4px;overflow-wrap:anywhere}
-      .examples .line{display:block;color:var(--muted);white-space:pre-wrap}
-      .examples .more{color:var(--muted);font-style:italic}
-      .where{font-variant-numeric:tabular-nums}
-      .chart-row{display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap}
-      figure{margin:0;flex:1 1 520px;min-width:0}
-      .chart{width:100%;height:auto;display:block}
-      .chart .grid{stroke:var(--line)}
-      .chart .axis{stroke:var(--muted)}
-      .chart .tick{fill:var(--muted);font-size:11px}
-      .chart .bar{fill:var(--bar)}
-      .chart .line{fill:none;stroke:var(--avg);stroke-width:2}
-      .chart .dot{fill:var(--avg)}
-      .months{flex:0 1 300px;max-height:330px;overflow-y:auto}
-      .months table{margin-top:0}
-      .legend{margin:0;color:var(--muted)}
-      .two{display:grid;grid-template-columns:1fr 1fr;gap:16px}
-      .movers ul{margin:0;padding-left:18px}
-      .empty{color:var(--muted);font-style:italic}
-      @media (max-width:700px){.two{grid-template-columns:1fr}.meter{display:none}}
-      """;
+  /** Inlined into every page; read once from the classpath. */
+  private static final String CSS = readCss();
+
+  private static String readCss() {
+    try (InputStream in = ReportPage.class.getResourceAsStream("report.css")) {
+      if (in == null) {
+        throw new IllegalStateException("report.css is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read report.css", e);
+    }
+  }
 }

@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * What one run did and what the numbers look like, as plain values. Built once from the export
  * query results (see {@code dev.landfall.flow.ReportBuilder}); the terminal summary, {@code
- * summary.json} and {@code report.html} are all rendered from one instance, so they cannot
- * disagree with each other or with the CSV exports.
+ * summary.json} and {@code report.html} are all rendered from one instance, so they cannot disagree
+ * with each other or with the CSV exports.
  *
  * @param loadId the landing run reported on, or null for every load
  * @param snapshotDate the snapshot this run wrote, or null
@@ -37,10 +37,10 @@ public record RunReport(
     List<String> notDeployed) {
 
   /**
-   * Conservation of one source: lake rows = typed + rejected + duplicates. {@code typed},
-   * {@code rejected} and {@code duplicates} are null for a source without routines (it stays in
-   * the lake); {@code status} is the reconciliation view's verdict ({@code balanced}, {@code
-   * awaiting_unpack}, …), or null then.
+   * Conservation of one source: lake rows = typed + rejected + duplicates. {@code typed}, {@code
+   * rejected} and {@code duplicates} are null for a source without routines (it stays in the lake);
+   * {@code status} is the reconciliation view's verdict ({@code balanced}, {@code awaiting_unpack},
+   * …), or null then.
    */
   public record SourceSummary(
       String source,
@@ -64,7 +64,8 @@ public record RunReport(
   public record RejectReason(String reasonCode, long count, List<RejectExample> examples) {}
 
   /** A rejected row: where it is, why, and the record as the lake holds it. */
-  public record RejectExample(String sourceFile, long sourceOffset, String reason, String dataString) {}
+  public record RejectExample(
+      String sourceFile, long sourceOffset, String reason, String dataString) {}
 
   public record MonthTotal(int year, int month, BigDecimal totalSpend) {
     public String label() {
@@ -72,7 +73,8 @@ public record RunReport(
     }
   }
 
-  public record CustomerMonth(int year, int month, BigDecimal totalSpend, BigDecimal avgMonthlySpendToDate) {
+  public record CustomerMonth(
+      int year, int month, BigDecimal totalSpend, BigDecimal avgMonthlySpendToDate) {
     public String label() {
       return String.format("%04d-%02d", year, month);
     }
@@ -82,8 +84,8 @@ public record RunReport(
   public record CustomerSpend(String customerId, String name, List<CustomerMonth> months) {}
 
   /**
-   * The top 5 % list: from the snapshot of {@code asOf}, or from the live view when this run
-   * made no snapshot ({@code fromSnapshot} false).
+   * The top 5 % list: from the snapshot of {@code asOf}, or from the live view when this run made
+   * no snapshot ({@code fromSnapshot} false).
    */
   public record TopCustomers(
       String asOf,
@@ -93,11 +95,20 @@ public record RunReport(
       List<TopCustomer> customers) {}
 
   public record TopCustomer(
-      long valueRank, String customerId, String name, String city, String country, BigDecimal lifetimeValue) {}
+      long valueRank,
+      String customerId,
+      String name,
+      String city,
+      String country,
+      BigDecimal lifetimeValue) {}
 
   /** Who entered and who left the top list between the previous snapshot and the latest. */
   public record SnapshotChange(
-      String latest, String previous, List<TopCustomer> entered, List<TopCustomer> left, int stayed) {}
+      String latest,
+      String previous,
+      List<TopCustomer> entered,
+      List<TopCustomer> left,
+      int stayed) {}
 
   /**
    * Facts of the landing run from the ledger ({@code lake.landed_files}) plus step durations in
@@ -120,7 +131,9 @@ public record RunReport(
 
   /** {@code path} relative to {@link #fileRoot}, or as it is when it lies elsewhere. */
   public String relative(String path) {
-    return path != null && !fileRoot.isEmpty() && path.startsWith(fileRoot) ? path.substring(fileRoot.length()) : path;
+    return path != null && !fileRoot.isEmpty() && path.startsWith(fileRoot)
+        ? path.substring(fileRoot.length())
+        : path;
   }
 
   /** {@code text} (e.g. a reject reason naming another file) with {@link #fileRoot} left out. */

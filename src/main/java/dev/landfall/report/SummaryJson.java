@@ -17,11 +17,12 @@ import java.util.Map;
 /**
  * {@code summary.json}: the {@link RunReport} for machines. {@code sources} keeps the shape the
  * contract names (per source: lake_rows, typed, rejected, duplicates). Counts are JSON numbers;
- * amounts are decimal strings as in the CSV exports, because most JSON readers would turn a
- * NUMERIC with 9 decimals into a rounded double.
+ * amounts are decimal strings as in the CSV exports, because most JSON readers would turn a NUMERIC
+ * with 9 decimals into a rounded double.
  */
 public final class SummaryJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private SummaryJson() {}
 
@@ -51,8 +52,14 @@ public final class SummaryJson {
           r.put("rows", reason.count());
           List<Object> examples = new ArrayList<>();
           for (RejectExample example : reason.examples()) {
-            examples.add(ordered("source_file", example.sourceFile(), "source_offset", example.sourceOffset(),
-                "reason", example.reason()));
+            examples.add(
+                ordered(
+                    "source_file",
+                    example.sourceFile(),
+                    "source_offset",
+                    example.sourceOffset(),
+                    "reason",
+                    example.reason()));
           }
           r.put("examples", examples);
           byReason.add(r);
@@ -63,15 +70,27 @@ public final class SummaryJson {
     }
     json.put("sources", sources);
     json.put("rejects_by_reason", reasons);
-    json.put("monthly_spend_total", report.monthlyTotals().stream()
-        .map(m -> ordered("month", m.label(), "total_spend", amount(m.totalSpend()))).toList());
+    json.put(
+        "monthly_spend_total",
+        report.monthlyTotals().stream()
+            .map(m -> ordered("month", m.label(), "total_spend", amount(m.totalSpend())))
+            .toList());
     if (report.customerSpend() != null) {
       Map<String, Object> customer = new LinkedHashMap<>();
       customer.put("customer_id", report.customerSpend().customerId());
-      customer.put("months", report.customerSpend().months().stream()
-          .map(m -> ordered("month", m.label(), "total_spend", amount(m.totalSpend()),
-              "avg_monthly_spend_to_date", amount(m.avgMonthlySpendToDate())))
-          .toList());
+      customer.put(
+          "months",
+          report.customerSpend().months().stream()
+              .map(
+                  m ->
+                      ordered(
+                          "month",
+                          m.label(),
+                          "total_spend",
+                          amount(m.totalSpend()),
+                          "avg_monthly_spend_to_date",
+                          amount(m.avgMonthlySpendToDate())))
+              .toList());
       json.put("customer_monthly_spend", customer);
     }
     if (report.top() != null) {
@@ -87,7 +106,8 @@ public final class SummaryJson {
       Map<String, Object> change = new LinkedHashMap<>();
       change.put("latest", report.change().latest());
       change.put("previous", report.change().previous());
-      change.put("entered", report.change().entered().stream().map(TopCustomer::customerId).toList());
+      change.put(
+          "entered", report.change().entered().stream().map(TopCustomer::customerId).toList());
       change.put("left", report.change().left().stream().map(TopCustomer::customerId).toList());
       change.put("stayed", report.change().stayed());
       json.put("snapshot_change", change);

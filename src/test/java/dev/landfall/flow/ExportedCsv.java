@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads an exported CSV file back with landfall's own RFC 4180 reader (not with {@link
- * CsvWriter}'s logic), as rows of header name → cell; an empty cell (NULL) is "".
+ * Reads an exported CSV file back with landfall's own RFC 4180 reader (not with {@link CsvWriter}'s
+ * logic), as rows of header name → cell; an empty cell (NULL) is "".
  */
 final class ExportedCsv {
   private ExportedCsv() {}
@@ -23,12 +23,18 @@ final class ExportedCsv {
   static List<Map<String, String>> read(Path file) throws IOException {
     List<List<String>> records = new ArrayList<>();
     CsvFieldParser parser = new CsvFieldParser();
-    try (CsvRecordReader reader = CsvRecordReader.open(
-        FileChannel.open(file, StandardOpenOption.READ), 0, Files.size(file), false, Integer.MAX_VALUE - 8)) {
+    try (CsvRecordReader reader =
+        CsvRecordReader.open(
+            FileChannel.open(file, StandardOpenOption.READ),
+            0,
+            Files.size(file),
+            false,
+            Integer.MAX_VALUE - 8)) {
       while (reader.advance()) {
         ParsedRecord record = parser.parse(reader.buffer(), 0, reader.length());
         if (!record.isValid()) {
-          throw new IllegalStateException(file + " at byte " + reader.offset() + ": " + record.error());
+          throw new IllegalStateException(
+              file + " at byte " + reader.offset() + ": " + record.error());
         }
         records.add(List.copyOf(record.fields()));
       }
@@ -37,7 +43,8 @@ final class ExportedCsv {
     List<Map<String, String>> rows = new ArrayList<>();
     for (List<String> fields : records.subList(1, records.size())) {
       if (fields.size() != header.size()) {
-        throw new IllegalStateException(file + ": " + fields.size() + " fields, header has " + header.size());
+        throw new IllegalStateException(
+            file + ": " + fields.size() + " fields, header has " + header.size());
       }
       Map<String, String> row = new LinkedHashMap<>();
       for (int i = 0; i < header.size(); i++) {

@@ -12,8 +12,19 @@ class FlowCommandTest {
 
   @Test
   void parse_readsTimingsInOrderAndAddsRepeats() {
-    FlowCommand.Settings s = FlowCommand.Settings.parse("--timing", "build=29.2", "--timing", "landing=11.5",
-        "--timing", "build=0.8", "--compare-previous-week", "--customer", "C0005", "--out", "out");
+    FlowCommand.Settings s =
+        FlowCommand.Settings.parse(
+            "--timing",
+            "build=29.2",
+            "--timing",
+            "landing=11.5",
+            "--timing",
+            "build=0.8",
+            "--compare-previous-week",
+            "--customer",
+            "C0005",
+            "--out",
+            "out");
 
     assertEquals(Map.of("build", 30.0, "landing", 11.5), s.timings());
     assertEquals("[build, landing]", s.timings().keySet().toString());
@@ -26,7 +37,8 @@ class FlowCommandTest {
   @Test
   void parse_refusesBadTimingsAndUnknownFlags() {
     for (String bad : new String[] {"landing", "=3", "landing=fast", "landing=-1", "landing=NaN"}) {
-      assertThrows(IllegalArgumentException.class, () -> FlowCommand.Settings.parse("--timing", bad), bad);
+      assertThrows(
+          IllegalArgumentException.class, () -> FlowCommand.Settings.parse("--timing", bad), bad);
     }
     assertThrows(IllegalArgumentException.class, () -> FlowCommand.Settings.parse("--timing"));
     assertThrows(IllegalArgumentException.class, () -> FlowCommand.Settings.parse("--colour"));

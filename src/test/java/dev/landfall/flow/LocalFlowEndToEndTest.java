@@ -29,9 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped samples through the real parts, in order, on the local BigQuery engine: deploy,
- * land with the pipeline (DirectRunner, file loads), land again (skipped by the ledger), unpack
- * twice, snapshot twice, export. Counts are those of {@code samples/} (see its anomalies).
+ * The shipped samples through the real parts, in order, on the local BigQuery engine: deploy, land
+ * with the pipeline (DirectRunner, file loads), land again (skipped by the ledger), unpack twice,
+ * snapshot twice, export. Counts are those of {@code samples/} (see its anomalies).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,16 +66,25 @@ class LocalFlowEndToEndTest {
   void landing_landsEveryRecordWithProvenance() {
     assertEquals(PipelineResult.State.DONE, land("e2e-1", false));
 
-    assertEquals(List.of(List.of("customers", "48", "1"), List.of("transactions", "641", "1")),
-        rows("SELECT source, COUNT(*) AS n, COUNTIF(parse_error IS NOT NULL) AS errors FROM %s"
-            + " GROUP BY source ORDER BY source", "raw_records"));
-    assertEquals(List.of(List.of("1", "1", String.valueOf(CUSTOMER_ROWS + TRANSACTION_ROWS))),
-        rows("SELECT COUNT(DISTINCT load_id) AS loads, COUNT(DISTINCT ingestion_timestamp) AS starts,"
-            + " COUNT(DISTINCT CONCAT(source_file, ':', CAST(source_offset AS STRING))) AS places FROM %s",
+    assertEquals(
+        List.of(List.of("customers", "48", "1"), List.of("transactions", "641", "1")),
+        rows(
+            "SELECT source, COUNT(*) AS n, COUNTIF(parse_error IS NOT NULL) AS errors FROM %s"
+                + " GROUP BY source ORDER BY source",
             "raw_records"));
-    assertEquals(List.of(List.of("4", "689", "2", "1")),
-        rows("SELECT COUNT(*) AS files, SUM(records_landed) AS records, SUM(parse_errors) AS errors,"
-            + " SUM(blank_lines) AS blank FROM %s", "landed_files"));
+    assertEquals(
+        List.of(List.of("1", "1", String.valueOf(CUSTOMER_ROWS + TRANSACTION_ROWS))),
+        rows(
+            "SELECT COUNT(DISTINCT load_id) AS loads, COUNT(DISTINCT ingestion_timestamp) AS"
+                + " starts, COUNT(DISTINCT CONCAT(source_file, ':', CAST(source_offset AS STRING)))"
+                + " AS places FROM %s",
+            "raw_records"));
+    assertEquals(
+        List.of(List.of("4", "689", "2", "1")),
+        rows(
+            "SELECT COUNT(*) AS files, SUM(records_landed) AS records, SUM(parse_errors) AS errors,"
+                + " SUM(blank_lines) AS blank FROM %s",
+            "landed_files"));
   }
 
   @Test
@@ -100,7 +109,8 @@ class LocalFlowEndToEndTest {
       assertEquals(c.lakeRows(), c.typed() + c.rejected() + c.duplicates(), c.source());
       assertTrue(c.isBalanced(), c.source());
     }
-    assertEquals(List.of(CUSTOMER_ROWS, TRANSACTION_ROWS),
+    assertEquals(
+        List.of(CUSTOMER_ROWS, TRANSACTION_ROWS),
         second.sources().stream().map(SourceSummary::lakeRows).toList());
   }
 
@@ -112,19 +122,39 @@ class LocalFlowEndToEndTest {
     Flow.writeExports(temp, flow.queryExports("e2e-1"));
 
     List<List<String>> snapshot =
-        queries.query("SELECT COUNT(*) AS n, COUNT(DISTINCT snapshot_date) AS dates FROM `"
-            + config.analyticsDataset() + "`.top_customers_snapshots").rows();
-    long top = Long.parseLong(queries.query("SELECT COUNT(*) AS n FROM `" + config.analyticsDataset()
-        + "`.top_customers").rows().get(0).get(0));
+        queries
+            .query(
+                "SELECT COUNT(*) AS n, COUNT(DISTINCT snapshot_date) AS dates FROM `"
+                    + config.analyticsDataset()
+                    + "`.top_customers_snapshots")
+            .rows();
+    long top =
+        Long.parseLong(
+            queries
+                .query(
+                    "SELECT COUNT(*) AS n FROM `" + config.analyticsDataset() + "`.top_customers")
+                .rows()
+                .get(0)
+                .get(0));
     assertEquals(List.of(List.of(String.valueOf(top), "1")), snapshot);
     assertTrue(top >= 1);
-    for (String file : List.of("monthly_spend.csv", "customer_lifetime_value.csv", "top_customers.csv",
-        "top_customers_snapshots.csv", "customers_history.csv", "transactions.csv", "rejects.csv",
-        "lake_records.csv", "load_reconciliation.csv", "landed_files.csv")) {
+    for (String file :
+        List.of(
+            "monthly_spend.csv",
+            "customer_lifetime_value.csv",
+            "top_customers.csv",
+            "top_customers_snapshots.csv",
+            "customers_history.csv",
+            "transactions.csv",
+            "rejects.csv",
+            "lake_records.csv",
+            "load_reconciliation.csv",
+            "landed_files.csv")) {
       assertTrue(Files.size(temp.resolve(file)) > 0, file);
     }
-    assertTrue(Files.readString(temp.resolve("lake_records.csv"))
-        .startsWith("source,source_file,source_offset,data_string,parse_error\r\n"));
+    assertTrue(
+        Files.readString(temp.resolve("lake_records.csv"))
+            .startsWith("source,source_file,source_offset,data_string,parse_error\r\n"));
   }
 
   private PipelineResult.State land(String loadId, boolean reprocess) {

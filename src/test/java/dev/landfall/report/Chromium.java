@@ -31,12 +31,12 @@ import java.util.regex.Pattern;
 
 /**
  * Headless Chromium driven over the DevTools protocol (the JDK's WebSocket client, no WebDriver):
- * opens a page, evaluates JavaScript against its DOM, takes full-page screenshots and records
- * every network request the page makes.
+ * opens a page, evaluates JavaScript against its DOM, takes full-page screenshots and records every
+ * network request the page makes.
  *
  * <p>The binary is {@code $LANDFALL_CHROMIUM} or the first of chromium, chromium-browser,
- * google-chrome on the PATH (Debian package {@code chromium}, installed by scripts/test.sh).
- * When none is found, {@link #start} throws: a browser test fails, it is never skipped.
+ * google-chrome on the PATH (Debian package {@code chromium}, installed by scripts/test.sh). When
+ * none is found, {@link #start} throws: a browser test fails, it is never skipped.
  */
 public final class Chromium implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -60,10 +60,21 @@ public final class Chromium implements AutoCloseable {
   public static Chromium start(Path userDataDir) throws IOException {
     String binary = findBinary();
     Files.createDirectories(userDataDir);
-    List<String> command = List.of(binary, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + userDataDir, "--remote-debugging-port=0", "about:blank");
-    Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    List<String> command =
+        List.of(
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--user-data-dir=" + userDataDir,
+            "--remote-debugging-port=0",
+            "about:blank");
+    Process process =
+        new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     Deque<String> log = new ArrayDeque<>();
     CompletableFuture<String> endpoint = new CompletableFuture<>();
     Thread reader = new Thread(() -> drain(process, log, endpoint), "chromium-stderr");
@@ -72,8 +83,11 @@ public final class Chromium implements AutoCloseable {
     try {
       String url = endpoint.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       Listener listener = new Listener();
-      WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-          .buildAsync(URI.create(url), listener).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      WebSocket socket =
+          HttpClient.newHttpClient()
+              .newWebSocketBuilder()
+              .buildAsync(URI.create(url), listener)
+              .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
       Chromium chromium = new Chromium(process, log, socket);
       listener.owner = chromium;
       return chromium;
@@ -83,13 +97,17 @@ public final class Chromium implements AutoCloseable {
       throw new IllegalStateException("interrupted starting " + binary, e);
     } catch (ExecutionException | TimeoutException e) {
       kill(process);
-      throw new IllegalStateException("cannot start " + binary + ": " + e + "\n" + String.join("\n", log), e);
+      throw new IllegalStateException(
+          "cannot start " + binary + ": " + e + "\n" + String.join("\n", log), e);
     }
   }
 
-  /** Opens {@code url} in a new tab of {@code width} × {@code height} CSS pixels; waits for load. */
+  /**
+   * Opens {@code url} in a new tab of {@code width} × {@code height} CSS pixels; waits for load.
+   */
   public Page open(URI url, int width, int height) {
-    String targetId = send(null, "Target.createTarget", params("url", "about:blank")).get("targetId").asText();
+    String targetId =
+        send(null, "Target.createTarget", params("url", "about:blank")).get("targetId").asText();
     ObjectNode attach = params("targetId", targetId);
     attach.put("flatten", true);
     String session = send(null, "Target.attachToTarget", attach).get("sessionId").asText();
@@ -117,7 +135,8 @@ public final class Chromium implements AutoCloseable {
       p.put("returnByValue", true);
       JsonNode result = send(session, "Runtime.evaluate", p);
       if (result.has("exceptionDetails")) {
-        throw new IllegalStateException("JavaScript failed: " + result.get("exceptionDetails") + "\n  in: " + expression);
+        throw new IllegalStateException(
+            "JavaScript failed: " + result.get("exceptionDetails") + "\n  in: " + expression);
       }
       return result.get("result").get("value");
     }
@@ -139,7 +158,8 @@ public final class Chromium implements AutoCloseable {
       p.put("captureBeyondViewport", true);
       ObjectNode clip = p.putObject("clip");
       clip.put("x", 0).put("y", 0).put("width", width).put("height", height).put("scale", 1);
-      return Base64.getDecoder().decode(send(session, "Page.captureScreenshot", p).get("data").asText());
+      return Base64.getDecoder()
+          .decode(send(session, "Page.captureScreenshot", p).get("data").asText());
     }
 
     /** URLs of every request this page made since it was opened. */
@@ -179,7 +199,8 @@ public final class Chromium implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted in " + method, e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(method + " got no answer: " + e + "\n" + String.join("\n", log), e);
+      throw new IllegalStateException(
+          method + " got no answer: " + e + "\n" + String.join("\n", log), e);
     } finally {
       pending.remove(id);
     }
@@ -190,7 +211,8 @@ public final class Chromium implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       for (int i = from; i < events.size(); i++) {
         JsonNode event = events.get(i);
-        if (method.equals(event.path("method").asText()) && session.equals(event.path("sessionId").asText())) {
+        if (method.equals(event.path("method").asText())
+            && session.equals(event.path("sessionId").asText())) {
           return;
         }
       }
@@ -251,9 +273,11 @@ public final class Chromium implements AutoCloseable {
     return node;
   }
 
-  private static void drain(Process process, Deque<String> log, CompletableFuture<String> endpoint) {
+  private static void drain(
+      Process process, Deque<String> log, CompletableFuture<String> endpoint) {
     try (BufferedReader err =
-        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = err.readLine()) != null) {
         synchronized (log) {
@@ -270,7 +294,8 @@ public final class Chromium implements AutoCloseable {
     } catch (IOException e) {
       endpoint.completeExceptionally(e);
     }
-    endpoint.completeExceptionally(new IllegalStateException("Chromium exited without a DevTools endpoint"));
+    endpoint.completeExceptionally(
+        new IllegalStateException("Chromium exited without a DevTools endpoint"));
   }
 
   static String findBinary() {
@@ -286,8 +311,9 @@ public final class Chromium implements AutoCloseable {
         }
       }
     }
-    throw new IllegalStateException("No Chromium found (LANDFALL_CHROMIUM, or chromium on the PATH): install the"
-        + " Debian package chromium (scripts/test.sh does) to run the report page tests");
+    throw new IllegalStateException(
+        "No Chromium found (LANDFALL_CHROMIUM, or chromium on the PATH): install the"
+            + " Debian package chromium (scripts/test.sh does) to run the report page tests");
   }
 
   /** Collects whole text messages (they arrive in parts) and hands them to the owner. */

@@ -54,15 +54,20 @@ class ReportPageTest {
   void render_sourceWithoutRoutinesStaysInTheLakeAndUnbalancedLoadSaysWhy() {
     String html = ReportPage.render(ReportFixtures.awkward());
 
-    assertTrue(html.contains("<span data-k=\"src.clicks.lake_rows\">12,345</span> lake rows — no routines"));
+    assertTrue(
+        html.contains(
+            "<span data-k=\"src.clicks.lake_rows\">12,345</span> lake rows — no routines"));
     assertFalse(html.contains("src.clicks.typed"));
-    assertTrue(html.contains("<span class=\"bad\" data-k=\"src.transactions.status\">awaiting_unpack</span>"));
+    assertTrue(
+        html.contains(
+            "<span class=\"bad\" data-k=\"src.transactions.status\">awaiting_unpack</span>"));
     assertTrue(html.contains("… and 9,998 more in rejects.csv"));
   }
 
   @Test
   void commonFolder_isTheLongestSharedFolder() {
-    assertEquals("/data/in/", RunReport.commonFolder(List.of("/data/in/a/x.csv", "/data/in/b/y.csv")));
+    assertEquals(
+        "/data/in/", RunReport.commonFolder(List.of("/data/in/a/x.csv", "/data/in/b/y.csv")));
     assertEquals("/data/", RunReport.commonFolder(List.of("/data/in/x.csv", "/data/inbox/y.csv")));
     assertEquals("gs://b/c/", RunReport.commonFolder(List.of("gs://b/c/x.csv")));
     assertEquals("", RunReport.commonFolder(List.of("x.csv", "/a/y.csv")));
@@ -93,19 +98,29 @@ class ReportPageTest {
     assertEquals(1_000_002, json.at("/sources/transactions/lake_rows").asLong());
     assertEquals(10_000, json.at("/sources/transactions/rejected").asLong());
     assertTrue(json.at("/sources/clicks/typed").isMissingNode(), "no routines: no typed count");
-    assertEquals("123456789.123456789", json.at("/top_customers/customers/0/lifetime_value").asText());
-    assertEquals("12345.678901234", json.at("/customer_monthly_spend/months/0/avg_monthly_spend_to_date").asText());
+    assertEquals(
+        "123456789.123456789", json.at("/top_customers/customers/0/lifetime_value").asText());
+    assertEquals(
+        "12345.678901234",
+        json.at("/customer_monthly_spend/months/0/avg_monthly_spend_to_date").asText());
     assertEquals(1_012_350 / 300.5, json.at("/run/records_per_second").asDouble(), 1e-9);
   }
 
   @Test
   void terminalSummary_printsTheSameCounts() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    TerminalSummary.print(new PrintStream(out, true, StandardCharsets.UTF_8), ReportFixtures.awkward());
+    TerminalSummary.print(
+        new PrintStream(out, true, StandardCharsets.UTF_8), ReportFixtures.awkward());
 
     String text = out.toString(StandardCharsets.UTF_8);
-    assertTrue(text.contains("  transactions    1,000,002    990,000     10,000          1  awaiting_unpack"), text);
-    assertTrue(text.contains("  clicks             12,345          -          -          -  stays in the lake"), text);
+    assertTrue(
+        text.contains(
+            "  transactions    1,000,002    990,000     10,000          1  awaiting_unpack"),
+        text);
+    assertTrue(
+        text.contains(
+            "  clicks             12,345          -          -          -  stays in the lake"),
+        text);
     assertTrue(text.contains("e.g. transactions/t.csv at byte 10"), text);
   }
 }

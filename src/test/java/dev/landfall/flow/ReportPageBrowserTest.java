@@ -34,7 +34,6 @@ import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshot, export) runs on the local engine, then the page is opened in the browser and every
  * number it shows ({@code data-k} elements) is compared with the exported CSV files, read back
  * independently. Also: the page fetches nothing, fits the window, and stays short with 0 rejects,
- * 10,000 rejects (tagged slow) and one customer. Full-page screenshots go to {@code
- * target/report-screenshots/}.
+ * 10,000 rejects and one customer. Full-page screenshots go to {@code target/report-screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReportPageBrowserTest {
@@ -149,9 +147,7 @@ class ReportPageBrowserTest {
         "March, an idle April and May");
   }
 
-  /** Slow (20-35 s: landing and unpacking 10,000 rows); the renderer's fast test has 10,000 too. */
   @Test
-  @Tag("slow")
   void tenThousandRejects_showsCountsAndOnlyAFewExamples() throws IOException {
     Path data = temp.resolve("data-rejects");
     write(

@@ -103,18 +103,13 @@ final class Flow {
     }
     long started = System.nanoTime();
     LocalDate validated = LocalDate.parse(date);
-    long earlier =
-        Long.parseLong(
-            queries
-                .query(
-                    "SELECT COUNT(*) FROM `"
-                        + analytics
-                        + "`.top_customers_snapshots WHERE snapshot_date < DATE '"
-                        + validated
-                        + "'")
-                .rows()
-                .get(0)
-                .get(0));
+    String sql =
+        "SELECT COUNT(*) AS n FROM `"
+            + analytics
+            + "`.top_customers_snapshots WHERE snapshot_date < DATE '"
+            + validated
+            + "'";
+    long earlier = Long.parseLong(queries.query(sql).rows().get(0).get(0));
     if (earlier == 0) {
       callSnapshot(validated.minusWeeks(1).toString());
       timed("snapshot previous week", started);
@@ -144,24 +139,26 @@ final class Flow {
     Map<String, QueryParameterValue> parameters =
         loadId == null ? Map.of() : Map.of("load_id", QueryParameterValue.string(loadId));
     Map<String, Queries.Table> tables = new LinkedHashMap<>();
-    for (Map.Entry<String, String[]> export : exports(loadId).entrySet()) {
-      String[] objectAndSql = export.getValue();
-      if (objectAndSql[1] == null) {
-        note(export.getKey() + " skipped: " + objectAndSql[0] + " is not deployed");
+    for (Map.Entry<String, Export> entry : exports(loadId).entrySet()) {
+      Export export = entry.getValue();
+      String[] object = export.object().split("\\.");
+      if (export.sql() == null || !queries.tableExists(object[0], object[1])) {
+        note(entry.getKey() + " skipped: " + export.object() + " is not deployed");
         continue;
       }
-      String[] object = objectAndSql[0].split("\\.");
-      if (!queries.tableExists(object[0], object[1])) {
-        note(export.getKey() + " skipped: " + objectAndSql[0] + " is not deployed");
-        continue;
-      }
-      String sql = objectAndSql[1];
+      String sql = export.sql();
       tables.put(
-          export.getKey(), queries.query(sql, sql.contains("@load_id") ? parameters : Map.of()));
+          entry.getKey(), queries.query(sql, sql.contains("@load_id") ? parameters : Map.of()));
     }
     timed("export queries", started);
     return tables;
   }
+
+  /**
+   * One export: the object it needs (dataset.name, checked before running) and its query (null when
+   * no service has the object).
+   */
+  private record Export(String object, String sql) {}
 
   /** Writes each export result as {@code <out>/<file name>}. */
   static void writeExports(Path out, Map<String, Queries.Table> tables) throws IOException {
@@ -171,52 +168,46 @@ final class Flow {
     }
   }
 
-  /** File name → {the object it needs, its query (null when no part of it is deployed)}. */
-  private Map<String, String[]> exports(String loadId) {
+  /** File name → its export, in file order. */
+  private Map<String, Export> exports(String loadId) {
     String c = config.customersDataset();
     String t = config.transactionsDataset();
     String a = config.analyticsDataset();
     String l = config.lakeDataset();
     String byLoad = loadId == null ? "" : " WHERE load_id = @load_id";
-    Map<String, String[]> exports = new LinkedHashMap<>();
+    Map<String, Export> exports = new LinkedHashMap<>();
     exports.put(
         MONTHLY_SPEND_CSV,
-        new String[] {
-          a + ".monthly_spend",
-          "SELECT * FROM `" + a + "`.monthly_spend ORDER BY customer_id, year, month"
-        });
+        new Export(
+            a + ".monthly_spend",
+            "SELECT * FROM `" + a + "`.monthly_spend ORDER BY customer_id, year, month"));
     exports.put(
         LIFETIME_VALUE_CSV,
-        new String[] {
-          a + ".customer_lifetime_value",
-          "SELECT * FROM `" + a + "`.customer_lifetime_value ORDER BY value_rank, customer_id"
-        });
+        new Export(
+            a + ".customer_lifetime_value",
+            "SELECT * FROM `" + a + "`.customer_lifetime_value ORDER BY value_rank, customer_id"));
     exports.put(
         TOP_CUSTOMERS_CSV,
-        new String[] {
-          a + ".top_customers",
-          "SELECT * FROM `" + a + "`.top_customers ORDER BY value_rank, customer_id"
-        });
+        new Export(
+            a + ".top_customers",
+            "SELECT * FROM `" + a + "`.top_customers ORDER BY value_rank, customer_id"));
     exports.put(
         SNAPSHOTS_CSV,
-        new String[] {
-          a + ".top_customers_snapshots",
-          "SELECT * FROM `"
-              + a
-              + "`.top_customers_snapshots ORDER BY snapshot_date, value_rank, customer_id"
-        });
+        new Export(
+            a + ".top_customers_snapshots",
+            "SELECT * FROM `"
+                + a
+                + "`.top_customers_snapshots ORDER BY snapshot_date, value_rank, customer_id"));
     exports.put(
         CUSTOMERS_HISTORY_CSV,
-        new String[] {
-          c + ".customers_history",
-          "SELECT * FROM `" + c + "`.customers_history ORDER BY customer_id, valid_from"
-        });
+        new Export(
+            c + ".customers_history",
+            "SELECT * FROM `" + c + "`.customers_history ORDER BY customer_id, valid_from"));
     exports.put(
         TRANSACTIONS_CSV,
-        new String[] {
-          t + ".transactions",
-          "SELECT * FROM `" + t + "`.transactions ORDER BY transaction_date, transaction_id"
-        });
+        new Export(
+            t + ".transactions",
+            "SELECT * FROM `" + t + "`.transactions ORDER BY transaction_date, transaction_id"));
     exports.put(
         REJECTS_CSV,
         perService(
@@ -226,14 +217,13 @@ final class Flow {
             " ORDER BY source, source_file, source_offset"));
     exports.put(
         LAKE_RECORDS_CSV,
-        new String[] {
-          l + ".raw_records",
-          "SELECT source, source_file, source_offset, data_string, parse_error FROM `"
-              + l
-              + "`.raw_records"
-              + byLoad
-              + " ORDER BY source, source_file, source_offset"
-        });
+        new Export(
+            l + ".raw_records",
+            "SELECT source, source_file, source_offset, data_string, parse_error FROM `"
+                + l
+                + "`.raw_records"
+                + byLoad
+                + " ORDER BY source, source_file, source_offset"));
     exports.put(
         RECONCILIATION_CSV,
         perService(
@@ -244,15 +234,14 @@ final class Flow {
             " ORDER BY source, ingestion_timestamp, load_id"));
     exports.put(
         LANDED_FILES_CSV,
-        new String[] {
-          l + ".landed_files",
-          "SELECT source, source_file, file_size_bytes, content_sha256, load_id, landed_at,"
-              + " records_landed, parse_errors, blank_lines FROM `"
-              + l
-              + "`.landed_files"
-              + byLoad
-              + " ORDER BY source, source_file"
-        });
+        new Export(
+            l + ".landed_files",
+            "SELECT source, source_file, file_size_bytes, content_sha256, load_id, landed_at,"
+                + " records_landed, parse_errors, blank_lines FROM `"
+                + l
+                + "`.landed_files"
+                + byLoad
+                + " ORDER BY source, source_file"));
     return exports;
   }
 
@@ -260,7 +249,7 @@ final class Flow {
    * One query over {@code <service>.<object>} of every shipped service that has it deployed, as a
    * UNION ALL of {@code select} (%1$s: service, %2$s: its dataset) with {@code orderBy}.
    */
-  private String[] perService(String object, String select, String orderBy) {
+  private Export perService(String object, String select, String orderBy) {
     Map<String, String> services = servicesWith(object);
     List<String> parts = new ArrayList<>();
     services.forEach((service, dataset) -> parts.add(String.format(select, service, dataset)));
@@ -268,9 +257,7 @@ final class Flow {
         services.isEmpty()
             ? "<service>." + object
             : services.values().iterator().next() + "." + object;
-    return new String[] {
-      needed, parts.isEmpty() ? null : String.join(" UNION ALL ", parts) + orderBy
-    };
+    return new Export(needed, parts.isEmpty() ? null : String.join(" UNION ALL ", parts) + orderBy);
   }
 
   /** Shipped service → its dataset, for the services that have {@code object} deployed. */

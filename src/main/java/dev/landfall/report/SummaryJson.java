@@ -2,16 +2,13 @@ package dev.landfall.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.landfall.report.RunReport.RejectExample;
 import dev.landfall.report.RunReport.RejectReason;
 import dev.landfall.report.RunReport.SourceSummary;
 import dev.landfall.report.RunReport.TopCustomer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,6 +34,7 @@ public final class SummaryJson {
     json.put("currency", report.currency());
     Map<String, Object> sources = new LinkedHashMap<>();
     Map<String, Object> reasons = new LinkedHashMap<>();
+    Map<String, Object> rejectExamples = new LinkedHashMap<>();
     for (SourceSummary source : report.sources()) {
       Map<String, Object> counts = new LinkedHashMap<>();
       counts.put("lake_rows", source.lakeRows());
@@ -45,31 +43,32 @@ public final class SummaryJson {
         counts.put("rejected", source.rejected());
         counts.put("duplicates", source.duplicates());
         counts.put("status", source.isBalanced() ? "balanced" : source.status());
-        List<Object> byReason = new ArrayList<>();
+        Map<String, Object> counted = new LinkedHashMap<>();
+        Map<String, Object> examples = new LinkedHashMap<>();
         for (RejectReason reason : source.rejects()) {
-          Map<String, Object> r = new LinkedHashMap<>();
-          r.put("reason_code", reason.reasonCode());
-          r.put("rows", reason.count());
-          List<Object> examples = new ArrayList<>();
-          for (RejectExample example : reason.examples()) {
-            examples.add(
-                ordered(
-                    "source_file",
-                    example.sourceFile(),
-                    "source_offset",
-                    example.sourceOffset(),
-                    "reason",
-                    example.reason()));
-          }
-          r.put("examples", examples);
-          byReason.add(r);
+          counted.put(reason.reasonCode(), reason.count());
+          examples.put(
+              reason.reasonCode(),
+              reason.examples().stream()
+                  .map(
+                      e ->
+                          ordered(
+                              "source_file",
+                              e.sourceFile(),
+                              "source_offset",
+                              e.sourceOffset(),
+                              "reason",
+                              e.reason()))
+                  .toList());
         }
-        reasons.put(source.source(), byReason);
+        reasons.put(source.source(), counted);
+        rejectExamples.put(source.source(), examples);
       }
       sources.put(source.source(), counts);
     }
     json.put("sources", sources);
     json.put("rejects_by_reason", reasons);
+    json.put("reject_examples", rejectExamples);
     json.put(
         "monthly_spend_total",
         report.monthlyTotals().stream()

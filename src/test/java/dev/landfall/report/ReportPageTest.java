@@ -98,6 +98,9 @@ class ReportPageTest {
     assertEquals(1_000_002, json.at("/sources/transactions/lake_rows").asLong());
     assertEquals(10_000, json.at("/sources/transactions/rejected").asLong());
     assertTrue(json.at("/sources/clicks/typed").isMissingNode(), "no routines: no typed count");
+    assertEquals(10_000, json.at("/rejects_by_reason/transactions/invalid_amount").asLong());
+    assertEquals(
+        99, json.at("/reject_examples/transactions/invalid_amount/1/source_offset").asLong());
     assertEquals(
         "123456789.123456789", json.at("/top_customers/customers/0/lifetime_value").asText());
     assertEquals(

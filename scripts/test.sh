@@ -84,7 +84,7 @@ main() {
     esac
   done
   local started=${SECONDS}
-  step tools ensure_debian_packages shellcheck jq
+  step tools ensure_debian_packages shellcheck jq chromium
   step engine engine_install
   # One engine for every Java test (LocalBigQuery reads LANDFALL_BQ_ENDPOINT).
   # shellcheck disable=SC2119

@@ -59,7 +59,10 @@ final class ReadRangeFn extends DoFn<FileRange, LakeRecord> {
       while (reader.advance()) {
         if (reader.isBlank()) {
           blank++;
-        } else if (reader.offset() > file.headerOffset) {
+        } else if (reader.offset() > file.headerOffset
+            || (reader.offset() == file.headerOffset && file.headerError != null)) {
+          // An unreadable header lands too (as _raw with its reason): a file whose only line
+          // is its header is then refused with one counted error, not dropped in silence.
           EncodedRecord encoded = encode(file, header, reader);
           if (encoded.parseError() != null) {
             malformed++;

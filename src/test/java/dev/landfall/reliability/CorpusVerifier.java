@@ -84,7 +84,8 @@ final class CorpusVerifier {
         CorpusReadingTest.assertMatches(
             expected.get(i),
             new CorpusReadingTest.Landed(Long.parseLong(row.get(1)), new EncodedRecord(row.get(2), "", row.get(3))),
-            c + " record " + i);
+            c + " record " + i,
+            maxRecordBytes);
       }
       recordsChecked += expected.size();
     }

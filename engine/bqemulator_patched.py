@@ -112,7 +112,9 @@ def _parse_procedure_rest(self, *, or_replace: bool) -> CreateProcedureStmt:
     self._consume_optional_semicolon()
     return CreateProcedureStmt(
         name=name,
-        arguments=tuple(a for a in args if len(a) == script_parser._PROCEDURE_ARG_TUPLE_LEN),
+        arguments=tuple(
+            a for a in args if len(a) == script_parser._PROCEDURE_ARG_TUPLE_LEN
+        ),
         body=body,
         or_replace=or_replace,
     )
@@ -212,7 +214,9 @@ _original_parser_init = script_parser.Parser.__init__
 def _parser_init(self, source: str) -> None:
     """Reads @@error.message from the handler's hidden variable (patch 5)."""
     if "@@" in source:
-        source = _outside_quotes(source, lambda code: _ERROR_MESSAGE.sub("__error_message__", code))
+        source = _outside_quotes(
+            source, lambda code: _ERROR_MESSAGE.sub("__error_message__", code)
+        )
     _original_parser_init(self, source)
 
 

@@ -4,7 +4,8 @@
 # provider) and starts one local BigQuery engine shared by all Java tests.
 set -o errexit -o nounset -o pipefail
 
-readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/.. && pwd -P)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/.. && pwd -P)"
+readonly ROOT
 
 # shellcheck source=scripts/lib/engine.sh
 source "${ROOT}/scripts/lib/engine.sh"
@@ -43,7 +44,7 @@ ensure_debian_packages() {
 }
 
 java_tests() {
-  local args=(-B verify)
+  local args=(-B -ntp test)
   [[ "${FULL}" == true ]] && args+=(-DexcludedGroups=)
   (cd "${ROOT}" && mvn "${args[@]}")
 }
@@ -83,8 +84,10 @@ main() {
     esac
   done
   local started=${SECONDS}
-  step tools ensure_debian_packages shellcheck jq
+  step tools ensure_debian_packages shellcheck jq chromium
   step engine engine_install
+  # One engine for every Java test (LocalBigQuery reads LANDFALL_BQ_ENDPOINT).
+  # shellcheck disable=SC2119
   engine_start
   trap engine_stop EXIT
   step java java_tests

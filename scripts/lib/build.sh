@@ -4,7 +4,8 @@
 #   build_jar            # echoes the jar path
 # Maven output goes to stderr so callers can capture the path.
 
-readonly BUILD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/../.. && pwd -P)"
+BUILD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/../.. && pwd -P)"
+readonly BUILD_ROOT
 readonly LANDFALL_JAR="${BUILD_ROOT}/target/landfall-bundled.jar"
 
 build::err() {

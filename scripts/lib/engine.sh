@@ -19,6 +19,8 @@ ENGINE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")"/../.. && pwd -P)"
 readonly ENGINE_ROOT
 readonly ENGINE_PROJECT="landfall-local"
 readonly ENGINE_HOST="127.0.0.1"
+# Ready when the REST API lists datasets (the first call every client makes).
+readonly ENGINE_READY_PATH="/bigquery/v2/projects/${ENGINE_PROJECT}/datasets"
 readonly ENGINE_REQUIREMENTS="${ENGINE_ROOT}/engine/requirements.txt"
 
 engine::err() {
@@ -90,16 +92,25 @@ engine_install() {
   want="$(sha256sum "${ENGINE_REQUIREMENTS}" | cut -d' ' -f1)"
   if [[ ! -x "${venv}/bin/python" ]]; then
     echo "engine: creating virtualenv ${venv}" >&2
-    "${python}" -m venv "${venv}" || { engine::err "cannot create venv with ${python}"; return 1; }
+    if ! "${python}" -m venv "${venv}"; then
+      engine::err "cannot create a venv with ${python}"
+      return 1
+    fi
   fi
   have="$(cat "${stamp}" 2>/dev/null || true)"
   if [[ "${have}" != "${want}" ]]; then
     echo "engine: installing ${ENGINE_REQUIREMENTS#"${ENGINE_ROOT}/"} into ${venv}" >&2
-    "${venv}/bin/pip" install --quiet --disable-pip-version-check -r "${ENGINE_REQUIREMENTS}" \
-      || { engine::err "pip install failed"; return 1; }
+    if ! "${venv}/bin/pip" install --quiet --disable-pip-version-check \
+      -r "${ENGINE_REQUIREMENTS}"; then
+      engine::err "pip install failed"
+      return 1
+    fi
     echo "${want}" >"${stamp}"
   fi
-  engine::install_spatial "${venv}" || { engine::err "cannot install the DuckDB spatial extension"; return 1; }
+  if ! engine::install_spatial "${venv}"; then
+    engine::err "cannot install the DuckDB spatial extension"
+    return 1
+  fi
 }
 
 engine::log_tail() {
@@ -112,7 +123,8 @@ engine::log_tail() {
 engine::logged_port() {
   local log="$1" event="$2"
   [[ -f "${log}" ]] || return 0
-  sed -n "s/.*\"port\": \([0-9][0-9]*\), \"event\": \"${event}\".*/\1/p" "${log}" | head -n 1
+  local pattern=".*\"port\": \([0-9][0-9]*\), \"event\": \"${event}\".*"
+  sed -n "s/${pattern}/\1/p" "${log}" | head -n 1
 }
 
 # Starts the engine in the background and waits until its REST API answers.
@@ -137,7 +149,8 @@ engine_start() {
   state_dir="$(engine::state_dir)"
   pid="$(engine::state_get ENGINE_PID)"
   if engine::pid_alive "${pid}"; then
-    engine::err "already running (pid ${pid}, $(engine::state_get LANDFALL_BQ_ENDPOINT)); stop it first or set LANDFALL_ENGINE_DIR"
+    engine::err "already running (pid ${pid}, $(engine::state_get LANDFALL_BQ_ENDPOINT));" \
+      "stop it first or set LANDFALL_ENGINE_DIR"
     return 1
   fi
   engine_install || return 1
@@ -153,7 +166,10 @@ engine_start() {
     --grpc-host "${ENGINE_HOST}" --grpc-port 0 --project "${ENGINE_PROJECT}"
     --log-level info --log-format json)
   if [[ -n "${data_dir}" ]]; then
-    mkdir -p "${data_dir}"
+    if ! mkdir -p "${data_dir}" 2>/dev/null; then
+      engine::err "cannot create data dir ${data_dir}"
+      return 1
+    fi
     data_dir="$(cd "${data_dir}" && pwd -P)"
     args+=(--persistent --data-dir "${data_dir}")
   else
@@ -170,6 +186,7 @@ engine_start() {
   pid=$!
 
   local timeout="${LANDFALL_ENGINE_TIMEOUT:-90}" start_s rest_port="" grpc_port=""
+  local datasets_url
   start_s="${SECONDS}"
   while :; do
     if ! engine::pid_alive "${pid}"; then
@@ -180,9 +197,9 @@ engine_start() {
     if [[ -z "${rest_port}" ]]; then
       rest_port="$(engine::logged_port "${log}" rest.listen)"
     fi
+    datasets_url="http://${ENGINE_HOST}:${rest_port}${ENGINE_READY_PATH}"
     if [[ -n "${rest_port}" ]] \
-      && curl --silent --fail --max-time 2 --output /dev/null \
-        "http://${ENGINE_HOST}:${rest_port}/bigquery/v2/projects/${ENGINE_PROJECT}/datasets"; then
+      && curl --silent --fail --max-time 2 --output /dev/null "${datasets_url}"; then
       grpc_port="$(engine::logged_port "${log}" grpc.listen)"
       [[ -n "${grpc_port}" ]] && break
     fi
@@ -195,7 +212,7 @@ engine_start() {
     sleep 0.2
   done
 
-  local endpoint="http://${ENGINE_HOST}:${rest_port}"
+  local endpoint="http://${ENGINE_HOST}:${rest_port}" took=$((SECONDS - start_s))
   {
     echo "ENGINE_PID=${pid}"
     echo "ENGINE_LOG=${log}"
@@ -206,7 +223,7 @@ engine_start() {
   } >"$(engine::state_file)"
   export LANDFALL_BQ_ENDPOINT="${endpoint}"
   export LANDFALL_BQ_PROJECT="${ENGINE_PROJECT}"
-  echo "engine: ready at ${endpoint} (pid ${pid}, $((SECONDS - start_s))s, ${data_dir:-ephemeral})" >&2
+  echo "engine: ready at ${endpoint} (pid ${pid}, ${took}s, ${data_dir:-ephemeral})" >&2
 }
 
 # Stops the engine recorded in the state folder (no-op if none is running).
@@ -236,7 +253,8 @@ engine_status() {
   if engine::pid_alive "${pid}"; then
     local data_dir
     data_dir="$(engine::state_get ENGINE_DATA_DIR)"
-    echo "running $(engine::state_get LANDFALL_BQ_ENDPOINT) pid ${pid} data ${data_dir:-ephemeral}"
+    echo "running $(engine::state_get LANDFALL_BQ_ENDPOINT)" \
+      "pid ${pid} data ${data_dir:-ephemeral}"
     return 0
   fi
   echo "stopped"

@@ -39,7 +39,8 @@ public final class BigQueryClients {
       URI endpoint = URI.create(endpointOrNull.strip());
       if (endpoint.getScheme() == null || endpoint.getHost() == null) {
         throw new IllegalArgumentException(
-            "BigQuery endpoint must be a URL such as http://127.0.0.1:9050, got: " + endpointOrNull);
+            "BigQuery endpoint must be a URL such as http://127.0.0.1:9050, got: "
+                + endpointOrNull);
       }
       builder
           .setHost(endpointOrNull.strip().replaceAll("/+$", ""))
@@ -52,8 +53,8 @@ public final class BigQueryClients {
   }
 
   /**
-   * A client from the environment: {@code LANDFALL_BQ_ENDPOINT} (local engine, if set) and
-   * {@code LANDFALL_BQ_PROJECT} (else {@code fallbackProjectId}).
+   * A client from the environment: {@code LANDFALL_BQ_ENDPOINT} (local engine, if set) and {@code
+   * LANDFALL_BQ_PROJECT} (else {@code fallbackProjectId}).
    */
   public static BigQuery fromEnvironment(String fallbackProjectId) {
     String endpoint = System.getenv("LANDFALL_BQ_ENDPOINT");

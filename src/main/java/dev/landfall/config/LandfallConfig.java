@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The deployment configuration, {@code terraform/config.yaml}: the one file that names projects,
- * datasets, sources and sizes. Every optional key gets its default here, in one place; unknown
- * keys are errors, so a misspelt key is never silently ignored.
+ * datasets, sources and sizes. Every optional key gets its default here, in one place; unknown keys
+ * are errors, so a misspelt key is never silently ignored.
  */
 public final class LandfallConfig {
 
@@ -485,7 +485,9 @@ public final class LandfallConfig {
     }
 
     private static String describe(JsonNodeType type) {
-      return type == JsonNodeType.ARRAY ? "list" : type == JsonNodeType.OBJECT ? "mapping" : "value";
+      return type == JsonNodeType.ARRAY
+          ? "list"
+          : type == JsonNodeType.OBJECT ? "mapping" : "value";
     }
   }
 }

@@ -206,8 +206,8 @@ public final class Deployer {
                 .setDescription("landfall " + name + " (deployed from routines/)")
                 .build());
       } catch (BigQueryException e) {
-        throw new DeployException("cannot create dataset " + projectId + "." + name + ": "
-            + e.getMessage(), e);
+        throw new DeployException(
+            "cannot create dataset " + projectId + "." + name + ": " + e.getMessage(), e);
       }
       created.add(name);
       log.println("created dataset " + projectId + "." + name + " (" + config.location() + ")");

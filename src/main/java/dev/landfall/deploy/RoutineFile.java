@@ -20,8 +20,13 @@ import java.util.stream.Stream;
  * @param displayPath the path as shown in messages, e.g. {@code routines/lake/raw_records.sql}
  */
 public record RoutineFile(
-    Path path, String displayPath, String service, Kind kind, boolean orReplace,
-    boolean ifNotExists, String sql) {
+    Path path,
+    String displayPath,
+    String service,
+    Kind kind,
+    boolean orReplace,
+    boolean ifNotExists,
+    String sql) {
 
   /** The order in which the deploy step applies services that have a fixed place. */
   public static final List<String> SERVICE_ORDER =
@@ -155,19 +160,22 @@ public record RoutineFile(
 
   /**
    * Why this file would not redeploy cleanly, or null: tables must be {@code CREATE TABLE IF NOT
-   * EXISTS} (a redeploy must never drop landed data), everything else {@code CREATE OR REPLACE}
-   * (a redeploy must update it).
+   * EXISTS} (a redeploy must never drop landed data), everything else {@code CREATE OR REPLACE} (a
+   * redeploy must update it).
    */
   public String idempotencyProblem() {
     return switch (kind) {
-      case TABLE -> orReplace
-          ? "CREATE OR REPLACE TABLE would drop the table's data on every deploy;"
-              + " use CREATE TABLE IF NOT EXISTS"
-          : ifNotExists ? null : "use CREATE TABLE IF NOT EXISTS so that a redeploy succeeds";
-      case FUNCTION, TABLE_FUNCTION, VIEW, PROCEDURE -> orReplace
-          ? null
-          : "use CREATE OR REPLACE " + kind.label().toUpperCase(Locale.ROOT)
-              + " so that a redeploy updates it";
+      case TABLE ->
+          orReplace
+              ? "CREATE OR REPLACE TABLE would drop the table's data on every deploy;"
+                  + " use CREATE TABLE IF NOT EXISTS"
+              : ifNotExists ? null : "use CREATE TABLE IF NOT EXISTS so that a redeploy succeeds";
+      case FUNCTION, TABLE_FUNCTION, VIEW, PROCEDURE ->
+          orReplace
+              ? null
+              : "use CREATE OR REPLACE "
+                  + kind.label().toUpperCase(Locale.ROOT)
+                  + " so that a redeploy updates it";
       case OTHER -> null;
     };
   }
@@ -190,7 +198,8 @@ public record RoutineFile(
         replacement = "%{";
       } else if (token.equals("%{")) {
         problems.add(
-            "line " + lineOf(m.start())
+            "line "
+                + lineOf(m.start())
                 + ": '%{' is a Terraform template directive; write '%%{' for a literal");
         replacement = token;
       } else {
@@ -198,8 +207,13 @@ public record RoutineFile(
         String value = IDENTIFIER.matcher(name).matches() ? variables.get(name) : null;
         if (value == null) {
           problems.add(
-              "line " + lineOf(m.start()) + ": unknown placeholder ${" + m.group(1) + "} (known: "
-                  + String.join(", ", variables.keySet().stream().sorted().toList()) + ")");
+              "line "
+                  + lineOf(m.start())
+                  + ": unknown placeholder ${"
+                  + m.group(1)
+                  + "} (known: "
+                  + String.join(", ", variables.keySet().stream().sorted().toList())
+                  + ")");
           replacement = token;
         } else {
           replacement = value;

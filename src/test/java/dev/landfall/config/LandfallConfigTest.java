@@ -24,9 +24,17 @@ class LandfallConfigTest {
     assertEquals("medium", config.sources().get("transactions").size());
     assertEquals(10, config.sizeOf(config.sources().get("transactions")).maxWorkers());
     assertEquals(
-        Map.of("lake_dataset", "lake", "customers_dataset", "customers",
-            "transactions_dataset", "transactions", "analytics_dataset", "analytics",
-            "base_currency", "GBP"),
+        Map.of(
+            "lake_dataset",
+            "lake",
+            "customers_dataset",
+            "customers",
+            "transactions_dataset",
+            "transactions",
+            "analytics_dataset",
+            "analytics",
+            "base_currency",
+            "GBP"),
         config.sqlVariables());
   }
 
@@ -48,8 +56,9 @@ class LandfallConfigTest {
 
   @Test
   void parse_sourceDefaultsAndRenamedDataset() {
-    LandfallConfig config = LandfallConfig.parse(
-        "project_id: p\nregion: r\ndatasets: {lake: raw}\nsources:\n  payments: {}\n", "test");
+    LandfallConfig config =
+        LandfallConfig.parse(
+            "project_id: p\nregion: r\ndatasets: {lake: raw}\nsources:\n  payments: {}\n", "test");
 
     assertEquals("raw", config.sqlVariables().get("lake_dataset"));
     assertEquals("customers", config.customersDataset());
@@ -70,31 +79,52 @@ class LandfallConfigTest {
 
   @Test
   void parse_reportsEveryProblemWithItsKey() {
-    ConfigException e = assertThrows(ConfigException.class, () -> LandfallConfig.parse(
-        "region: r\nbase_curency: EUR\nsources:\n  customers: {size: huge, schedual: x}\n",
-        "config.yaml"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                LandfallConfig.parse(
+                    "region: r\n"
+                        + "base_curency: EUR\n"
+                        + "sources:\n"
+                        + "  customers: {size: huge, schedual: x}\n",
+                    "config.yaml"));
 
     String message = e.getMessage();
     assertTrue(message.startsWith("config.yaml: "), message);
     assertTrue(message.contains("missing required key 'project_id'"), message);
     assertTrue(message.contains("unknown key 'base_curency'"), message);
-    assertTrue(message.contains("sources.customers.size: unknown size preset 'huge'"
-        + " (known: small, medium, large)"), message);
+    assertTrue(
+        message.contains(
+            "sources.customers.size: unknown size preset 'huge'"
+                + " (known: small, medium, large)"),
+        message);
     assertTrue(message.contains("unknown key 'sources.customers.schedual'"), message);
   }
 
   @Test
   void parse_rejectsBadValues() {
-    String message = assertThrows(ConfigException.class, () -> LandfallConfig.parse(
-        "project_id: p\nregion: r\nbase_currency: pounds\ndatasets: {lake: my-lake}\n"
-            + "size_presets: {small: {machine_type: e2, num_workers: 3, max_workers: 2}}\n"
-            + "alerting: {reject_rate_threshold: 2}\n", "c")).getMessage();
+    String message =
+        assertThrows(
+                ConfigException.class,
+                () ->
+                    LandfallConfig.parse(
+                        "project_id: p\n"
+                            + "region: r\n"
+                            + "base_currency: pounds\n"
+                            + "datasets: {lake: my-lake}\n"
+                            + "size_presets: {small: {machine_type: e2, num_workers: 3,"
+                            + " max_workers: 2}}\n"
+                            + "alerting: {reject_rate_threshold: 2}\n",
+                        "c"))
+            .getMessage();
 
     assertTrue(message.contains("base_currency must be a 3-letter ISO 4217 code"), message);
     assertTrue(message.contains("datasets.lake must be letters, digits or _"), message);
-    assertTrue(message.contains("size_presets.small.max_workers (2) is below num_workers"), message);
-    assertTrue(message.contains("alerting.reject_rate_threshold must be a number from 0 to 1"),
-        message);
+    assertTrue(
+        message.contains("size_presets.small.max_workers (2) is below num_workers"), message);
+    assertTrue(
+        message.contains("alerting.reject_rate_threshold must be a number from 0 to 1"), message);
   }
 
   private static Path repoFile(String relative) {

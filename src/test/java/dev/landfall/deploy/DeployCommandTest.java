@@ -4,8 +4,8 @@ import static dev.landfall.deploy.RoutineFileTest.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.DatasetId;
 import dev.landfall.testing.LocalBigQuery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,14 +23,17 @@ class DeployCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return DeployCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return DeployCommand.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
   void badArguments_exitTwoWithUsage() {
     assertEquals(2, run("--config", "c.yaml"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--config and --routines are required"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("--config and --routines are required"));
     assertEquals(2, run("--config", "c.yaml", "--routines", "r", "--bogus"));
     assertEquals(2, run("--config", "--routines", "r"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: DeployCommand"));
@@ -38,23 +41,41 @@ class DeployCommandTest {
 
   @Test
   void missingConfig_exitOne(@TempDir Path dir) {
-    assertEquals(1, run("--config", dir.resolve("none.yaml").toString(), "--routines",
-        dir.toString(), "--dry-run"));
+    assertEquals(
+        1,
+        run(
+            "--config",
+            dir.resolve("none.yaml").toString(),
+            "--routines",
+            dir.toString(),
+            "--dry-run"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot read config"));
   }
 
   @Test
   void dryRun_printsThePlanWithSuffixedDatasets(@TempDir Path dir) throws IOException {
     Path config = config(dir);
-    write(dir.resolve("routines/lake/t.sql"), "CREATE TABLE IF NOT EXISTS `${lake_dataset}.t` (x INT64)");
+    write(
+        dir.resolve("routines/lake/t.sql"),
+        "CREATE TABLE IF NOT EXISTS `${lake_dataset}.t` (x INT64)");
 
-    int code = run("--config", config.toString(), "--routines", dir.resolve("routines").toString(),
-        "--dataset-suffix", "dry", "--dry-run");
+    int code =
+        run(
+            "--config",
+            config.toString(),
+            "--routines",
+            dir.resolve("routines").toString(),
+            "--dataset-suffix",
+            "dry",
+            "--dry-run");
 
     String printed = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-    assertTrue(printed.contains("project p1, datasets lake_dry, customers_dry, transactions_dry,"
-        + " analytics_dry (location EU)"), printed);
+    assertTrue(
+        printed.contains(
+            "project p1, datasets lake_dry, customers_dry, transactions_dry,"
+                + " analytics_dry (location EU)"),
+        printed);
     assertTrue(printed.contains("lake_dry.t"), printed);
   }
 
@@ -62,11 +83,23 @@ class DeployCommandTest {
   void deploy_toTheLocalEngineByEndpoint(@TempDir Path dir) throws IOException {
     LocalBigQuery engine = LocalBigQuery.get();
     Path config = config(dir);
-    write(dir.resolve("routines/lake/t.sql"), "CREATE TABLE IF NOT EXISTS `${lake_dataset}.t` (x INT64)");
+    write(
+        dir.resolve("routines/lake/t.sql"),
+        "CREATE TABLE IF NOT EXISTS `${lake_dataset}.t` (x INT64)");
     String suffix = "cmd_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
-    int code = run("--config", config.toString(), "--routines", dir.resolve("routines").toString(),
-        "--project", engine.projectId(), "--endpoint", engine.endpoint(), "--dataset-suffix", suffix);
+    int code =
+        run(
+            "--config",
+            config.toString(),
+            "--routines",
+            dir.resolve("routines").toString(),
+            "--project",
+            engine.projectId(),
+            "--endpoint",
+            engine.endpoint(),
+            "--dataset-suffix",
+            suffix);
 
     try {
       assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
@@ -74,8 +107,11 @@ class DeployCommandTest {
       assertTrue(engine.bigQuery().getTable("lake_" + suffix, "t") != null);
     } finally {
       for (String name : List.of("lake", "customers", "transactions", "analytics")) {
-        engine.bigQuery().delete(DatasetId.of(engine.projectId(), name + "_" + suffix),
-            BigQuery.DatasetDeleteOption.deleteContents());
+        engine
+            .bigQuery()
+            .delete(
+                DatasetId.of(engine.projectId(), name + "_" + suffix),
+                BigQuery.DatasetDeleteOption.deleteContents());
       }
     }
   }

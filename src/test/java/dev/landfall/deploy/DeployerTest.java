@@ -41,8 +41,12 @@ class DeployerTest {
     engine = LocalBigQuery.get();
     String suffix = "dt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     config = engine.config().withDatasetSuffix(suffix);
-    deployer = new Deployer(engine.bigQuery(), engine.projectId(), config,
-        new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+    deployer =
+        new Deployer(
+            engine.bigQuery(),
+            engine.projectId(),
+            config,
+            new PrintStream(logBytes, true, StandardCharsets.UTF_8));
   }
 
   @AfterEach
@@ -73,11 +77,14 @@ class DeployerTest {
             "customers:z_base:VIEW",
             "lake:events:TABLE"),
         before.stream().map(o -> o.replaceFirst("_dt_[0-9a-f]{8}:", ":")).toList());
-    assertEquals(List.of(List.of("e1", "1.25")),
+    assertEquals(
+        List.of(List.of("e1", "1.25")),
         rows("SELECT id, amount FROM `" + config.lakeDataset() + ".events`"));
-    assertEquals(List.of(List.of("e1")),
+    assertEquals(
+        List.of(List.of("e1")),
         rows("SELECT id FROM `" + config.customersDataset() + ".by_id`('e1')"));
-    assertEquals(List.of(List.of("true")),
+    assertEquals(
+        List.of(List.of("true")),
         rows("SELECT `" + config.analyticsDataset() + ".currency_ok`('GBP') AS ok"));
   }
 
@@ -87,7 +94,9 @@ class DeployerTest {
 
     String log = logBytes.toString(StandardCharsets.UTF_8);
     assertEquals(6, log.lines().filter(l -> l.startsWith("applied ")).count(), log);
-    assertTrue(log.lines().anyMatch(l -> l.matches("deploy: 6 objects applied to project .* in \\d+\\.\\ds")),
+    assertTrue(
+        log.lines()
+            .anyMatch(l -> l.matches("deploy: 6 objects applied to project .* in \\d+\\.\\ds")),
         log);
   }
 
@@ -95,7 +104,8 @@ class DeployerTest {
   void deploy_failingFileIsReportedWithItsNameAndLaterServicesAreSkipped(@TempDir Path dir)
       throws IOException {
     Path routines = sampleRoutines(dir);
-    write(routines.resolve("customers/broken.sql"),
+    write(
+        routines.resolve("customers/broken.sql"),
         "CREATE OR REPLACE VIEW `${customers_dataset}.broken` AS SELECT no_such_column FROM"
             + " `${lake_dataset}.events`");
 
@@ -110,14 +120,18 @@ class DeployerTest {
   @Test
   void deploy_unknownPlaceholderFailsBeforeTouchingBigQuery(@TempDir Path dir) throws IOException {
     Path routines = sampleRoutines(dir);
-    write(routines.resolve("lake/typo.sql"),
+    write(
+        routines.resolve("lake/typo.sql"),
         "CREATE TABLE IF NOT EXISTS `${lake_datset}.typo` (x INT64)");
 
     DeployException e = assertThrows(DeployException.class, () -> deployer.deploy(routines));
 
-    assertTrue(e.getMessage().contains("routines/lake/typo.sql: line 1: unknown placeholder"
-        + " ${lake_datset}"), e.getMessage());
-    assertNull(engine.bigQuery().getDataset(DatasetId.of(engine.projectId(), config.lakeDataset())));
+    assertTrue(
+        e.getMessage()
+            .contains("routines/lake/typo.sql: line 1: unknown placeholder" + " ${lake_datset}"),
+        e.getMessage());
+    assertNull(
+        engine.bigQuery().getDataset(DatasetId.of(engine.projectId(), config.lakeDataset())));
   }
 
   @Test
@@ -136,8 +150,9 @@ class DeployerTest {
   @Test
   void dryRun_printsThePlanWithoutAClient(@TempDir Path dir) throws IOException {
     Path routines = sampleRoutines(dir);
-    Deployer offline = new Deployer(null, "some-project", config,
-        new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+    Deployer offline =
+        new Deployer(
+            null, "some-project", config, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
 
     List<Deployer.Planned> plan = offline.dryRun(routines);
 
@@ -147,27 +162,34 @@ class DeployerTest {
   }
 
   /**
-   * Six objects with dependencies that their names do not order: a view on a view that sorts
-   * after it, and a table function (applied before views) that reads a view.
+   * Six objects with dependencies that their names do not order: a view on a view that sorts after
+   * it, and a table function (applied before views) that reads a view.
    */
   private static Path sampleRoutines(Path dir) throws IOException {
     Path routines = dir.resolve("routines");
-    write(routines.resolve("lake/events.sql"),
-        "-- Events.\nCREATE TABLE IF NOT EXISTS `${lake_dataset}.events` (id STRING, amount NUMERIC)"
-            + "\nOPTIONS (description = 'Sample events.');");
-    write(routines.resolve("customers/a_summary.sql"),
+    write(
+        routines.resolve("lake/events.sql"),
+        "-- Events.\n"
+            + "CREATE TABLE IF NOT EXISTS `${lake_dataset}.events` (id STRING, amount NUMERIC)\n"
+            + "OPTIONS (description = 'Sample events.');");
+    write(
+        routines.resolve("customers/a_summary.sql"),
         "CREATE OR REPLACE VIEW `${customers_dataset}.a_summary` AS\n"
             + "SELECT COUNT(*) AS event_count FROM `${customers_dataset}.z_base`");
-    write(routines.resolve("customers/z_base.sql"),
+    write(
+        routines.resolve("customers/z_base.sql"),
         "CREATE OR REPLACE VIEW `${customers_dataset}.z_base` AS\n"
             + "SELECT e.id FROM `${lake_dataset}.events` AS e");
-    write(routines.resolve("customers/by_id.sql"),
+    write(
+        routines.resolve("customers/by_id.sql"),
         "CREATE OR REPLACE TABLE FUNCTION `${customers_dataset}.by_id`(wanted_id STRING) AS\n"
             + "SELECT b.id FROM `${customers_dataset}.z_base` AS b WHERE b.id = wanted_id");
-    write(routines.resolve("analytics/events_count.sql"),
+    write(
+        routines.resolve("analytics/events_count.sql"),
         "CREATE OR REPLACE PROCEDURE `${analytics_dataset}.events_count`()\nBEGIN\n"
             + "  SELECT COUNT(*) AS event_count FROM `${lake_dataset}.events`;\nEND;");
-    write(routines.resolve("analytics/currency_ok.sql"),
+    write(
+        routines.resolve("analytics/currency_ok.sql"),
         "CREATE OR REPLACE FUNCTION `${analytics_dataset}.currency_ok`(currency STRING)\n"
             + "AS (currency = '${base_currency}');");
     write(routines.resolve("analytics/tests/ignored.yaml"), "description: not SQL\n");
@@ -181,12 +203,12 @@ class DeployerTest {
     for (String dataset : config.datasets().values()) {
       DatasetId id = DatasetId.of(engine.projectId(), dataset);
       for (Table table : bigQuery.listTables(id).iterateAll()) {
-        objects.add(dataset + ":" + table.getTableId().getTable() + ":"
-            + table.getDefinition().getType());
+        objects.add(
+            dataset + ":" + table.getTableId().getTable() + ":" + table.getDefinition().getType());
       }
       for (Routine routine : bigQuery.listRoutines(id).iterateAll()) {
-        objects.add(dataset + ":" + routine.getRoutineId().getRoutine() + ":"
-            + routine.getRoutineType());
+        objects.add(
+            dataset + ":" + routine.getRoutineId().getRoutine() + ":" + routine.getRoutineType());
       }
     }
     return objects;
@@ -197,7 +219,9 @@ class DeployerTest {
   }
 
   private List<List<String>> rows(String sql) throws InterruptedException {
-    return CanonicalValues.rows(engine.bigQuery().query(
-        QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build()));
+    return CanonicalValues.rows(
+        engine
+            .bigQuery()
+            .query(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build()));
   }
 }

@@ -22,27 +22,38 @@ class RoutineFileTest {
 
   @Test
   void parse_detectsKindFromFirstStatementPastComments() {
-    assertEquals(Kind.TABLE, parse("-- CREATE VIEW in a comment\nCREATE TABLE IF NOT EXISTS a.b (x INT64)").kind());
-    assertEquals(Kind.TABLE_FUNCTION, parse("/* header */ create or replace table function a.f() AS SELECT 1").kind());
-    assertEquals(Kind.FUNCTION, parse("# note\nCREATE OR REPLACE FUNCTION a.f(x INT64) AS (x)").kind());
+    assertEquals(
+        Kind.TABLE,
+        parse("-- CREATE VIEW in a comment\nCREATE TABLE IF NOT EXISTS a.b (x INT64)").kind());
+    assertEquals(
+        Kind.TABLE_FUNCTION,
+        parse("/* header */ create or replace table function a.f() AS SELECT 1").kind());
+    assertEquals(
+        Kind.FUNCTION, parse("# note\nCREATE OR REPLACE FUNCTION a.f(x INT64) AS (x)").kind());
     assertEquals(Kind.VIEW, parse("CREATE OR REPLACE VIEW `a.v` AS SELECT 1").kind());
     assertEquals(Kind.VIEW, parse("CREATE OR REPLACE MATERIALIZED VIEW a.v AS SELECT 1").kind());
-    assertEquals(Kind.PROCEDURE, parse("CREATE OR REPLACE PROCEDURE a.p() BEGIN SELECT 1; END").kind());
+    assertEquals(
+        Kind.PROCEDURE, parse("CREATE OR REPLACE PROCEDURE a.p() BEGIN SELECT 1; END").kind());
     assertEquals(Kind.OTHER, parse("ALTER TABLE a.b ADD COLUMN IF NOT EXISTS y STRING").kind());
   }
 
   @Test
   void idempotencyProblem_tablesNeedIfNotExistsAndOthersOrReplace() {
     assertNull(parse("CREATE TABLE IF NOT EXISTS a.b (x INT64)").idempotencyProblem());
-    assertTrue(parse("CREATE OR REPLACE TABLE a.b (x INT64)").idempotencyProblem().contains("drop"));
+    assertTrue(
+        parse("CREATE OR REPLACE TABLE a.b (x INT64)").idempotencyProblem().contains("drop"));
     assertTrue(parse("CREATE TABLE a.b (x INT64)").idempotencyProblem().contains("IF NOT EXISTS"));
-    assertTrue(parse("CREATE VIEW a.v AS SELECT 1").idempotencyProblem().contains("CREATE OR REPLACE VIEW"));
+    assertTrue(
+        parse("CREATE VIEW a.v AS SELECT 1")
+            .idempotencyProblem()
+            .contains("CREATE OR REPLACE VIEW"));
     assertNull(parse("CREATE OR REPLACE VIEW a.v AS SELECT 1").idempotencyProblem());
   }
 
   @Test
   void substitute_fillsPlaceholdersAndKeepsEscapes() {
-    RoutineFile file = parse("SELECT '${lake_dataset}', '$${not_a_var}', '%%{x}' FROM `${ lake_dataset }.t`");
+    RoutineFile file =
+        parse("SELECT '${lake_dataset}', '$${not_a_var}', '%%{x}' FROM `${ lake_dataset }.t`");
 
     assertEquals(
         "SELECT 'lake_1', '${not_a_var}', '%{x}' FROM `lake_1.t`",
@@ -55,7 +66,8 @@ class RoutineFileTest {
 
     DeployException e =
         assertThrows(DeployException.class, () -> file.substitute(Map.of("lake_dataset", "lake")));
-    assertTrue(e.getMessage().startsWith("routines/s/x.sql: line 2: unknown placeholder ${lake_datset}"),
+    assertTrue(
+        e.getMessage().startsWith("routines/s/x.sql: line 2: unknown placeholder ${lake_datset}"),
         e.getMessage());
   }
 
@@ -68,9 +80,11 @@ class RoutineFileTest {
 
   @Test
   void objectName_readsTheCreatedName() {
-    assertEquals("lake.raw_records",
+    assertEquals(
+        "lake.raw_records",
         RoutineFile.objectName("-- c\nCREATE TABLE IF NOT EXISTS `lake.raw_records` (x INT64)"));
-    assertEquals("a.f", RoutineFile.objectName("CREATE OR REPLACE TABLE FUNCTION a.f(x INT64) AS SELECT 1"));
+    assertEquals(
+        "a.f", RoutineFile.objectName("CREATE OR REPLACE TABLE FUNCTION a.f(x INT64) AS SELECT 1"));
     assertNull(RoutineFile.objectName("INSERT INTO a.b VALUES (1)"));
   }
 
@@ -83,13 +97,16 @@ class RoutineFileTest {
     write(routines.resolve("analytics/a_view.sql"), "CREATE OR REPLACE VIEW an.a AS SELECT 1");
     write(routines.resolve("analytics/t.sql"), "CREATE TABLE IF NOT EXISTS an.t (x INT64)");
     write(routines.resolve("customers/f.sql"), "CREATE OR REPLACE FUNCTION c.f() AS (1)");
-    write(routines.resolve("customers/tf.sql"), "CREATE OR REPLACE TABLE FUNCTION c.tf() AS SELECT 1");
+    write(
+        routines.resolve("customers/tf.sql"),
+        "CREATE OR REPLACE TABLE FUNCTION c.tf() AS SELECT 1");
     write(routines.resolve("lake/raw.sql"), "CREATE TABLE IF NOT EXISTS l.raw (x INT64)");
     write(routines.resolve("lake/tests/fixture.sql"), "SELECT 'not deployed'");
     write(routines.resolve("lake/README.md"), "not SQL");
     write(routines.resolve("transactions/t.sql"), "CREATE TABLE IF NOT EXISTS t.t (x INT64)");
 
-    List<String> order = RoutineFile.discover(routines).stream().map(RoutineFile::displayPath).toList();
+    List<String> order =
+        RoutineFile.discover(routines).stream().map(RoutineFile::displayPath).toList();
 
     assertEquals(
         List.of(

@@ -85,8 +85,12 @@ public final class FixtureRunner {
             SEQUENCE.incrementAndGet(),
             (int) (Math.random() * 0xFFFFFF));
     LandfallConfig config = baseConfig.withDatasetSuffix(suffix);
-    Deployer deployer = new Deployer(bigQuery, projectId, config, new PrintStream(
-        OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+    Deployer deployer =
+        new Deployer(
+            bigQuery,
+            projectId,
+            config,
+            new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
     long start = System.nanoTime();
     try {
       Deployer.Result deployed;
@@ -133,7 +137,8 @@ public final class FixtureRunner {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!key.equals("description") && !key.equals("steps")) {
-        throw new AssertionError(name + ": unknown key '" + key + "' (allowed: description, steps)");
+        throw new AssertionError(
+            name + ": unknown key '" + key + "' (allowed: description, steps)");
       }
     }
     if (!root.hasNonNull("description") || root.get("description").asText().isBlank()) {
@@ -151,8 +156,10 @@ public final class FixtureRunner {
     private final String name;
     private final LandfallConfig config;
     private final Map<String, String> variables;
+
     /** Lake rows inserted per (source_file, load_id): [rows, parse errors], for landed_files. */
     private final Map<List<String>, long[]> landedCounts = new HashMap<>();
+
     /** The source of each source_file inserted into lake.raw_records, for landed_files. */
     private final Map<String, String> sourceByFile = new HashMap<>();
 
@@ -178,8 +185,9 @@ public final class FixtureRunner {
           case "sql" -> sql(where, body);
           case "expect" -> expect(where, body);
           case "expect_error" -> expectError(where, body);
-          default -> throw new AssertionError(
-              where + ": unknown step kind '" + kind + "' (allowed: " + STEP_KINDS + ")");
+          default ->
+              throw new AssertionError(
+                  where + ": unknown step kind '" + kind + "' (allowed: " + STEP_KINDS + ")");
         }
       }
     }
@@ -206,13 +214,22 @@ public final class FixtureRunner {
         String message = String.valueOf(e.getMessage());
         if (!message.contains(contains)) {
           throw new AssertionError(
-              where + ": failed as expected, but the message does not contain '" + contains
-                  + "':\n  " + message + "\n  sql: " + sql, e);
+              where
+                  + ": failed as expected, but the message does not contain '"
+                  + contains
+                  + "':\n  "
+                  + message
+                  + "\n  sql: "
+                  + sql,
+              e);
         }
         return;
       }
       throw new AssertionError(
-          where + ": expected an error containing '" + contains + "', but it succeeded\n  sql: "
+          where
+              + ": expected an error containing '"
+              + contains
+              + "', but it succeeded\n  sql: "
               + sql);
     }
 
@@ -228,8 +245,8 @@ public final class FixtureRunner {
       try {
         result = query(sql);
       } catch (BigQueryException | JobException e) {
-        throw new AssertionError(where + ": query failed: " + e.getMessage() + "\n  query: " + sql,
-            e);
+        throw new AssertionError(
+            where + ": query failed: " + e.getMessage() + "\n  query: " + sql, e);
       }
       List<String> columns = CanonicalValues.columns(result);
       List<List<String>> actual = CanonicalValues.rows(result);
@@ -240,16 +257,29 @@ public final class FixtureRunner {
         long want = countNode.asLong();
         if (actual.size() != want) {
           throw new AssertionError(
-              where + ": expected " + want + " rows, got " + actual.size() + "\n  query: " + sql
-                  + "\n" + RowTable.render(columns, null, actual));
+              where
+                  + ": expected "
+                  + want
+                  + " rows, got "
+                  + actual.size()
+                  + "\n  query: "
+                  + sql
+                  + "\n"
+                  + RowTable.render(columns, null, actual));
         }
       }
       if (rowsNode != null) {
         List<List<String>> expected = expectedRows(where, rowsNode, result);
         if (!expected.equals(actual)) {
           throw new AssertionError(
-              where + ": rows differ (" + expected.size() + " expected, " + actual.size()
-                  + " actual)\n  query: " + sql + "\n"
+              where
+                  + ": rows differ ("
+                  + expected.size()
+                  + " expected, "
+                  + actual.size()
+                  + " actual)\n  query: "
+                  + sql
+                  + "\n"
                   + RowTable.render(columns, expected, actual));
         }
       }
@@ -260,8 +290,7 @@ public final class FixtureRunner {
       if (!rowsNode.isArray()) {
         throw new AssertionError(where + ": 'rows' must be a list of lists");
       }
-      List<Field> fields =
-          result.getSchema() == null ? List.of() : result.getSchema().getFields();
+      List<Field> fields = result.getSchema() == null ? List.of() : result.getSchema().getFields();
       List<List<String>> rows = new ArrayList<>();
       for (JsonNode row : rowsNode) {
         if (!row.isArray()) {
@@ -302,8 +331,12 @@ public final class FixtureRunner {
       String[] parts = logical.split("\\.");
       if (parts.length != 2 || !LandfallConfig.DATASET_KEYS.contains(parts[0])) {
         throw new AssertionError(
-            where + ": table must be <dataset>.<table> with dataset one of "
-                + LandfallConfig.DATASET_KEYS + ", got '" + logical + "'");
+            where
+                + ": table must be <dataset>.<table> with dataset one of "
+                + LandfallConfig.DATASET_KEYS
+                + ", got '"
+                + logical
+                + "'");
       }
       String dataset = config.dataset(parts[0]);
       Table table = bigQuery.getTable(TableId.of(projectId, dataset, parts[1]));
@@ -345,8 +378,8 @@ public final class FixtureRunner {
       try {
         query(statement.sql(), statement.parameters());
       } catch (BigQueryException | JobException e) {
-        throw new AssertionError(where + ": insert into " + logical + " failed: " + e.getMessage(),
-            e);
+        throw new AssertionError(
+            where + ": insert into " + logical + " failed: " + e.getMessage(), e);
       }
     }
 
@@ -358,13 +391,13 @@ public final class FixtureRunner {
     private void fillRawRecord(String where, Map<String, JsonNode> row, int index) {
       JsonNode source = row.get("source");
       if (source == null || source.isNull()) {
-        throw new AssertionError(where + ": row " + (index + 1) + " of lake.raw_records needs a"
-            + " source");
+        throw new AssertionError(
+            where + ": row " + (index + 1) + " of lake.raw_records needs a" + " source");
       }
       JsonNode data = row.get("data_string");
       if (data == null || data.isNull()) {
-        throw new AssertionError(where + ": row " + (index + 1) + " of lake.raw_records needs a"
-            + " data_string");
+        throw new AssertionError(
+            where + ": row " + (index + 1) + " of lake.raw_records needs a" + " data_string");
       }
       if (data.isObject()) {
         data = JSON.getNodeFactory().textNode(data.toString());
@@ -390,10 +423,10 @@ public final class FixtureRunner {
 
     /**
      * Fills a ledger row: source_file (fixture/source.csv), source (that of the lake rows of the
-     * same source_file), load_id, landed_at (the default
-     * ingestion timestamp), records_landed and parse_errors (counted from the lake rows this
-     * fixture inserted for that file and load), file_size_bytes 0, content_sha256 (SHA-256 of
-     * the source_file), header and blank_lines NULL/0.
+     * same source_file), load_id, landed_at (the default ingestion timestamp), records_landed and
+     * parse_errors (counted from the lake rows this fixture inserted for that file and load),
+     * file_size_bytes 0, content_sha256 (SHA-256 of the source_file), header and blank_lines
+     * NULL/0.
      */
     private void fillLandedFile(String where, Map<String, JsonNode> row) {
       var nodes = JSON.getNodeFactory();
@@ -408,8 +441,11 @@ public final class FixtureRunner {
         String file = row.get("source_file").asText();
         String known = sourceByFile.get(file);
         if (known == null) {
-          throw new AssertionError(where + ": give the source of " + file
-              + " (no lake.raw_records row of this fixture names that file)");
+          throw new AssertionError(
+              where
+                  + ": give the source of "
+                  + file
+                  + " (no lake.raw_records row of this fixture names that file)");
         }
         row.put("source", nodes.textNode(known));
       }
@@ -417,8 +453,7 @@ public final class FixtureRunner {
       row.putIfAbsent("landed_at", nodes.textNode(DEFAULT_INGESTION_TIMESTAMP));
       long[] counts =
           landedCounts.getOrDefault(
-              List.of(row.get("source_file").asText(), row.get("load_id").asText()),
-              new long[2]);
+              List.of(row.get("source_file").asText(), row.get("load_id").asText()), new long[2]);
       row.putIfAbsent("records_landed", nodes.numberNode(counts[0]));
       row.putIfAbsent("parse_errors", nodes.numberNode(counts[1]));
       row.putIfAbsent("file_size_bytes", nodes.numberNode(0L));
@@ -434,8 +469,12 @@ public final class FixtureRunner {
         String value = variables.get(m.group(1).strip());
         if (value == null) {
           throw new AssertionError(
-              where + ": unknown placeholder ${" + m.group(1) + "} (known: "
-                  + String.join(", ", variables.keySet()) + ")");
+              where
+                  + ": unknown placeholder ${"
+                  + m.group(1)
+                  + "} (known: "
+                  + String.join(", ", variables.keySet())
+                  + ")");
         }
         m.appendReplacement(out, Matcher.quoteReplacement(value));
       }

@@ -27,16 +27,27 @@ record InsertStatement(String sql, Map<String, QueryParameterValue> parameters) 
         Field field = fields.get(key.toLowerCase());
         if (field == null) {
           throw new AssertionError(
-              where + ": " + dataset + "." + table + " has no column '" + key + "' (columns: "
-                  + String.join(", ", fields.keySet()) + ")");
+              where
+                  + ": "
+                  + dataset
+                  + "."
+                  + table
+                  + " has no column '"
+                  + key
+                  + "' (columns: "
+                  + String.join(", ", fields.keySet())
+                  + ")");
         }
         if (!columns.contains(field)) {
           columns.add(field);
         }
       }
     }
-    columns.sort((a, b) -> Integer.compare(
-        schema.getFields().getIndex(a.getName()), schema.getFields().getIndex(b.getName())));
+    columns.sort(
+        (a, b) ->
+            Integer.compare(
+                schema.getFields().getIndex(a.getName()),
+                schema.getFields().getIndex(b.getName())));
 
     Map<String, QueryParameterValue> parameters = new LinkedHashMap<>();
     List<String> tuples = new ArrayList<>();
@@ -51,8 +62,14 @@ record InsertStatement(String sql, Map<String, QueryParameterValue> parameters) 
           continue;
         }
         if (!value.isValueNode()) {
-          throw new AssertionError(where + ": row " + (r + 1) + ", column " + field.getName()
-              + ": only scalar values are supported, got " + value);
+          throw new AssertionError(
+              where
+                  + ": row "
+                  + (r + 1)
+                  + ", column "
+                  + field.getName()
+                  + ": only scalar values are supported, got "
+                  + value);
         }
         String parameter = "r" + r + "_c" + c;
         String text = value.isBigDecimal() ? value.decimalValue().toPlainString() : value.asText();
@@ -62,16 +79,27 @@ record InsertStatement(String sql, Map<String, QueryParameterValue> parameters) 
       tuples.add("(" + String.join(", ", values) + ")");
     }
     List<String> names = columns.stream().map(Field::getName).toList();
-    String sql = "INSERT INTO `" + dataset + "." + table + "` (" + String.join(", ", names)
-        + ")\nVALUES\n  " + String.join(",\n  ", tuples);
+    String sql =
+        "INSERT INTO `"
+            + dataset
+            + "."
+            + table
+            + "` ("
+            + String.join(", ", names)
+            + ")\nVALUES\n  "
+            + String.join(",\n  ", tuples);
     return new InsertStatement(sql, parameters);
   }
 
   /** The SQL that turns the STRING parameter into a value of the column's type. */
   private static String convert(String where, Field field, String parameter) {
     if (field.getMode() == Field.Mode.REPEATED) {
-      throw new AssertionError(where + ": column " + field.getName() + " is REPEATED; fixtures"
-          + " insert scalar columns only (use a sql step)");
+      throw new AssertionError(
+          where
+              + ": column "
+              + field.getName()
+              + " is REPEATED; fixtures"
+              + " insert scalar columns only (use a sql step)");
     }
     StandardSQLTypeName type = field.getType().getStandardType();
     return switch (type) {
@@ -83,8 +111,14 @@ record InsertStatement(String sql, Map<String, QueryParameterValue> parameters) 
       case BYTES -> "FROM_BASE64(" + parameter + ")";
       case INT64, FLOAT64, BOOL, DATE, DATETIME, TIME, TIMESTAMP ->
           "CAST(" + parameter + " AS " + type.name() + ")";
-      default -> throw new AssertionError(where + ": column " + field.getName() + " has type "
-          + type + ", which fixtures cannot insert (use a sql step)");
+      default ->
+          throw new AssertionError(
+              where
+                  + ": column "
+                  + field.getName()
+                  + " has type "
+                  + type
+                  + ", which fixtures cannot insert (use a sql step)");
     };
   }
 

@@ -50,10 +50,7 @@ class RoutineFixturesTest {
 
   private static Stream<Path> yamlFiles(Path testsDir) {
     try (Stream<Path> files = Files.list(testsDir)) {
-      return files
-          .filter(f -> f.getFileName().toString().matches(".*\\.ya?ml"))
-          .toList()
-          .stream();
+      return files.filter(f -> f.getFileName().toString().matches(".*\\.ya?ml")).toList().stream();
     } catch (IOException e) {
       throw new IllegalStateException("cannot list " + testsDir, e);
     }

@@ -10,8 +10,8 @@ final class RowTable {
   private RowTable() {}
 
   /** {@code expected} may be null to show the actual rows only. */
-  static String render(List<String> columns, List<List<String>> expected,
-      List<List<String>> actual) {
+  static String render(
+      List<String> columns, List<List<String>> expected, List<List<String>> actual) {
     int count = Math.max(expected == null ? 0 : expected.size(), actual.size());
     List<String> left = new ArrayList<>();
     List<String> right = new ArrayList<>();
@@ -32,10 +32,17 @@ final class RowTable {
     }
     out.append(String.format("      %-" + width + "s    %s%n", "expected", "actual"));
     for (int i = 0; i < count; i++) {
-      boolean same = i < expected.size() && i < actual.size()
-          && Objects.equals(expected.get(i), actual.get(i));
-      out.append(String.format("  %s%3d %-" + width + "s    %s%n", same ? " " : "!", i + 1,
-          left.get(i), right.get(i)));
+      boolean same =
+          i < expected.size()
+              && i < actual.size()
+              && Objects.equals(expected.get(i), actual.get(i));
+      out.append(
+          String.format(
+              "  %s%3d %-" + width + "s    %s%n",
+              same ? " " : "!",
+              i + 1,
+              left.get(i),
+              right.get(i)));
     }
     return out.toString();
   }

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One canonical text per BigQuery value, so expected cells (YAML) and actual cells (query
- * results) compare as strings whatever the engine's formatting:
+ * One canonical text per BigQuery value, so expected cells (YAML) and actual cells (query results)
+ * compare as strings whatever the engine's formatting:
  *
  * <ul>
  *   <li>NULL: Java {@code null} (YAML {@code null});

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * The local BigQuery engine for tests, one per JVM.
  *
  * <p>When {@code LANDFALL_BQ_ENDPOINT} is set (scripts/test.sh starts one engine for the whole run)
- * it is used as is, with {@code LANDFALL_BQ_PROJECT} (default {@code landfall-local}). Otherwise the
- * first call starts an engine with {@code scripts/engine.sh start} (installing it if needed) in a
- * state folder of its own under {@code target/}, and a shutdown hook stops it when the JVM exits.
+ * it is used as is, with {@code LANDFALL_BQ_PROJECT} (default {@code landfall-local}). Otherwise
+ * the first call starts an engine with {@code scripts/engine.sh start} (installing it if needed) in
+ * a state folder of its own under {@code target/}, and a shutdown hook stops it when the JVM exits.
  * A failure to start is an error, never a skipped test.
  */
 public final class LocalBigQuery {
@@ -104,11 +104,13 @@ public final class LocalBigQuery {
     if (started == null) {
       throw new IllegalStateException("scripts/engine.sh env printed no LANDFALL_BQ_ENDPOINT");
     }
-    return new LocalBigQuery(root, started, settings.getOrDefault("LANDFALL_BQ_PROJECT",
-        "landfall-local"));
+    return new LocalBigQuery(
+        root, started, settings.getOrDefault("LANDFALL_BQ_PROJECT", "landfall-local"));
   }
 
-  /** Runs scripts/engine.sh COMMAND; returns its standard output, throws with its output on error. */
+  /**
+   * Runs scripts/engine.sh COMMAND; returns its standard output, throws with its output on error.
+   */
   private static String engineScript(Path root, Map<String, String> env, String command) {
     try {
       Path out = Files.createTempFile("engine-" + command, ".out");
@@ -130,8 +132,13 @@ public final class LocalBigQuery {
         String stderr = Files.readString(errFile, StandardCharsets.UTF_8);
         if (process.exitValue() != 0) {
           throw new IllegalStateException(
-              "scripts/engine.sh " + command + " failed (exit " + process.exitValue() + "):\n"
-                  + stderr + stdout);
+              "scripts/engine.sh "
+                  + command
+                  + " failed (exit "
+                  + process.exitValue()
+                  + "):\n"
+                  + stderr
+                  + stdout);
         }
         System.err.print(stderr);
         return stdout;

@@ -94,10 +94,10 @@ class CorpusReadingTest {
     Files.delete(file);
   }
 
-  /** Every split size up to 40 bytes for small files (boundaries at every byte), a few for large. */
+  /** Every split size up to 24 bytes for small files (boundaries at every byte), a few for large. */
   private static List<Long> splitSizes(int size, Size kind) {
     if (kind == Size.SMALL) {
-      List<Long> sizes = new ArrayList<>(IntStream.rangeClosed(1, 40).mapToObj(i -> (long) i).toList());
+      List<Long> sizes = new ArrayList<>(IntStream.rangeClosed(1, 24).mapToObj(i -> (long) i).toList());
       sizes.addAll(List.of(97L, 1024L, (long) Math.max(1, size)));
       return sizes;
     }

@@ -43,8 +43,6 @@ class BadInputLandingTest {
 
   @AfterAll
   void drop() {
-    System.out.printf("BadInputLandingTest: %d records checked in the lake%n",
-        small.recordsChecked + large.recordsChecked);
     sandbox.close();
   }
 

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConservationPropertyTest {
   private static final int MAX_RECORD_BYTES = 32 << 20;
-  static long recordsChecked;
 
   @TempDir Path temp;
 
@@ -98,12 +97,11 @@ class ConservationPropertyTest {
         String where = "seed " + seed + ", " + file.getKey();
         assertEquals(expected.get(file.getKey()).records().size(), c[0], where + ": lake rows = the file's records");
         assertEquals(c[0], c[1] + c[2] + c[3], where + ": lake rows = typed + rejected + duplicates");
-        recordsChecked += c[0];
+        Figures.add("conservation: random-feed lake rows = typed + rejected + duplicates", c[0]);
       }
       assertEquals(List.of(), Downstream.unbalancedLoads(sandbox), "seed " + seed + ": every load balanced");
       Downstream.assertNoDuplicateKeys(sandbox, "seed " + seed);
     }
-    System.out.println("ConservationPropertyTest: " + recordsChecked + " records conserved so far");
   }
 
   /** Per "folder/file": lake rows, typed, rejected, duplicates. */

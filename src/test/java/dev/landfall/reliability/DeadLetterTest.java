@@ -56,6 +56,7 @@ class DeadLetterTest {
       assertEquals(PipelineResult.State.DONE, run.state());
       assertTrue(proxy.refusedRequests.get() >= 1 && proxy.transientFailures.get() >= 1, "faults were injected");
       assertEquals(REFUSED.size(), run.counter("deadLetteredRows"), "deadLetteredRows counter");
+      Figures.add("write failures: refused rows dead-lettered and counted", REFUSED.size());
       List<JsonNode> letters = deadLetterLines(deadLetters.resolve("dl"));
       assertEquals(REFUSED.size(), letters.size(), "dead-letter lines");
       for (JsonNode letter : letters) {

@@ -58,7 +58,6 @@ class HugeInputLandingTest {
       sandbox.unpack();
       huge.assertOutcomes("corpus-huge");
       huge.assertConservation("corpus-huge");
-      System.out.printf("HugeInputLandingTest: %d records checked%n", huge.recordsChecked);
     }
   }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -42,8 +41,6 @@ class LandingKillTest {
   @TempDir static Path temp;
   private Path data;
   private Map<String, List<String>> clean;
-  static int kills;
-  static long rowsChecked;
 
   @BeforeAll
   void landCleanly() {
@@ -56,11 +53,6 @@ class LandingKillTest {
       clean = Downstream.state(sandbox, false);
     }
     assertTrue(clean.get("transactions.transactions").size() > 2_500, "a big enough clean run");
-  }
-
-  @AfterAll
-  void report() {
-    System.out.printf("LandingKillTest: %d kills, %d downstream rows compared%n", kills, rowsChecked);
   }
 
   @Test
@@ -120,7 +112,7 @@ class LandingKillTest {
     }
     landing.destroyForcibly();
     assertTrue(landing.waitFor(1, TimeUnit.MINUTES), "killed landing did not exit");
-    kills++;
+    Figures.add("reruns: landings killed mid-run and rerun", 1);
 
     // The rerun is an ordinary landing: in this JVM, to save a JVM start.
     assertEquals(PipelineResult.State.DONE, sandbox.land(pattern(), "rerun", dir, o -> {
@@ -132,7 +124,8 @@ class LandingKillTest {
     Map<String, List<String>> after = Downstream.state(sandbox, false);
     Downstream.assertSameState(clean, after, "after a killed landing and its rerun");
     Downstream.assertNoDuplicateKeys(sandbox, "after a killed landing and its rerun");
-    rowsChecked += after.values().stream().mapToLong(List::size).sum();
+    Figures.add("reruns: downstream rows compared with a clean run after a kill",
+        after.values().stream().mapToLong(List::size).sum());
     for (List<String> row : Downstream.unbalancedLoads(sandbox)) {
       assertEquals("crash", row.get(1), "only the killed load may be unbalanced: " + row);
     }

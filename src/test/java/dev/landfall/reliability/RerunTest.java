@@ -39,7 +39,6 @@ class RerunTest {
   private Sandbox sandbox;
   private Path bucket;
   private Map<String, List<String>> afterFirstPass;
-  static int reruns;
 
   @BeforeAll
   void deploy() {
@@ -49,7 +48,6 @@ class RerunTest {
 
   @AfterAll
   void drop() {
-    System.out.println("RerunTest: " + reruns + " reruns");
     sandbox.close();
   }
 
@@ -59,7 +57,7 @@ class RerunTest {
     Path samples = sandbox.engine().repoRoot().resolve("samples");
     String first = upload(samples.resolve("customers"), samples.resolve("transactions"));
     String second = upload(samples.resolve("customers"), samples.resolve("transactions"));
-    reruns++;
+    Figures.add("reruns: steps run again (upload, land, unpack, snapshot)", 1);
 
     assertTrue(first.contains("Summary: 4 uploaded, 0 skipped as duplicate, 0 failed"), first);
     assertTrue(second.contains("Summary: 0 uploaded, 4 skipped as duplicate, 0 failed"), second);
@@ -78,7 +76,7 @@ class RerunTest {
 
     Landing again = land("rerun-2", false);
     sandbox.unpack();
-    reruns += 2;
+    Figures.add("reruns: steps run again (upload, land, unpack, snapshot)", 2);
 
     assertEquals(PipelineResult.State.DONE, again.state());
     assertEquals(4, again.counter("customers.filesSkippedAlreadyLanded") + again.counter("transactions.filesSkippedAlreadyLanded"));
@@ -94,7 +92,7 @@ class RerunTest {
     Landing forced = land("rerun-3", true);
     sandbox.unpack();
     sandbox.unpack();
-    reruns += 2;
+    Figures.add("reruns: steps run again (upload, land, unpack, snapshot)", 3);
 
     assertEquals(PipelineResult.State.DONE, forced.state());
     assertEquals(2 * SAMPLE_ROWS, sandbox.count("SELECT COUNT(*) AS n FROM ${lake}.raw_records"));
@@ -120,7 +118,7 @@ class RerunTest {
     List<List<String>> first = snapshotRows();
     sandbox.snapshot("2026-11-30");
     sandbox.snapshot("2026-11-30");
-    reruns += 2;
+    Figures.add("reruns: steps run again (upload, land, unpack, snapshot)", 2);
 
     assertEquals(first, snapshotRows());
     assertEquals(1, sandbox.count("SELECT COUNT(DISTINCT snapshot_date) AS n FROM ${analytics}.top_customers_snapshots"));

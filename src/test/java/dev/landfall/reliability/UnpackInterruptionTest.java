@@ -41,7 +41,6 @@ class UnpackInterruptionTest {
   private Sandbox sandbox;
   private Map<String, List<String>> beforeSecondUnpack;
   private Map<String, List<String>> afterSecondUnpack;
-  static int interruptions;
 
   @BeforeAll
   void landTwoIncrements() throws IOException {
@@ -67,7 +66,6 @@ class UnpackInterruptionTest {
 
   @AfterAll
   void drop() {
-    System.out.println("UnpackInterruptionTest: " + interruptions + " interrupted unpacks");
     sandbox.close();
   }
 
@@ -124,7 +122,7 @@ class UnpackInterruptionTest {
     } finally {
       restore(service, table);
     }
-    interruptions++;
+    Figures.add("reruns: unpacks interrupted between statements and rerun", 1);
     Downstream.assertSameState(before, Downstream.state(sandbox, true), "after the interrupted unpack");
 
     sandbox.unpack();

@@ -45,6 +45,17 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * ${customers}}, {@code ${transactions}} and {@code ${analytics}}.
  */
 final class Sandbox implements AutoCloseable {
+  /**
+   * ReadRangeFn logs a line per range; the corpus is read in 29-byte ranges (thousands of them),
+   * so keep its progress lines out of the test output. Held here: JUL keeps loggers weakly.
+   */
+  private static final java.util.logging.Logger RANGE_PROGRESS =
+      java.util.logging.Logger.getLogger("dev.landfall.landing.ReadRangeFn");
+
+  static {
+    RANGE_PROGRESS.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private final LocalBigQuery engine;
   private final LandfallConfig config;
   private final Deployer deployer;

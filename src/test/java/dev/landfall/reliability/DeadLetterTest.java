@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +81,7 @@ class DeadLetterTest {
   }
 
   /**
-   * KNOWN BUG (landing, reported): with STREAMING_INSERTS a lake row over Beam's 9 MB insertAll
+   * Was a landing bug, fixed by GuardRowSizeFn / the unreadable-header row: with STREAMING_INSERTS a lake row over Beam's 9 MB insertAll
    * limit (a record over ~9 MB; --maxRecordBytes defaults to 32 MB) fails the whole run instead of
    * being dead-lettered: Beam emits it as a failed insert with reason "row-too-large", whose error
    * its own BigQueryInsertErrorCoder cannot decode ("Cannot construct instance of
@@ -91,7 +90,6 @@ class DeadLetterTest {
    * for that and is unused) or caps --maxRecordBytes below the streaming row limit.
    */
   @Test
-  @Disabled("landing bug: a row over 9 MB fails a STREAMING_INSERTS run instead of being dead-lettered")
   void tooLargeStreamedRow_isDeadLetteredNotFatal() throws Exception {
     Path data = temp.resolve("data");
     Files.createDirectories(data);

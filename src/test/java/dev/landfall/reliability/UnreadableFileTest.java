@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,7 @@ class UnreadableFileTest {
   @TempDir Path temp;
 
   /**
-   * KNOWN BUG (landing, reported): today each of these files lands zero rows, the ledger says
+   * Was a landing bug, fixed by GuardRowSizeFn / the unreadable-header row: today each of these files lands zero rows, the ledger says
    * records_landed 0, parse_errors 0, and no counter or reject shows anything was wrong: their
    * content is lost without a trace but the ledger's header column. PlanFilesFn knows the header
    * error (FilePlan.headerError) but only data lines carry it, and these files have none; and a
@@ -33,7 +32,6 @@ class UnreadableFileTest {
    * malformed record and a parse error in the ledger), so the unpack rejects it as parse_error.
    */
   @Test
-  @Disabled("landing bug: a file with no readable record lands nothing and reports no error")
   void fileWithNoReadableRecord_isRefusedWithOneCountedError() throws Exception {
     Path data = temp.resolve("data");
     Files.createDirectories(data);

@@ -81,13 +81,10 @@ class DeadLetterTest {
   }
 
   /**
-   * Was a landing bug, fixed by GuardRowSizeFn / the unreadable-header row: with STREAMING_INSERTS a lake row over Beam's 9 MB insertAll
-   * limit (a record over ~9 MB; --maxRecordBytes defaults to 32 MB) fails the whole run instead of
-   * being dead-lettered: Beam emits it as a failed insert with reason "row-too-large", whose error
-   * its own BigQueryInsertErrorCoder cannot decode ("Cannot construct instance of
-   * ...SingletonImmutableList"), and the DirectRunner (which encodes every element) stops. Enable
-   * once the landing guards the row size before writing (LakeRecord.approximateSizeBytes() exists
-   * for that and is unused) or caps --maxRecordBytes below the streaming row limit.
+   * A lake row over the write method's row limit (Beam batches insertAll at 9 MB) is refused
+   * before the write by GuardRowSizeFn: dead-lettered and counted, and the run goes on. (Before
+   * that guard, Beam's own failed-insert coder could not encode the "row-too-large" error and the
+   * whole run failed.)
    */
   @Test
   void tooLargeStreamedRow_isDeadLetteredNotFatal() throws Exception {

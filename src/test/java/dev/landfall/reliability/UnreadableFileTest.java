@@ -23,13 +23,10 @@ class UnreadableFileTest {
   @TempDir Path temp;
 
   /**
-   * Was a landing bug, fixed by GuardRowSizeFn / the unreadable-header row: today each of these files lands zero rows, the ledger says
-   * records_landed 0, parse_errors 0, and no counter or reject shows anything was wrong: their
-   * content is lost without a trace but the ledger's header column. PlanFilesFn knows the header
-   * error (FilePlan.headerError) but only data lines carry it, and these files have none; and a
-   * header holding a bare CR (CR-only line ends, which CONTRACT §1 does not allow) is not an error
-   * at all. Expected: the header line lands as one {@code _raw} row with its reason (counted as a
-   * malformed record and a parse error in the ledger), so the unpack rejects it as parse_error.
+   * The header line of such a file lands as one {@code _raw} row with its reason (PlanFilesFn
+   * flags parse errors, a NUL byte, a bare CR and an over-long header), counted as a malformed
+   * record and a ledger parse error, so the unpack rejects it as parse_error. (It used to land
+   * nothing, with no trace but the ledger's header column.)
    */
   @Test
   void fileWithNoReadableRecord_isRefusedWithOneCountedError() throws Exception {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,16 +81,12 @@ class DeadLetterTest {
   }
 
   /**
-   * KNOWN BUG (landing, reported): with STREAMING_INSERTS a lake row over Beam's 9 MB insertAll
-   * limit (a record over ~9 MB; --maxRecordBytes defaults to 32 MB) fails the whole run instead of
-   * being dead-lettered: Beam emits it as a failed insert with reason "row-too-large", whose error
-   * its own BigQueryInsertErrorCoder cannot decode ("Cannot construct instance of
-   * ...SingletonImmutableList"), and the DirectRunner (which encodes every element) stops. Enable
-   * once the landing guards the row size before writing (LakeRecord.approximateSizeBytes() exists
-   * for that and is unused) or caps --maxRecordBytes below the streaming row limit.
+   * A lake row over the streaming insert limit (a 10 MB field) is dead-lettered and counted, and
+   * the run goes on. (Found by this test: Beam reported it as "row-too-large", whose error its own
+   * BigQueryInsertErrorCoder cannot decode, and the whole run failed; the landing now guards the
+   * row size before writing.)
    */
   @Test
-  @Disabled("landing bug: a row over 9 MB fails a STREAMING_INSERTS run instead of being dead-lettered")
   void tooLargeStreamedRow_isDeadLetteredNotFatal() throws Exception {
     Path data = temp.resolve("data");
     Files.createDirectories(data);
@@ -107,6 +102,10 @@ class DeadLetterTest {
       assertEquals(PipelineResult.State.DONE, run.state());
       assertEquals(1, run.counter("deadLetteredRows"));
       assertEquals(1, sandbox.count("SELECT COUNT(*) AS n FROM ${lake}.raw_records"));
+      List<JsonNode> letters = deadLetterLines(temp.resolve("dead-letter").resolve("big"));
+      assertEquals(1, letters.size());
+      assertTrue(letters.get(0).path("error").asText().contains("row-too-large"), letters.get(0).toString());
+      Figures.add("write failures: refused rows dead-lettered and counted", 1);
     }
   }
 

@@ -191,14 +191,14 @@ final class BadInputCorpus {
         lines(T_HEADER, t("nul-bytes-line", 1), "\0".repeat(16), t("nul-bytes-line", 3)), 1, TYPED, TYPED);
     tx("utf16le-with-bom", "a UTF-16LE file with its byte order mark: no line is UTF-8",
         encoded(lines(T_HEADER, t("utf16le-with-bom", 1), t("utf16le-with-bom", 2)), StandardCharsets.UTF_16LE, 0xFF, 0xFE),
-        3);
+        4);
     tx("utf16be-with-bom", "a UTF-16BE file with its byte order mark",
         encoded(lines(T_HEADER, t("utf16be-with-bom", 1), t("utf16be-with-bom", 2)), StandardCharsets.UTF_16BE, 0xFE, 0xFF),
-        2);
+        3);
     tx("utf16le-without-bom",
-        "a UTF-16LE file without BOM: ASCII with NULs between, so lines parse but no column name matches",
+        "a UTF-16LE file without BOM: valid UTF-8 full of NULs; the NULs make the header unreadable",
         encoded(lines(T_HEADER, t("utf16le-without-bom", 1), t("utf16le-without-bom", 2)), StandardCharsets.UTF_16LE),
-        1, "missing_required_column", "missing_required_column");
+        4);
     tx("utf8-bom", "a UTF-8 byte order mark (accepted and dropped)",
         encoded(lines(T_HEADER, t("utf8-bom", 1)), StandardCharsets.UTF_8, 0xEF, 0xBB, 0xBF), 0, TYPED);
     tx("double-utf8-bom", "two byte order marks: the second sticks to the first column name",
@@ -206,8 +206,19 @@ final class BadInputCorpus {
         0, "missing_required_column");
     tx("bom-inside-file", "a byte order mark at the start of a data line (from concatenated files)",
         lines(T_HEADER, t("bom-inside-file", 1), "\uFEFF" + t("bom-inside-file", 2)), 0, TYPED, TYPED);
+    tx("utf16-single-line", "a UTF-16 file of one line, no line end: its header is its only record, refused with one counted error",
+        () -> T_HEADER.getBytes(StandardCharsets.UTF_16LE), 1);
+    tx("binary-single-line", "256 bytes of binary without a line end", BadInputCorpus::binaryWithoutLineEnd, 1);
     tx("gzip-compressed", "a gzip-compressed CSV with a .csv name",
         gzip(lines(T_HEADER, t("gzip-compressed", 1), t("gzip-compressed", 2))), -1);
+  }
+
+  private static byte[] binaryWithoutLineEnd() {
+    byte[] bytes = new byte[256];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) (0x80 + (i * 37) % 128); // all >= 0x80: no LF, no quote, not UTF-8
+    }
+    return bytes;
   }
 
   // ---------------------------------------------------------------- sizes
@@ -279,14 +290,14 @@ final class BadInputCorpus {
         lines("transaction_id,customer_id,transaction_date,currency",
             "missing-required-column-1,c1,2026-01-02,GBP", "missing-required-column-2,c1,2026-01-02,GBP"),
         0, "missing_required_column", "missing_required_column");
-    tx("header-with-broken-quote", "a malformed header: every data line lands unparsed",
+    tx("header-with-broken-quote", "a malformed header: it and every data line land unparsed",
         lines("\"transaction_id\"x,customer_id,transaction_date,amount,currency,merchant,category",
             t("header-with-broken-quote", 1), t("header-with-broken-quote", 2)),
-        2);
+        3);
     tx("header-invalid-utf8", "a header that is not UTF-8",
         bytes("transaction_id,customer_id,transaction_date,amount,currency,merchant,categor", new byte[] {(byte) 0xFF},
             "\n" + t("header-invalid-utf8", 1) + "\n"),
-        1);
+        2);
     tx("quoted-header-with-line-break", "a quoted column name holding a line break",
         lines("\"transaction\nid\",customer_id,transaction_date,amount,currency,merchant,category",
             t("quoted-header-with-line-break", 1)),
@@ -316,9 +327,10 @@ final class BadInputCorpus {
         text(T_HEADER + "\n" + t("lone-cr-inside-line", 1) + "\r" + t("lone-cr-inside-line", 2) + "\n"
             + t("lone-cr-inside-line", 3) + "\n"),
         1, TYPED);
-    tx("cr-only-line-endings", "classic Mac line ends (CR only): the whole file is one line",
+    tx("cr-only-line-endings",
+        "classic Mac line ends (CR only): the whole file is one line, its header, refused with one counted error",
         text(T_HEADER + "\r" + t("cr-only-line-endings", 1) + "\r" + t("cr-only-line-endings", 2) + "\r"),
-        0);
+        1);
     tx("trailing-delimiter-everywhere", "a comma at the end of every line, header included",
         lines(T_HEADER + ",", t("trailing-delimiter-everywhere", 1) + ","), 0, TYPED);
     tx("trailing-delimiter-rows-only", "a comma at the end of data lines only",
@@ -476,7 +488,7 @@ final class BadInputCorpus {
             ",B,,,,,\ncustomers-invalid-utf8-and-nul-2,Jo\0e,B,,,,,\n"),
         1, TYPED);
     cu("customers-utf16", "a UTF-16LE customers file with BOM",
-        encoded(lines(C_HEADER, "customers-utf16-1,A,B,,,,,"), StandardCharsets.UTF_16LE, 0xFF, 0xFE), 2);
+        encoded(lines(C_HEADER, "customers-utf16-1,A,B,,,,,"), StandardCharsets.UTF_16LE, 0xFF, 0xFE), 3);
     add(new Case("customers-id-1mb", "customers",
         () -> utf8(C_HEADER + "\ncustomers-id-1mb-" + "c".repeat(1 << 20) + ",A,B,,,,,\n"),
         List.of(TYPED), 0, Size.LARGE, "a 1 MB customer_id"));

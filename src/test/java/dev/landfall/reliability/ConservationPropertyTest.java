@@ -35,7 +35,7 @@ class ConservationPropertyTest {
   @Test
   void randomFeeds_conserveEveryRow() throws Exception {
     long seed = Long.getLong("reliability.seed", System.nanoTime());
-    checkConservation(seed, 8, 150);
+    checkConservation(seed, 6, 120);
   }
 
   @Test

@@ -81,10 +81,10 @@ class DeadLetterTest {
   }
 
   /**
-   * A lake row over the write method's row limit (Beam batches insertAll at 9 MB) is refused
-   * before the write by GuardRowSizeFn: dead-lettered and counted, and the run goes on. (Before
-   * that guard, Beam's own failed-insert coder could not encode the "row-too-large" error and the
-   * whole run failed.)
+   * A lake row over the streaming insert limit (a 10 MB field) is dead-lettered and counted, and
+   * the run goes on. (Found by this test: Beam reported it as "row-too-large", whose error its own
+   * BigQueryInsertErrorCoder cannot decode, and the whole run failed; the landing now guards the
+   * row size before writing.)
    */
   @Test
   void tooLargeStreamedRow_isDeadLetteredNotFatal() throws Exception {
@@ -102,6 +102,10 @@ class DeadLetterTest {
       assertEquals(PipelineResult.State.DONE, run.state());
       assertEquals(1, run.counter("deadLetteredRows"));
       assertEquals(1, sandbox.count("SELECT COUNT(*) AS n FROM ${lake}.raw_records"));
+      List<JsonNode> letters = deadLetterLines(temp.resolve("dead-letter").resolve("big"));
+      assertEquals(1, letters.size());
+      assertTrue(letters.get(0).path("error").asText().contains("row-too-large"), letters.get(0).toString());
+      Figures.add("write failures: refused rows dead-lettered and counted", 1);
     }
   }
 

@@ -19,7 +19,9 @@ import java.util.Set;
  * It follows CONTRACT §1–2: a leading UTF-8 BOM is dropped; a record ends at a LF outside quotes
  * (a CR right before it is dropped); empty records are blank lines, skipped; the first record is
  * the header; a record is malformed when its quotes are broken, it is not UTF-8, its field count
- * differs from the header's, the header itself is malformed, or it is longer than the limit.
+ * differs from the header's, the header itself is malformed, or it is longer than the limit. A
+ * header is malformed for the same reasons and when it holds a NUL byte (UTF-16 or binary) or a
+ * bare CR (CR-only line ends); then it lands too, as the file's first malformed record.
  */
 final class ReferenceCsv {
   private ReferenceCsv() {}
@@ -64,8 +66,11 @@ final class ReferenceCsv {
       return new Expectation(records, blank, false);
     }
     byte[] headerBytes = slice(file, bounds.get(0));
-    List<String> header = headerBytes.length > maxRecordBytes ? null : fields(headerBytes);
+    List<String> header = headerBytes.length > maxRecordBytes || hasNulOrCr(headerBytes) ? null : fields(headerBytes);
     List<String> names = header == null ? null : normalize(header);
+    if (names == null) {
+      records.add(new Expected(bounds.get(0)[0], headerBytes, null, true));
+    }
     for (long[] b : bounds.subList(1, bounds.size())) {
       byte[] raw = slice(file, b);
       List<String> values = raw.length > maxRecordBytes ? null : fields(raw);
@@ -147,6 +152,15 @@ final class ReferenceCsv {
       names.add(name);
     }
     return names;
+  }
+
+  private static boolean hasNulOrCr(byte[] raw) {
+    for (byte b : raw) {
+      if (b == 0 || b == '\r') {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean isUtf8(byte[] raw) {

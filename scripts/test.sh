@@ -63,6 +63,10 @@ terraform_checks() {
   "${ROOT}/scripts/terraform_check.sh"
 }
 
+terraform_security() {
+  "${ROOT}/tests/terraform_security/run.sh"
+}
+
 secrets_check() {
   "${ROOT}/scripts/check_secrets.sh"
 }
@@ -94,6 +98,7 @@ main() {
   step scripts script_tests
   step shellcheck shellcheck_all
   step terraform terraform_checks
+  step tfsecurity terraform_security
   step secrets secrets_check
 
   echo

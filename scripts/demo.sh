@@ -55,27 +55,34 @@ main() {
   mkdir -p "${out}"
   out="$(cd "${out}" && pwd -P)"
 
-  local started=${SECONDS} jar load_id
+  local started=${SECONDS} jar load_id t timings=()
   step "Build"
+  t="$(date +%s%N)"
   jar="$(build_jar)"
+  timings+=(--timing "build=$(seconds_since "${t}")")
 
   step "Local BigQuery engine"
+  t="$(date +%s%N)"
   engine_install
   local start_args=()
   [[ -n "${state_dir}" ]] && start_args=(--data-dir "${state_dir}")
   engine_start "${start_args[@]}"
   trap engine_stop EXIT
+  timings+=(--timing "engine=$(seconds_since "${t}")")
 
   local connection=(--project "${PROJECT}" --endpoint "${LANDFALL_BQ_ENDPOINT}")
   local java=(java "-Djava.util.logging.config.file=${ROOT}/scripts/lib/logging.properties" -cp "${jar}")
   step "Deploy schema and routines"
+  t="$(date +%s%N)"
   "${java[@]}" dev.landfall.deploy.DeployCommand \
     --config "${ROOT}/terraform/config.yaml" --routines "${ROOT}/routines" "${connection[@]}"
+  timings+=(--timing "deploy=$(seconds_since "${t}")")
 
   step "Land every CSV under ${data}"
   load_id="demo-$(date -u +%Y%m%dT%H%M%SZ)"
   local tmp="${out}/.tmp"
   mkdir -p "${tmp}"
+  t="$(date +%s%N)"
   "${java[@]}" dev.landfall.landing.LandingPipeline \
     --inputFilePattern="${data}/**.csv" \
     --outputTable="${PROJECT}:$(config_dataset lake).raw_records" \
@@ -83,17 +90,24 @@ main() {
     --bigQueryEndpoint="${LANDFALL_BQ_ENDPOINT}" \
     --credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory \
     --tempLocation="${tmp}" \
-    --loadId="${load_id}" \
-    --splitSizeBytes=$((1024 * 1024))
+    --loadId="${load_id}"
+  timings+=(--timing "landing=$(seconds_since "${t}")")
   rm -rf "${tmp}"
 
   step "Unpack, snapshot, report"
   "${java[@]}" dev.landfall.flow.FlowCommand \
     --config "${ROOT}/terraform/config.yaml" "${connection[@]}" \
-    --load-id "${load_id}" --as-of "${as_of}" --out "${out}"
+    --load-id "${load_id}" --as-of "${as_of}" --out "${out}" \
+    --compare-previous-week "${timings[@]}"
 
   echo
   echo "Done in $((SECONDS - started)) s. Exports: ${out}"
+}
+
+# Prints the seconds since $1 (a `date +%s%N` reading), with one decimal, for --timing.
+seconds_since() {
+  local tenths=$((($(date +%s%N) - $1) / 100000000))
+  printf '%d.%d' $((tenths / 10)) $((tenths % 10))
 }
 
 # Dataset name of a logical dataset, from the deployment config (default: the name itself).

@@ -63,6 +63,10 @@ terraform_checks() {
   "${ROOT}/scripts/terraform_check.sh"
 }
 
+terraform_security() {
+  "${ROOT}/tests/terraform_security/run.sh"
+}
+
 secrets_check() {
   "${ROOT}/scripts/check_secrets.sh"
 }
@@ -84,7 +88,7 @@ main() {
     esac
   done
   local started=${SECONDS}
-  step tools ensure_debian_packages shellcheck jq
+  step tools ensure_debian_packages shellcheck jq chromium
   step engine engine_install
   # One engine for every Java test (LocalBigQuery reads LANDFALL_BQ_ENDPOINT).
   # shellcheck disable=SC2119
@@ -94,6 +98,7 @@ main() {
   step scripts script_tests
   step shellcheck shellcheck_all
   step terraform terraform_checks
+  step tfsecurity terraform_security
   step secrets secrets_check
 
   echo

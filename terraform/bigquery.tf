@@ -20,9 +20,9 @@ locals {
       # Data engineers: read and write the lake, the service tables and analytics.
       [for group in local.config.access.data_engineer_groups : { role = "WRITER", kind = "group", member = group }],
       # The landing pipeline writes the lake and its ledger, nothing else.
-      key == "lake" ? [{ role = "WRITER", kind = "user", member = google_service_account.dataflow.email }] : [],
+      key == "lake" ? [{ role = "WRITER", kind = "user", member = local.sa_email.dataflow }] : [],
       # Scheduled unpacks read the lake and write service tables; the snapshot writes analytics.
-      [{ role = key == "lake" ? "READER" : "WRITER", kind = "user", member = google_service_account.scheduler.email }],
+      [{ role = key == "lake" ? "READER" : "WRITER", kind = "user", member = local.sa_email.scheduler }],
       key == "analytics" ? [for group in local.config.access.business_user_groups : { role = "READER", kind = "group", member = group }] : [],
     )
   }
@@ -46,7 +46,7 @@ resource "google_bigquery_dataset" "analytics" {
     }
   }
 
-  depends_on = [google_project_service.this]
+  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler]
 }
 
 # The lake and the service datasets.
@@ -84,5 +84,5 @@ resource "google_bigquery_dataset" "this" {
     }
   }
 
-  depends_on = [google_project_service.this]
+  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler]
 }

@@ -43,7 +43,7 @@ output "artifact_repository" {
 
 output "dataflow_service_account" {
   description = "Email of the service account the landing pipeline runs as."
-  value       = google_service_account.dataflow.email
+  value       = local.sa_email.dataflow
 }
 
 output "lake_table" {
@@ -73,7 +73,7 @@ output "size_presets" {
 
 output "scheduler_service_account" {
   description = "Email of the Cloud Scheduler service account."
-  value       = google_service_account.scheduler.email
+  value       = local.sa_email.scheduler
 }
 
 output "routines" {

@@ -20,7 +20,7 @@ resource "google_data_catalog_policy_tag" "pii" {
 
 locals {
   pii_readers = merge(
-    { scheduler = "serviceAccount:${google_service_account.scheduler.email}" },
+    { scheduler = "serviceAccount:${local.sa_email.scheduler}" },
     { for group in distinct(concat(local.config.access.data_engineer_groups, local.config.pii.reader_groups)) : group => "group:${group}" },
   )
 
@@ -38,6 +38,8 @@ resource "google_data_catalog_policy_tag_iam_member" "pii_readers" {
   policy_tag = google_data_catalog_policy_tag.pii.name
   role       = "roles/datacatalog.categoryFineGrainedReader"
   member     = each.value
+
+  depends_on = [google_service_account.scheduler]
 }
 
 # BigQuery DDL cannot attach policy tags, and a google_bigquery_table would take
@@ -52,7 +54,7 @@ resource "terraform_data" "pii_columns" {
   triggers_replace = [
     google_data_catalog_policy_tag.pii.name,
     each.value.columns,
-    local.ddl_jobs[each.key].job_id,
+    local.ddl_jobs[each.key].name,
   ]
 
   provisioner "local-exec" {

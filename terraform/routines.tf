@@ -84,11 +84,11 @@ locals {
   )
 
   # Job ids are unique forever in a project: the hash makes an edited file a new
-  # job, the deployment's creation time lets a destroyed deployment be re-created.
+  # job (the module adds the deployment's creation time, see ddl_epoch).
   ddl_jobs = {
     for key, object in local.routine_objects : key => {
-      job_id = "${local.config.name_prefix}_ddl_${object.service}_${object.name}_${substr(sha256(object.sql), 0, 16)}_${terraform_data.ddl_epoch.output}"
-      sql    = object.sql
+      name = "${local.config.name_prefix}_ddl_${object.service}_${object.name}_${substr(sha256(object.sql), 0, 16)}"
+      sql  = object.sql
     }
   }
   _ddl_of = {
@@ -96,7 +96,8 @@ locals {
   }
 }
 
-# Set once, when the deployment is created (see ddl_jobs).
+# Set once, when the deployment is created: part of every DDL job id, so that a
+# destroyed deployment can be created again (BigQuery never reuses a job id).
 resource "terraform_data" "ddl_epoch" {
   input = formatdate("YYYYMMDDhhmmss", plantimestamp())
 
@@ -108,6 +109,7 @@ resource "terraform_data" "ddl_epoch" {
 module "ddl_tables" {
   source     = "./modules/ddl_jobs"
   jobs       = local._ddl_of["table"]
+  epoch      = terraform_data.ddl_epoch.output
   location   = local.config.location
   labels     = local.labels
   depends_on = [google_bigquery_dataset.this, google_bigquery_dataset.analytics]
@@ -116,6 +118,7 @@ module "ddl_tables" {
 module "ddl_wave_1" {
   source     = "./modules/ddl_jobs"
   jobs       = { for key in local._ddl_wave1 : key => local.ddl_jobs[key] }
+  epoch      = terraform_data.ddl_epoch.output
   location   = local.config.location
   labels     = local.labels
   depends_on = [module.ddl_tables]
@@ -124,6 +127,7 @@ module "ddl_wave_1" {
 module "ddl_wave_2" {
   source     = "./modules/ddl_jobs"
   jobs       = { for key in local._ddl_wave2 : key => local.ddl_jobs[key] }
+  epoch      = terraform_data.ddl_epoch.output
   location   = local.config.location
   labels     = local.labels
   depends_on = [module.ddl_wave_1]
@@ -132,6 +136,7 @@ module "ddl_wave_2" {
 module "ddl_wave_3" {
   source     = "./modules/ddl_jobs"
   jobs       = { for key in local._ddl_wave3 : key => local.ddl_jobs[key] }
+  epoch      = terraform_data.ddl_epoch.output
   location   = local.config.location
   labels     = local.labels
   depends_on = [module.ddl_wave_2]
@@ -140,6 +145,7 @@ module "ddl_wave_3" {
 module "ddl_procedures" {
   source     = "./modules/ddl_jobs"
   jobs       = local._ddl_of["procedure"]
+  epoch      = terraform_data.ddl_epoch.output
   location   = local.config.location
   labels     = local.labels
   depends_on = [module.ddl_wave_3]

@@ -38,7 +38,7 @@ locals {
           } : key => tostring(value) if value != null
         }
         environment = {
-          serviceAccountEmail  = google_service_account.dataflow.email
+          serviceAccountEmail  = local.sa_email.dataflow
           tempLocation         = "gs://${local.bucket_names.dataflow}/temp"
           stagingLocation      = "gs://${local.bucket_names.dataflow}/staging"
           machineType          = source.preset.machine_type
@@ -109,12 +109,12 @@ resource "google_cloud_scheduler_job" "landing" {
     headers     = { "Content-Type" = "application/json" }
 
     oauth_token {
-      service_account_email = google_service_account.scheduler.email
+      service_account_email = local.sa_email.scheduler
       scope                 = local._oauth_scope
     }
   }
 
-  depends_on = [google_project_service.this]
+  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler]
 }
 
 resource "google_cloud_scheduler_job" "routine" {
@@ -146,11 +146,11 @@ resource "google_cloud_scheduler_job" "routine" {
     }))
 
     oauth_token {
-      service_account_email = google_service_account.scheduler.email
+      service_account_email = local.sa_email.scheduler
       scope                 = local._oauth_scope
     }
   }
 
   # The routines must exist before their first scheduled run.
-  depends_on = [google_project_service.this, module.ddl_procedures]
+  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler, module.ddl_procedures]
 }

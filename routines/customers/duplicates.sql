@@ -3,6 +3,8 @@
 -- Kept typed (not just counted) because a later-arriving older row can make one
 -- of them start a version again; unpack() re-derives a customer's versions from
 -- customers_history + these rows, so the result never depends on arrival order.
+-- Partitioned by month of effective_at: unpack() re-reads only the rows from a
+-- customer's earliest new observation on, usually the latest partitions.
 CREATE TABLE IF NOT EXISTS `${customers_dataset}.duplicates`
 (
   customer_id STRING NOT NULL OPTIONS (description = 'Business key of the customer, trimmed.'),
@@ -22,5 +24,6 @@ CREATE TABLE IF NOT EXISTS `${customers_dataset}.duplicates`
   load_id STRING NOT NULL OPTIONS (description = 'Id of the landing run that landed the row.'),
   unpacked_at TIMESTAMP NOT NULL OPTIONS (description = 'When CALL unpack() first typed the row.')
 )
+PARTITION BY TIMESTAMP_TRUNC(effective_at, MONTH)
 CLUSTER BY customer_id
 OPTIONS (description = 'landfall customer rows that changed nothing (re-sends, unchanged attributes), typed and kept for reconciliation and for re-deriving versions. Written by CALL customers.unpack().');

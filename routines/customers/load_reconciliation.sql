@@ -9,6 +9,19 @@
 -- file's records are unpacked from its re-land, so these stay here, visible).
 -- Reads whole tables: a reporting view, not used by unpack().
 CREATE OR REPLACE VIEW `${customers_dataset}.load_reconciliation`
+(
+  load_id OPTIONS (description = 'Landing run.'),
+  ingestion_timestamp OPTIONS (description = 'Start of the landing run.'),
+  files OPTIONS (description = 'Files of this source the run wrote lake rows for.'),
+  lake_rows OPTIONS (description = 'Lake rows of this source the run landed.'),
+  typed_rows OPTIONS (description = 'Rows that started a version in customers_history.'),
+  rejected_rows OPTIONS (description = 'Rows in rejects.'),
+  duplicate_rows OPTIONS (description = 'Rows in duplicates.'),
+  rows_awaiting_unpack OPTIONS (description = 'Rows of files whose ledger row is written but not unpacked yet.'),
+  rows_without_ledger OPTIONS (description = 'Rows of files this run never wrote a ledger row for (crashed or still running landing); never unpacked.'),
+  is_balanced OPTIONS (description = 'lake_rows = typed_rows + rejected_rows + duplicate_rows.'),
+  status OPTIONS (description = 'balanced, awaiting_unpack, landing_incomplete, or unbalanced (the ledger and the lake disagree: investigate).')
+)
 OPTIONS (description = 'landfall per-load reconciliation of customers: lake_rows = typed_rows (rows that started a version) + rejected_rows + duplicate_rows once the load is unpacked (is_balanced); otherwise rows_awaiting_unpack and rows_without_ledger say why not.')
 AS
 WITH

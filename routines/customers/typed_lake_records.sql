@@ -8,6 +8,27 @@
 -- in this order: parse_error, missing_required_column, missing_value,
 -- invalid_date, invalid_timestamp.
 CREATE OR REPLACE VIEW `${customers_dataset}.typed_lake_records`
+(
+  data_string OPTIONS (description = 'The lake data_string, unchanged.'),
+  source OPTIONS (description = 'Lake source of the row.'),
+  ingestion_timestamp OPTIONS (description = 'Start of the landing run (the lake partitioning column).'),
+  source_file OPTIONS (description = 'Lake source_file.'),
+  source_offset OPTIONS (description = 'Byte offset of the line in source_file.'),
+  record_hash OPTIONS (description = 'Lake record_hash.'),
+  load_id OPTIONS (description = 'Id of the landing run.'),
+  parse_error OPTIONS (description = 'Why the landing could not parse the line, or NULL.'),
+  customer_id OPTIONS (description = 'Trimmed customer_id; NULL when blank or absent.'),
+  first_name OPTIONS (description = 'Trimmed; NULL when blank or absent.'),
+  last_name OPTIONS (description = 'Trimmed; NULL when blank or absent.'),
+  email OPTIONS (description = 'Trimmed; NULL when blank or absent.'),
+  date_of_birth OPTIONS (description = 'Typed date; NULL when blank, absent or unparseable.'),
+  city OPTIONS (description = 'Trimmed; NULL when blank or absent.'),
+  country OPTIONS (description = 'Trimmed; NULL when blank or absent.'),
+  updated_at OPTIONS (description = 'Typed timestamp; NULL when blank, absent or unparseable.'),
+  effective_at OPTIONS (description = 'When the row takes effect: updated_at, else ingestion_timestamp.'),
+  reason_code OPTIONS (description = 'NULL for a valid row, else the first failing check (see README).'),
+  reason OPTIONS (description = 'Human-readable explanation of reason_code.')
+)
 OPTIONS (description = 'landfall: every lake row of source customers typed and validated; reason_code is NULL for a valid row. effective_at = updated_at, else ingestion_timestamp. Used by CALL customers.unpack().')
 AS
 WITH

@@ -18,9 +18,10 @@
 --
 -- Incremental: the lake is read only in the partitions (days) of the pending
 -- files' landed_at (= the rows' ingestion_timestamp), filtered through script
--- variables so BigQuery prunes them; history and duplicates are read only for
--- the customers in the batch (both clustered by customer_id). Idempotent: a
--- second call finds no pending file.
+-- variables so BigQuery prunes them; history is read for the customers in the
+-- batch (clustered by customer_id) and duplicates only from the batch's
+-- earliest effective_at on (monthly partitions). Idempotent: a second call finds
+-- no pending file.
 --
 -- Lake rows of a load that never got a ledger row (a crashed landing, re-landed
 -- by a later run) are never unpacked: their file's re-land carries the same
@@ -30,16 +31,20 @@
 -- (updated_at, else ingestion_timestamp). A customer's observations are ordered
 -- by effective_at, then ingestion_timestamp, source_file, source_offset, load_id;
 -- an observation starts a version when its attributes differ from the previous
--- one's, and is a duplicate otherwise. For every customer in the batch the
--- versions are re-derived from all its observations (history + duplicates + new
--- rows), so an older row arriving late, several versions in one file, a re-send
--- or a change and change back all give the same history as a rebuild from the
--- whole lake.
+-- one's, and is a duplicate otherwise. Only a customer's observations from its
+-- earliest new row on can change, so for each customer in the batch that window
+-- (versions and duplicates from then on, plus the version in force just before
+-- it) is re-derived with the new rows: an older row arriving late, several
+-- versions in one file, a re-send or a change and change back all give the same
+-- history as a rebuild from the whole lake, and an unchanged re-send rewrites
+-- nothing.
 CREATE OR REPLACE PROCEDURE `${customers_dataset}.unpack`()
+OPTIONS (description = 'landfall: types the lake rows of source customers not yet unpacked (whole landed files, per lake.landed_files) into customers_history (SCD type 2), duplicates or rejects. Incremental, idempotent, race-safe; one transaction.')
 BEGIN
   DECLARE first_landed_at TIMESTAMP;
   DECLARE last_landed_at TIMESTAMP;
   DECLARE pending_days ARRAY<DATE>;
+  DECLARE earliest_reopen_from TIMESTAMP;
 
   BEGIN TRANSACTION;
 
@@ -78,38 +83,88 @@ BEGIN
     AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
     AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days);
 
-  CREATE OR REPLACE TEMP TABLE affected_customers AS
-  SELECT DISTINCT customer_id FROM batch WHERE reason_code IS NULL;
-
-  -- All observations of the affected customers; unpacked_at is carried along so
-  -- a row keeps the time it was first unpacked.
-  CREATE OR REPLACE TEMP TABLE observations AS
-  SELECT
-    customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-    valid_from AS effective_at,
-    source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
-  FROM
-    `${customers_dataset}.customers_history`
-  WHERE
-    customer_id IN (SELECT customer_id FROM affected_customers)
-  UNION ALL
+  CREATE OR REPLACE TEMP TABLE new_observations AS
   SELECT
     customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
     effective_at,
-    source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
-  FROM
-    `${customers_dataset}.duplicates`
-  WHERE
-    customer_id IN (SELECT customer_id FROM affected_customers)
-  UNION ALL
-  SELECT
-    customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-    effective_at,
-    source_file, source_offset, ingestion_timestamp, record_hash, load_id, CURRENT_TIMESTAMP()
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id,
+    CURRENT_TIMESTAMP() AS unpacked_at
   FROM
     batch
   WHERE
     reason_code IS NULL;
+
+  -- A customer's versions change only from its earliest new observation on:
+  -- that is where its window to re-derive opens.
+  CREATE OR REPLACE TEMP TABLE affected_customers AS
+  SELECT
+    customer_id,
+    MIN(effective_at) AS reopen_from
+  FROM
+    new_observations
+  GROUP BY
+    customer_id;
+
+  SET earliest_reopen_from = (SELECT MIN(reopen_from) FROM affected_customers);
+
+  -- The versions of the affected customers: those in the window are re-derived;
+  -- the last one before it (the predecessor) gives the attributes the window
+  -- starts from, and gets a new valid_to if the window's first version moves.
+  CREATE OR REPLACE TEMP TABLE affected_versions AS
+  SELECT
+    history.*,
+    history.valid_from >= affected_customers.reopen_from AS is_reopened,
+    history.valid_from < affected_customers.reopen_from
+      AND ROW_NUMBER() OVER (
+        PARTITION BY history.customer_id, history.valid_from < affected_customers.reopen_from
+        ORDER BY
+          history.valid_from DESC, history.ingestion_timestamp DESC, history.source_file DESC,
+          history.source_offset DESC, history.load_id DESC
+      ) = 1 AS is_predecessor
+  FROM
+    `${customers_dataset}.customers_history` AS history
+  INNER JOIN
+    affected_customers
+    USING (customer_id);
+
+  -- The window's observations: reopened versions, duplicates from reopen_from on
+  -- (only recent partitions are read), the new rows, plus the predecessor as
+  -- context. unpacked_at is carried along: a row keeps when it was first unpacked.
+  CREATE OR REPLACE TEMP TABLE observations AS
+  SELECT
+    customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+    valid_from AS effective_at,
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
+    is_predecessor AS is_context,
+    valid_to AS previous_valid_to
+  FROM
+    affected_versions
+  WHERE
+    is_reopened OR is_predecessor
+  UNION ALL
+  SELECT
+    duplicates.customer_id, duplicates.first_name, duplicates.last_name, duplicates.email,
+    duplicates.date_of_birth, duplicates.city, duplicates.country, duplicates.updated_at,
+    duplicates.effective_at,
+    duplicates.source_file, duplicates.source_offset, duplicates.ingestion_timestamp,
+    duplicates.record_hash, duplicates.load_id, duplicates.unpacked_at,
+    FALSE,
+    CAST(NULL AS TIMESTAMP)
+  FROM
+    `${customers_dataset}.duplicates` AS duplicates
+  INNER JOIN
+    affected_customers
+    USING (customer_id)
+  WHERE
+    duplicates.effective_at >= earliest_reopen_from
+    AND duplicates.effective_at >= affected_customers.reopen_from
+  UNION ALL
+  SELECT
+    new_observations.*,
+    FALSE,
+    CAST(NULL AS TIMESTAMP)
+  FROM
+    new_observations;
 
   CREATE OR REPLACE TEMP TABLE versioned AS
   WITH
@@ -153,37 +208,75 @@ BEGIN
       PARTITION BY customer_id
       ORDER BY position
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-    ) AS version_valid_from
+    ) AS version_valid_from,
+    -- Versions only: the next version's start ends this one.
+    IF(
+      starts_version,
+      FIRST_VALUE(IF(starts_version, effective_at, NULL) IGNORE NULLS) OVER (
+        PARTITION BY customer_id
+        ORDER BY position
+        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+      ),
+      NULL
+    ) AS valid_to
   FROM
     flagged;
 
-  DELETE FROM `${customers_dataset}.customers_history`
-  WHERE customer_id IN (SELECT customer_id FROM affected_customers);
+  -- Versions to write: all of the window, and the predecessor only if its
+  -- valid_to changed (so an unchanged re-send rewrites nothing).
+  CREATE OR REPLACE TEMP TABLE new_versions AS
+  SELECT
+    *
+  FROM
+    versioned
+  WHERE
+    starts_version
+    AND (NOT is_context OR valid_to IS DISTINCT FROM previous_valid_to);
+
+  -- The history rows new_versions replace (by lake row identity).
+  CREATE OR REPLACE TEMP TABLE replaced_versions AS
+  SELECT customer_id, load_id, source_file, source_offset
+  FROM affected_versions
+  WHERE is_reopened
+  UNION ALL
+  SELECT customer_id, load_id, source_file, source_offset
+  FROM new_versions
+  WHERE is_context;
+
+  DELETE FROM `${customers_dataset}.customers_history` AS history
+  WHERE
+    EXISTS (
+      SELECT 1
+      FROM replaced_versions
+      WHERE
+        replaced_versions.customer_id = history.customer_id
+        AND replaced_versions.load_id = history.load_id
+        AND replaced_versions.source_file = history.source_file
+        AND replaced_versions.source_offset = history.source_offset
+    );
 
   INSERT INTO `${customers_dataset}.customers_history` (
     customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
     valid_from, valid_to, is_current,
     source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
   )
-  WITH
-    versions AS (
-      SELECT
-        versioned.*,
-        LEAD(effective_at) OVER (PARTITION BY customer_id ORDER BY position) AS next_valid_from
-      FROM
-        versioned
-      WHERE
-        starts_version
-    )
   SELECT
     customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-    effective_at, next_valid_from, next_valid_from IS NULL,
+    effective_at, valid_to, valid_to IS NULL,
     source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
   FROM
-    versions;
+    new_versions;
 
-  DELETE FROM `${customers_dataset}.duplicates`
-  WHERE customer_id IN (SELECT customer_id FROM affected_customers);
+  DELETE FROM `${customers_dataset}.duplicates` AS duplicates
+  WHERE
+    duplicates.effective_at >= earliest_reopen_from
+    AND EXISTS (
+      SELECT 1
+      FROM affected_customers
+      WHERE
+        affected_customers.customer_id = duplicates.customer_id
+        AND duplicates.effective_at >= affected_customers.reopen_from
+    );
 
   INSERT INTO `${customers_dataset}.duplicates` (
     customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,

@@ -1,14 +1,11 @@
 -- Typed transactions: one row per transaction_id, written only by CALL unpack().
 -- CREATE TABLE IF NOT EXISTS, not OR REPLACE: redeploying must never drop data.
--- amount is NUMERIC(38, 9): exactly BigQuery's NUMERIC domain (38 digits, 9 after
--- the point), spelled out because the local engine reads a bare NUMERIC column
--- as a 3-decimal DECIMAL (see routines/transactions/README.md, engine notes).
 CREATE TABLE IF NOT EXISTS `${transactions_dataset}.transactions`
 (
   transaction_id STRING NOT NULL OPTIONS (description = 'Business key of the transaction, trimmed; unique in this table.'),
   customer_id STRING NOT NULL OPTIONS (description = 'Customer who spent; may not (yet) exist in customers_history, customers can arrive later.'),
   transaction_date DATE NOT NULL OPTIONS (description = 'Day of the transaction (from YYYY-MM-DD, or the UTC date of an ISO-8601 timestamp).'),
-  amount NUMERIC(38, 9) NOT NULL OPTIONS (description = 'Outgoing spend, > 0, exactly as in the file (NUMERIC, never FLOAT64).'),
+  amount NUMERIC NOT NULL OPTIONS (description = 'Outgoing spend, > 0, exactly as in the file (NUMERIC, never FLOAT64).'),
   currency STRING NOT NULL OPTIONS (description = 'ISO 4217 code, upper case; always the configured base currency (others are rejected).'),
   merchant STRING OPTIONS (description = 'Merchant name as in the file, trimmed; NULL when blank or absent.'),
   category STRING OPTIONS (description = 'Spend category as in the file, trimmed; NULL when blank or absent.'),

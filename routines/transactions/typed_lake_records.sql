@@ -8,6 +8,25 @@
 -- non_positive_amount, unsupported_currency. (conflicting_duplicate needs the
 -- typed table, so unpack() decides it.)
 CREATE OR REPLACE VIEW `${transactions_dataset}.typed_lake_records`
+(
+  data_string OPTIONS (description = 'The lake data_string, unchanged.'),
+  source OPTIONS (description = 'Lake source of the row.'),
+  ingestion_timestamp OPTIONS (description = 'Start of the landing run (the lake partitioning column).'),
+  source_file OPTIONS (description = 'Lake source_file.'),
+  source_offset OPTIONS (description = 'Byte offset of the line in source_file.'),
+  record_hash OPTIONS (description = 'Lake record_hash.'),
+  load_id OPTIONS (description = 'Id of the landing run.'),
+  parse_error OPTIONS (description = 'Why the landing could not parse the line, or NULL.'),
+  transaction_id OPTIONS (description = 'Trimmed transaction_id; NULL when blank or absent.'),
+  customer_id OPTIONS (description = 'Trimmed customer_id; NULL when blank or absent.'),
+  transaction_date OPTIONS (description = 'Typed date; NULL when absent or unparseable.'),
+  amount OPTIONS (description = 'Typed NUMERIC amount; NULL when absent or not a plain decimal.'),
+  currency OPTIONS (description = 'Upper-cased currency; the base currency when blank or absent.'),
+  merchant OPTIONS (description = 'Trimmed merchant; NULL when blank or absent.'),
+  category OPTIONS (description = 'Trimmed category; NULL when blank or absent.'),
+  reason_code OPTIONS (description = 'NULL for a valid row, else the first failing check (see README).'),
+  reason OPTIONS (description = 'Human-readable explanation of reason_code.')
+)
 OPTIONS (description = 'landfall: every lake row of source transactions typed and validated; reason_code is NULL for a valid row. Used by CALL transactions.unpack().')
 AS
 WITH
@@ -55,8 +74,7 @@ WITH
         )
       ) AS transaction_date,
       -- Checked by regex before parsing: PARSE_NUMERIC alone would accept
-      -- exponents and round a 10th decimal. PARSE_NUMERIC, not CAST: exact, and
-      -- the local engine keeps 9 decimals with it (see README, engine notes).
+      -- exponents and round a 10th decimal.
       IF(
         REGEXP_CONTAINS(amount_text, r'^[+-]?\d{1,29}(\.\d{1,9})?$'),
         SAFE.PARSE_NUMERIC(amount_text),

@@ -31,11 +31,17 @@
 -- a conflicting_duplicate reject. Order within a batch, also on a rebuild:
 -- ingestion_timestamp, source_file, source_offset (then load_id).
 CREATE OR REPLACE PROCEDURE `${transactions_dataset}.unpack`()
+OPTIONS (description = 'landfall: types the lake rows of source transactions not yet unpacked (whole landed files, per lake.landed_files) into transactions, duplicates or rejects. Incremental, idempotent, race-safe; one transaction.')
 BEGIN
   DECLARE first_landed_at TIMESTAMP;
   DECLARE last_landed_at TIMESTAMP;
   DECLARE pending_days ARRAY<DATE>;
+  DECLARE known_dates ARRAY<DATE>;
+  DECLARE known_first_date DATE;
+  DECLARE known_last_date DATE;
   DECLARE rekeyed_days ARRAY<DATE>;
+  DECLARE rekeyed_first_day DATE;
+  DECLARE rekeyed_last_day DATE;
 
   BEGIN TRANSACTION;
 
@@ -74,8 +80,22 @@ BEGIN
     AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
     AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days);
 
-  -- The typed rows of the batch's transaction_ids (one column of the typed
-  -- table is read; the lake is not).
+  -- The typed rows of the batch's transaction_ids, in two steps so that only
+  -- two narrow columns of the whole typed table are read: which ids are known and
+  -- on which dates, then the full rows from those dates' partitions only.
+  CREATE OR REPLACE TEMP TABLE known_ids AS
+  SELECT
+    transaction_id,
+    transaction_date
+  FROM
+    `${transactions_dataset}.transactions`
+  WHERE
+    transaction_id IN (SELECT transaction_id FROM batch WHERE reason_code IS NULL);
+
+  SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM known_ids);
+  SET known_first_date = (SELECT MIN(transaction_date) FROM known_ids);
+  SET known_last_date = (SELECT MAX(transaction_date) FROM known_ids);
+
   CREATE OR REPLACE TEMP TABLE typed_before AS
   SELECT
     transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
@@ -83,7 +103,9 @@ BEGIN
   FROM
     `${transactions_dataset}.transactions`
   WHERE
-    transaction_id IN (SELECT transaction_id FROM batch WHERE reason_code IS NULL);
+    transaction_date BETWEEN known_first_date AND known_last_date
+    AND transaction_date IN UNNEST(known_dates)
+    AND transaction_id IN (SELECT transaction_id FROM known_ids);
 
   -- Rare: a batch row sorts before the typed row of its transaction_id (a
   -- landing that started earlier committed after a later one was unpacked). Its
@@ -109,7 +131,7 @@ BEGIN
 
   CREATE OR REPLACE TEMP TABLE rekeyed_rows AS
   SELECT load_id, source_file, source_offset, ingestion_timestamp, unpacked_at AS first_unpacked_at
-  FROM `${transactions_dataset}.transactions`
+  FROM typed_before
   WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
   UNION ALL
   SELECT load_id, source_file, source_offset, ingestion_timestamp, detected_at
@@ -121,6 +143,8 @@ BEGIN
   WHERE reason_code = 'conflicting_duplicate' AND transaction_id IN (SELECT transaction_id FROM rekeyed);
 
   SET rekeyed_days = (SELECT ARRAY_AGG(DISTINCT DATE(ingestion_timestamp)) FROM rekeyed_rows);
+  SET rekeyed_first_day = (SELECT MIN(day) FROM UNNEST(rekeyed_days) AS day);
+  SET rekeyed_last_day = (SELECT MAX(day) FROM UNNEST(rekeyed_days) AS day);
 
   -- Every row competing for a transaction_id: the batch's valid rows, the
   -- re-read rows of rekeyed ids, and the typed row of every other id (which sorts
@@ -147,7 +171,9 @@ BEGIN
     AND rekeyed_rows.source_file = lake.source_file
     AND rekeyed_rows.source_offset = lake.source_offset
   WHERE
-    DATE(lake.ingestion_timestamp) IN UNNEST(rekeyed_days)
+    lake.ingestion_timestamp >= TIMESTAMP(rekeyed_first_day)
+    AND lake.ingestion_timestamp < TIMESTAMP(DATE_ADD(rekeyed_last_day, INTERVAL 1 DAY))
+    AND DATE(lake.ingestion_timestamp) IN UNNEST(rekeyed_days)
   UNION ALL
   SELECT
     CAST(NULL AS STRING), 'transactions', ingestion_timestamp, source_file, source_offset, record_hash, load_id,

@@ -76,6 +76,8 @@ tf_tools::go_build() {
 # The Terraform CLI to run: set by tf_tools::ensure_terraform.
 # shellcheck disable=SC2034 # read by the scripts that source this file
 TERRAFORM_BIN="${TERRAFORM_BIN:-}"
+# <registry host>/hashicorp/google: set by tf_tools::ensure_google_provider.
+GOOGLE_PROVIDER_ADDRESS=""
 
 # Builds OpenTofu into $1. Not `go install`: its go.mod replaces hcl with
 # OpenTofu's fork, which only a build inside the module honours.
@@ -96,7 +98,7 @@ tf_tools::build_opentofu() {
   chmod -R u+w "${work}/src"
   mkdir -p "$(dirname "${dest}")"
   if ! (cd "${work}/src" && nice -n 10 env GOFLAGS="${GOFLAGS:-} -buildvcs=false" \
-    go build -trimpath -ldflags="-s -w" -o "${work}/tofu" ./cmd/tofu); then
+    go build -trimpath -ldflags="-s -w -X ${OPENTOFU_MODULE}/version.dev=no" -o "${work}/tofu" ./cmd/tofu); then
     tf_tools::err "building OpenTofu failed"
     rm -rf "${work}"
     return 1
@@ -129,22 +131,40 @@ tf_tools::ensure_terraform() {
   TERRAFORM_BIN="${tofu}"
 }
 
-# Builds the Google provider into the plugin mirror unless it is already there.
-# The same binary is linked under OpenTofu's registry host, which tofu uses for
-# the source "hashicorp/google".
+# The registry host the CLI names hashicorp/google with (Terraform and OpenTofu
+# differ), asked from the CLI itself rather than written down here.
+tf_tools::provider_host() {
+  local dir host
+  dir="$(mktemp -d)"
+  printf 'terraform {\n  required_providers {\n    google = { source = "hashicorp/google" }\n  }\n}\n' >"${dir}/main.tf"
+  host="$(TF_CLI_CONFIG_FILE=/dev/null "${TERRAFORM_BIN}" -chdir="${dir}" providers -no-color 2>/dev/null |
+    sed -n 's|.*provider\[\([^]/]*\)/hashicorp/google\].*|\1|p' | head -n1)"
+  rm -rf "${dir}"
+  if [[ -z "${host}" ]]; then
+    tf_tools::err "could not ask ${TERRAFORM_BIN} for the provider's address"
+    return 1
+  fi
+  echo "${host}"
+}
+
+# Builds the Google provider into the cache unless it is there, and links it
+# into the mirror layout <host>/hashicorp/google/<version>/<platform>/.
 tf_tools::ensure_google_provider() {
   local -r version="${GOOGLE_PROVIDER_VERSION}" platform="$(tf_tools::platform)"
   local -r name="terraform-provider-google_v${version}"
-  local -r dest="$(tf_tools::plugin_dir)/registry.terraform.io/hashicorp/google/${version}/${platform}/${name}"
-  local -r tofu_dir="$(tf_tools::plugin_dir)/registry.opentofu.org/hashicorp/google/${version}/${platform}"
-  if [[ -x "${dest}" ]]; then
-    tf_tools::log "google provider ${version}: cached (${dest})"
+  local -r binary="$(tf_tools::cache_dir)/bin/${platform}/${name}"
+  local host dir
+  if [[ -x "${binary}" ]]; then
+    tf_tools::log "google provider ${version}: cached (${binary})"
   else
     tf_tools::go_build "${GOOGLE_PROVIDER_MODULE}@${GOOGLE_PROVIDER_GO_VERSION}" \
-      "-s -w -X ${GOOGLE_PROVIDER_MODULE}/version.ProviderVersion=${version}" "${dest}" || return 1
+      "-s -w -X ${GOOGLE_PROVIDER_MODULE}/version.ProviderVersion=${version}" "${binary}" || return 1
   fi
-  mkdir -p "${tofu_dir}"
-  ln -sf "${dest}" "${tofu_dir}/${name}"
+  host="$(tf_tools::provider_host)" || return 1
+  dir="$(tf_tools::plugin_dir)/${host}/hashicorp/google/${version}/${platform}"
+  mkdir -p "${dir}"
+  ln -sf "${binary}" "${dir}/${name}"
+  GOOGLE_PROVIDER_ADDRESS="${host}/hashicorp/google"
 }
 
 # Writes a CLI config that installs hashicorp/google from the mirror only, and
@@ -157,10 +177,10 @@ tf_tools::use_provider_mirror() {
 provider_installation {
   filesystem_mirror {
     path    = "$(tf_tools::plugin_dir)"
-    include = ["registry.terraform.io/hashicorp/google", "registry.opentofu.org/hashicorp/google"]
+    include = ["${GOOGLE_PROVIDER_ADDRESS}"]
   }
   direct {
-    exclude = ["registry.terraform.io/hashicorp/google", "registry.opentofu.org/hashicorp/google"]
+    exclude = ["${GOOGLE_PROVIDER_ADDRESS}"]
   }
 }
 EOF

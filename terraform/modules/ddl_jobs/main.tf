@@ -2,11 +2,16 @@
 # caller orders groups of them with depends_on on the module.
 
 variable "jobs" {
-  description = "Key => job id (unique for ever in the project) and the DDL to run."
+  description = "Key => job name (the job id without the epoch) and the DDL to run."
   type = map(object({
-    job_id = string
-    sql    = string
+    name = string
+    sql  = string
   }))
+}
+
+variable "epoch" {
+  description = "Appended to every job id: job ids are unique for ever in a project."
+  type        = string
 }
 
 variable "location" {
@@ -22,7 +27,7 @@ variable "labels" {
 resource "google_bigquery_job" "ddl" {
   for_each = var.jobs
 
-  job_id   = each.value.job_id
+  job_id   = "${each.value.name}_${var.epoch}"
   location = var.location
   labels   = merge(var.labels, { landfall_task = "deploy" })
 
@@ -34,6 +39,11 @@ resource "google_bigquery_job" "ddl" {
     create_disposition = ""
     write_disposition  = ""
   }
+}
+
+output "job_names" {
+  description = "Key => job id without the epoch (known at plan time)."
+  value       = { for key, job in var.jobs : key => job.name }
 }
 
 output "job_ids" {

@@ -8,13 +8,13 @@ import java.util.Objects;
 /**
  * Splits one CSV record (as returned by {@link CsvRecordReader}) into fields: RFC 4180, comma
  * delimiter. A quoted field may contain commas, CR, LF and {@code ""} (one {@code "}); an unquoted
- * field is taken verbatim, without trimming (so {@code  "a"} with a leading space is an unquoted
- * field, and its quote an error). Fields are decoded as strict UTF-8.
+ * field is taken verbatim, without trimming (so a space before a quote makes the field unquoted,
+ * and the quote an error). Fields are decoded as strict UTF-8.
  *
  * <p>A malformed record is returned as a {@link ParsedRecord} with an error, never thrown, so one
  * bad line never fails a batch. Structural errors are reported before encoding errors; byte
- * positions in messages are 0-based offsets from the start of the record, so {@code source_offset
- * + N} is the file offset of the bad byte.
+ * positions in messages are 0-based offsets from the start of the record, so {@code source_offset +
+ * N} is the file offset of the bad byte.
  *
  * <p>Reusable and not thread-safe: it keeps scratch buffers between calls. Use one per thread.
  */
@@ -24,12 +24,17 @@ public final class CsvFieldParser {
 
   /** Field bounds of the current record: [starts[i], ends[i]) in {@code buf}, or in scratch. */
   private int[] starts = new int[16];
+
   private int[] ends = new int[16];
+
   /** Whether field i was unescaped into {@link #unescaped}. */
   private boolean[] inScratch = new boolean[16];
+
   private int fieldCount;
+
   /** Quoted fields containing {@code ""}, with the doubled quotes collapsed. */
   private byte[] unescaped = new byte[256];
+
   private int unescapedLength;
 
   /** Parses {@code buf[off, off + len)}, one record without its line terminator. */
@@ -94,8 +99,8 @@ public final class CsvFieldParser {
   }
 
   /**
-   * Records the quoted field whose content starts at {@code i} and returns the index of its
-   * closing quote, or -1 when the record ends first.
+   * Records the quoted field whose content starts at {@code i} and returns the index of its closing
+   * quote, or -1 when the record ends first.
    */
   private int scanQuoted(byte[] buf, int i, int to) {
     int contentStart = i;

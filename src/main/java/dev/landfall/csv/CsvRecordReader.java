@@ -15,10 +15,10 @@ import java.util.Arrays;
  * quote parity: every {@code "} toggles the in-quotes state (an escaped {@code ""} toggles twice),
  * so "inside quotes at byte p" is "an odd number of {@code "} bytes in [0, p)". Pass 1 ({@link
  * QuoteCounter}) counts the quotes of every range in parallel; prefix sums give each range's start
- * state; pass 2 (this class) parses each range exactly from that state. This is the two-pass
- * scheme of Ge et al., "Speculative Distributed CSV Data Parsing for Big Data Analytics", SIGMOD
- * 2019; their speculative variant skips pass 1 by guessing the state from the bytes near the split
- * and re-parsing on a wrong guess. Quotes are cheap to count, so we keep the exact version.
+ * state; pass 2 (this class) parses each range exactly from that state. This is the two-pass scheme
+ * of Ge et al., "Speculative Distributed CSV Data Parsing for Big Data Analytics", SIGMOD 2019;
+ * their speculative variant skips pass 1 by guessing the state from the bytes near the split and
+ * re-parsing on a wrong guess. Quotes are cheap to count, so we keep the exact version.
  *
  * <p>A record ends at a LF outside quotes, or at end of file. A record whose first byte is in
  * {@code [start, end)} belongs to the range; the reader reads past {@code end} to finish its last
@@ -37,6 +37,7 @@ public final class CsvRecordReader implements Closeable {
   private static final byte QUOTE = '"';
   private static final byte LF = '\n';
   private static final byte CR = '\r';
+
   /** {@link #nextStart} when no record is left. */
   private static final long NONE = -1;
 
@@ -46,14 +47,17 @@ public final class CsvRecordReader implements Closeable {
 
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
   private final byte[] chunk = readBuffer.array();
+
   /** File offset of {@code chunk[0]}. */
   private long chunkStart;
+
   private int pos;
   private int limit;
   private boolean eof;
 
   /** File offset where the next record starts, or {@link #NONE}. */
   private long nextStart;
+
   /** The next record belongs to this range whatever its offset (a BOM-shifted first record). */
   private boolean nextIsOwned;
 
@@ -154,9 +158,9 @@ public final class CsvRecordReader implements Closeable {
   }
 
   /**
-   * The current record's bytes in {@code [0, length())}: without its terminating LF and without
-   * one CR right before that LF. The array is reused and overwritten by the next {@link
-   * #advance()}; copy what you keep.
+   * The current record's bytes in {@code [0, length())}: without its terminating LF and without one
+   * CR right before that LF. The array is reused and overwritten by the next {@link #advance()};
+   * copy what you keep.
    */
   public byte[] buffer() {
     return record;
@@ -268,8 +272,8 @@ public final class CsvRecordReader implements Closeable {
   }
 
   /**
-   * Scans from the current position, starting in the given quote state, past the first LF
-   * outside quotes.
+   * Scans from the current position, starting in the given quote state, past the first LF outside
+   * quotes.
    *
    * @return false when the file ends first
    */

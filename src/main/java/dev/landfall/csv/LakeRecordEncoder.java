@@ -49,17 +49,23 @@ public final class LakeRecordEncoder {
   }
 
   private final MessageDigest digest;
-  private final StringBuilder json = new StringBuilder(256);
-  private final byte[] lengthBytes = new byte[4];
-  private byte[] utf8 = new byte[256];
+  private final JsonText json = new JsonText();
+
+  /** The canonical record of a well-formed row, hashed with one digest update. */
+  private byte[] canonical = new byte[512];
+
+  private int canonicalLength;
 
   private String cachedSource;
   private byte[] cachedSourceBytes;
   private Header cachedHeader;
+
   /** {@code "<name>":} per column, JSON-escaped. */
   private String[] keyPrefixes;
+
   /** Column indexes in hash order (keys sorted by UTF-8 bytes). */
   private int[] hashOrder;
+
   private byte[][] keyBytes;
 
   public LakeRecordEncoder() {
@@ -86,33 +92,29 @@ public final class LakeRecordEncoder {
     List<String> fields = parsed.fields();
     if (fields.size() != header.size()) {
       return encodeRaw(
-          source,
-          raw,
-          off,
-          len,
-          "expected " + header.size() + " fields, found " + fields.size());
+          source, raw, off, len, "expected " + header.size() + " fields, found " + fields.size());
     }
     useHeader(header);
-    json.setLength(0);
-    json.append('{');
+    json.clear().append('{');
     for (int i = 0; i < fields.size(); i++) {
       if (i > 0) {
         json.append(',');
       }
-      json.append(keyPrefixes[i]);
-      appendJsonString(fields.get(i));
+      json.append(keyPrefixes[i]).appendQuoted(fields.get(i));
     }
     json.append('}');
 
     startHash(source);
+    canonicalLength = 0;
     for (int column : hashOrder) {
       byte[] key = keyBytes[column];
-      updateLength(key.length);
-      digest.update(key);
-      int valueLength = toUtf8(fields.get(column));
-      updateLength(valueLength);
-      digest.update(utf8, 0, valueLength);
+      ensureCanonicalCapacity(4 + key.length);
+      putLength(canonicalLength, key.length);
+      System.arraycopy(key, 0, canonical, canonicalLength + 4, key.length);
+      canonicalLength += 4 + key.length;
+      appendUtf8WithLength(fields.get(column));
     }
+    digest.update(canonical, 0, canonicalLength);
     return new EncodedRecord(json.toString(), HEX.formatHex(digest.digest()), null);
   }
 
@@ -122,14 +124,13 @@ public final class LakeRecordEncoder {
    */
   public EncodedRecord encodeRaw(String source, byte[] raw, int off, int len, String reason) {
     boolean valid = Utf8.firstInvalid(raw, off, len) == Utf8.VALID;
-    json.setLength(0);
-    json.append("{\"").append(RAW_KEY).append("\":");
     // Invalid bytes become U+FFFD here; the base64 copy keeps the line lossless.
-    appendJsonString(new String(raw, off, len, StandardCharsets.UTF_8));
+    json.clear().append('{').appendQuoted(RAW_KEY).append(':');
+    json.appendQuoted(new String(raw, off, len, StandardCharsets.UTF_8));
     if (!valid) {
-      json.append(",\"").append(RAW_BASE64_KEY).append("\":\"");
-      json.append(Base64.getEncoder().encodeToString(Arrays.copyOfRange(raw, off, off + len)));
-      json.append('"');
+      json.append(',').appendQuoted(RAW_BASE64_KEY).append(':');
+      json.appendQuoted(
+          Base64.getEncoder().encodeToString(Arrays.copyOfRange(raw, off, off + len)));
     }
     json.append('}');
 
@@ -149,12 +150,19 @@ public final class LakeRecordEncoder {
     digest.update(SOURCE_END);
   }
 
-  private void updateLength(int length) {
-    lengthBytes[0] = (byte) (length >>> 24);
-    lengthBytes[1] = (byte) (length >>> 16);
-    lengthBytes[2] = (byte) (length >>> 8);
-    lengthBytes[3] = (byte) length;
-    digest.update(lengthBytes);
+  /** Writes {@code length} as 4 big-endian bytes at {@code at} in the canonical buffer. */
+  private void putLength(int at, int length) {
+    canonical[at] = (byte) (length >>> 24);
+    canonical[at + 1] = (byte) (length >>> 16);
+    canonical[at + 2] = (byte) (length >>> 8);
+    canonical[at + 3] = (byte) length;
+  }
+
+  private void ensureCanonicalCapacity(int more) {
+    int needed = canonicalLength + more;
+    if (needed > canonical.length) {
+      canonical = Arrays.copyOf(canonical, Math.max(needed, canonical.length * 2));
+    }
   }
 
   /** Prepares the per-header key material once per header rather than once per record. */
@@ -169,9 +177,7 @@ public final class LakeRecordEncoder {
     keyPrefixes = new String[n];
     keyBytes = new byte[n][];
     for (int i = 0; i < n; i++) {
-      json.setLength(0);
-      appendJsonString(names.get(i));
-      keyPrefixes[i] = json.append(':').toString();
+      keyPrefixes[i] = json.clear().appendQuoted(names.get(i)).append(':').toString();
       keyBytes[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
     }
     byte[][] keys = keyBytes;
@@ -184,46 +190,18 @@ public final class LakeRecordEncoder {
     cachedHeader = header;
   }
 
-  /** Appends {@code value} as a JSON string literal (RFC 8259 escaping; non-ASCII kept as is). */
-  private void appendJsonString(String value) {
-    StringBuilder out = json;
-    out.append('"');
-    int n = value.length();
-    int plain = 0; // start of the run of characters that need no escaping
-    for (int i = 0; i < n; i++) {
-      char c = value.charAt(i);
-      if (c >= 0x20 && c != '"' && c != '\\') {
-        continue;
-      }
-      out.append(value, plain, i);
-      plain = i + 1;
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> out.append("\\u00").append(HEX.toHexDigits((byte) c));
-      }
-    }
-    out.append(value, plain, n);
-    out.append('"');
-  }
-
   /**
-   * Writes {@code value} as UTF-8 into {@link #utf8} and returns the byte count; avoids a
-   * {@code getBytes} allocation per field. An unpaired surrogate becomes '?', as in {@link
+   * Appends {@code value} to the canonical buffer as a 4-byte length and its UTF-8 bytes, without
+   * the {@code getBytes} allocation per field. An unpaired surrogate becomes '?', as in {@link
    * String#getBytes}.
    */
-  private int toUtf8(String value) {
+  private void appendUtf8WithLength(String value) {
     int n = value.length();
-    if (utf8.length < n * 3) {
-      utf8 = new byte[Math.max(n * 3, utf8.length * 2)];
-    }
-    byte[] out = utf8;
-    int j = 0;
+    ensureCanonicalCapacity(4 + n * 3);
+    byte[] out = canonical;
+    int lengthAt = canonicalLength;
+    int start = lengthAt + 4;
+    int j = start;
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
       if (c < 0x80) {
@@ -250,6 +228,7 @@ public final class LakeRecordEncoder {
         out[j++] = (byte) (0x80 | (c & 0x3F));
       }
     }
-    return j;
+    putLength(lengthAt, j - start);
+    canonicalLength = j;
   }
 }

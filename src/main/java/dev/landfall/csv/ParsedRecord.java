@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * One CSV record split into fields, or the reason it could not be.
  *
- * @param fields the field values after RFC 4180 unquoting (immutable); empty when {@code error}
- *     is set
+ * @param fields the field values after RFC 4180 unquoting (immutable); empty when {@code error} is
+ *     set
  * @param error null for a well-formed record, else a human-readable reason such as {@code
  *     unterminated quoted field}
  */

@@ -35,7 +35,10 @@ final class CsvWriter {
       return "";
     }
     boolean needsQuotes =
-        cell.indexOf(',') >= 0 || cell.indexOf('"') >= 0 || cell.indexOf('\n') >= 0 || cell.indexOf('\r') >= 0;
+        cell.indexOf(',') >= 0
+            || cell.indexOf('"') >= 0
+            || cell.indexOf('\n') >= 0
+            || cell.indexOf('\r') >= 0;
     return needsQuotes ? '"' + cell.replace("\"", "\"\"") + '"' : cell;
   }
 }

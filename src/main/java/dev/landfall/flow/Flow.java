@@ -2,6 +2,7 @@ package dev.landfall.flow;
 
 import com.google.cloud.bigquery.QueryParameterValue;
 import dev.landfall.config.LandfallConfig;
+import dev.landfall.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,23 +11,38 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The steps after landing, each skipped with a message when the objects it needs are not
- * deployed: a partial deployment shows what exists and says what is missing, never fakes it.
+ * The steps after landing, each skipped with a message when the objects it needs are not deployed:
+ * a partial deployment shows what exists and says what is missing, never fakes it.
+ *
+ * <p>Each export query runs once ({@link #queryExports}); its result is written as CSV and is the
+ * only input of the {@link RunReport}, so the report never disagrees with the files.
  */
 final class Flow {
   private static final Logger LOG = LoggerFactory.getLogger(Flow.class);
 
-  /** Services whose routines ship with landfall: their typed table and unpack procedure. */
-  private static final Map<String, String> TYPED_TABLES =
-      Map.of("customers", "customers_history", "transactions", "transactions");
+  static final String MONTHLY_SPEND_CSV = "monthly_spend.csv";
+  static final String LIFETIME_VALUE_CSV = "customer_lifetime_value.csv";
+  static final String TOP_CUSTOMERS_CSV = "top_customers.csv";
+  static final String SNAPSHOTS_CSV = "top_customers_snapshots.csv";
+  static final String CUSTOMERS_HISTORY_CSV = "customers_history.csv";
+  static final String TRANSACTIONS_CSV = "transactions.csv";
+  static final String REJECTS_CSV = "rejects.csv";
+  static final String LAKE_RECORDS_CSV = "lake_records.csv";
+  static final String RECONCILIATION_CSV = "load_reconciliation.csv";
+  static final String LANDED_FILES_CSV = "landed_files.csv";
+
+  /** Services whose routines ship with landfall (rejects, reconciliation view, unpack). */
+  private static final List<String> SHIPPED_SERVICES = List.of("customers", "transactions");
 
   private final Queries queries;
   private final LandfallConfig config;
   private final List<String> missing = new ArrayList<>();
+  private final Map<String, Double> stepSeconds = new LinkedHashMap<>();
 
   Flow(Queries queries, LandfallConfig config) {
     this.queries = queries;
@@ -43,12 +59,14 @@ final class Flow {
       }
       long started = System.nanoTime();
       queries.execute("CALL `" + dataset + "`.unpack()");
-      LOG.info("CALL {}.unpack() took {} ms", dataset, (System.nanoTime() - started) / 1_000_000);
+      double seconds = timed("unpack " + source, started);
+      LOG.info("CALL {}.unpack() took {} s", dataset, seconds);
     }
   }
 
   /** Snapshots the top customers as of {@code asOf} (or the latest transaction date). */
   String snapshot(String asOf) {
+    long started = System.nanoTime();
     String analytics = config.analyticsDataset();
     if (!queries.routineExists(analytics, "snapshot_top_customers")) {
       note("analytics.snapshot_top_customers is not deployed: no snapshot");
@@ -58,7 +76,10 @@ final class Flow {
     if ("latest".equals(asOf)) {
       List<List<String>> rows =
           queries
-              .query("SELECT MAX(transaction_date) FROM `" + config.transactionsDataset() + "`.transactions")
+              .query(
+                  "SELECT MAX(transaction_date) FROM `"
+                      + config.transactionsDataset()
+                      + "`.transactions")
               .rows();
       date = rows.isEmpty() ? null : rows.get(0).get(0);
       if (date == null) {
@@ -66,71 +87,218 @@ final class Flow {
         return null;
       }
     }
+    String snapshotted = callSnapshot(date);
+    timed("snapshot", started);
+    return snapshotted;
+  }
+
+  /**
+   * When no snapshot precedes {@code date}, also snapshots the week before it, as the weekly
+   * schedule would have, so a first run can already show who entered and who left the list.
+   */
+  void snapshotPreviousWeekIfNone(String date) {
+    String analytics = config.analyticsDataset();
+    if (date == null || !queries.tableExists(analytics, "top_customers_snapshots")) {
+      return;
+    }
+    long started = System.nanoTime();
+    LocalDate validated = LocalDate.parse(date);
+    String sql =
+        "SELECT COUNT(*) AS n FROM `"
+            + analytics
+            + "`.top_customers_snapshots WHERE snapshot_date < DATE '"
+            + validated
+            + "'";
+    long earlier = Long.parseLong(queries.query(sql).rows().get(0).get(0));
+    if (earlier == 0) {
+      callSnapshot(validated.minusWeeks(1).toString());
+      timed("snapshot previous week", started);
+    }
+  }
+
+  private String callSnapshot(String date) {
     // Parsing first makes the literal safe to splice: only a valid date reaches the SQL.
     LocalDate validated = LocalDate.parse(date);
-    queries.execute("CALL `" + analytics + "`.snapshot_top_customers(DATE '" + validated + "')");
+    queries.execute(
+        "CALL `"
+            + config.analyticsDataset()
+            + "`.snapshot_top_customers(DATE '"
+            + validated
+            + "')");
     LOG.info("Snapshot of the top customers as of {}", validated);
     return validated.toString();
   }
 
-  /** Writes every export of CONTRACT §5 that can be produced. */
-  void export(Path out, String loadId) throws IOException {
-    Files.createDirectories(out);
-    for (Map.Entry<String, String[]> export : exports(loadId).entrySet()) {
-      String[] objectAndSql = export.getValue();
-      String[] object = objectAndSql[0].split("\\.");
-      if (!queries.tableExists(object[0], object[1])) {
-        note(export.getKey() + " skipped: " + objectAndSql[0] + " is not deployed");
+  /**
+   * Runs every export query of CONTRACT §5 whose objects are deployed, once each.
+   *
+   * @return export file name → result, in file order
+   */
+  Map<String, Queries.Table> queryExports(String loadId) {
+    long started = System.nanoTime();
+    Map<String, QueryParameterValue> parameters =
+        loadId == null ? Map.of() : Map.of("load_id", QueryParameterValue.string(loadId));
+    Map<String, Queries.Table> tables = new LinkedHashMap<>();
+    for (Map.Entry<String, Export> entry : exports(loadId).entrySet()) {
+      Export export = entry.getValue();
+      String[] object = export.object().split("\\.");
+      if (export.sql() == null || !queries.tableExists(object[0], object[1])) {
+        note(entry.getKey() + " skipped: " + export.object() + " is not deployed");
         continue;
       }
-      Map<String, QueryParameterValue> parameters =
-          loadId == null ? Map.of() : Map.of("load_id", QueryParameterValue.string(loadId));
-      CsvWriter.write(out.resolve(export.getKey()), queries.query(objectAndSql[1], parameters));
+      String sql = export.sql();
+      tables.put(
+          entry.getKey(), queries.query(sql, sql.contains("@load_id") ? parameters : Map.of()));
+    }
+    timed("export queries", started);
+    return tables;
+  }
+
+  /**
+   * One export: the object it needs (dataset.name, checked before running) and its query (null when
+   * no service has the object).
+   */
+  private record Export(String object, String sql) {}
+
+  /** Writes each export result as {@code <out>/<file name>}. */
+  static void writeExports(Path out, Map<String, Queries.Table> tables) throws IOException {
+    Files.createDirectories(out);
+    for (Map.Entry<String, Queries.Table> table : tables.entrySet()) {
+      CsvWriter.write(out.resolve(table.getKey()), table.getValue());
     }
   }
 
-  /** File name → {the object it needs, its query}. */
-  private Map<String, String[]> exports(String loadId) {
+  /** File name → its export, in file order. */
+  private Map<String, Export> exports(String loadId) {
     String c = config.customersDataset();
     String t = config.transactionsDataset();
     String a = config.analyticsDataset();
     String l = config.lakeDataset();
-    Map<String, String[]> exports = new LinkedHashMap<>();
-    exports.put("monthly_spend.csv", new String[] {a + ".monthly_spend",
-        "SELECT * FROM `" + a + "`.monthly_spend ORDER BY customer_id, year, month"});
-    exports.put("customer_lifetime_value.csv", new String[] {a + ".customer_lifetime_value",
-        "SELECT * FROM `" + a + "`.customer_lifetime_value ORDER BY value_rank, customer_id"});
-    exports.put("top_customers.csv", new String[] {a + ".top_customers",
-        "SELECT * FROM `" + a + "`.top_customers ORDER BY value_rank, customer_id"});
-    exports.put("top_customers_snapshots.csv", new String[] {a + ".top_customers_snapshots",
-        "SELECT * FROM `" + a + "`.top_customers_snapshots ORDER BY snapshot_date, value_rank, customer_id"});
-    exports.put("customers_history.csv", new String[] {c + ".customers_history",
-        "SELECT * FROM `" + c + "`.customers_history ORDER BY customer_id, valid_from"});
-    exports.put("transactions.csv", new String[] {t + ".transactions",
-        "SELECT * FROM `" + t + "`.transactions ORDER BY transaction_date, transaction_id"});
-    exports.put("rejects.csv", new String[] {t + ".rejects", rejectsQuery()});
-    exports.put("lake_records.csv", new String[] {l + ".raw_records",
-        "SELECT source, source_file, source_offset, data_string, parse_error FROM `" + l + "`.raw_records"
-            + (loadId == null ? "" : " WHERE load_id = @load_id")
-            + " ORDER BY source, source_file, source_offset"});
+    String byLoad = loadId == null ? "" : " WHERE load_id = @load_id";
+    Map<String, Export> exports = new LinkedHashMap<>();
+    exports.put(
+        MONTHLY_SPEND_CSV,
+        new Export(
+            a + ".monthly_spend",
+            "SELECT * FROM `" + a + "`.monthly_spend ORDER BY customer_id, year, month"));
+    exports.put(
+        LIFETIME_VALUE_CSV,
+        new Export(
+            a + ".customer_lifetime_value",
+            "SELECT * FROM `" + a + "`.customer_lifetime_value ORDER BY value_rank, customer_id"));
+    exports.put(
+        TOP_CUSTOMERS_CSV,
+        new Export(
+            a + ".top_customers",
+            "SELECT * FROM `" + a + "`.top_customers ORDER BY value_rank, customer_id"));
+    exports.put(
+        SNAPSHOTS_CSV,
+        new Export(
+            a + ".top_customers_snapshots",
+            "SELECT * FROM `"
+                + a
+                + "`.top_customers_snapshots ORDER BY snapshot_date, value_rank, customer_id"));
+    exports.put(
+        CUSTOMERS_HISTORY_CSV,
+        new Export(
+            c + ".customers_history",
+            "SELECT * FROM `" + c + "`.customers_history ORDER BY customer_id, valid_from"));
+    exports.put(
+        TRANSACTIONS_CSV,
+        new Export(
+            t + ".transactions",
+            "SELECT * FROM `" + t + "`.transactions ORDER BY transaction_date, transaction_id"));
+    exports.put(
+        REJECTS_CSV,
+        perService(
+            "rejects",
+            "SELECT '%1$s' AS source, source_file, source_offset, reason_code, reason, data_string,"
+                + " record_hash, ingestion_timestamp, load_id, rejected_at FROM `%2$s`.rejects",
+            " ORDER BY source, source_file, source_offset"));
+    exports.put(
+        LAKE_RECORDS_CSV,
+        new Export(
+            l + ".raw_records",
+            "SELECT source, source_file, source_offset, data_string, parse_error FROM `"
+                + l
+                + "`.raw_records"
+                + byLoad
+                + " ORDER BY source, source_file, source_offset"));
+    exports.put(
+        RECONCILIATION_CSV,
+        perService(
+            "load_reconciliation",
+            "SELECT '%1$s' AS source, load_id, ingestion_timestamp, files, lake_rows, typed_rows,"
+                + " rejected_rows, duplicate_rows, rows_awaiting_unpack, rows_without_ledger,"
+                + " status FROM `%2$s`.load_reconciliation",
+            " ORDER BY source, ingestion_timestamp, load_id"));
+    exports.put(
+        LANDED_FILES_CSV,
+        new Export(
+            l + ".landed_files",
+            "SELECT source, source_file, file_size_bytes, content_sha256, load_id, landed_at,"
+                + " records_landed, parse_errors, blank_lines FROM `"
+                + l
+                + "`.landed_files"
+                + byLoad
+                + " ORDER BY source, source_file"));
     return exports;
   }
 
-  private String rejectsQuery() {
+  /**
+   * One query over {@code <service>.<object>} of every shipped service that has it deployed, as a
+   * UNION ALL of {@code select} (%1$s: service, %2$s: its dataset) with {@code orderBy}.
+   */
+  private Export perService(String object, String select, String orderBy) {
+    Map<String, String> services = servicesWith(object);
     List<String> parts = new ArrayList<>();
-    for (String service : TYPED_TABLES.keySet().stream().sorted().toList()) {
-      String dataset = config.datasets().get(service);
-      if (dataset != null && queries.tableExists(dataset, "rejects")) {
-        parts.add(
-            "SELECT '" + service + "' AS source, source_file, source_offset, reason_code, reason,"
-                + " data_string, record_hash, ingestion_timestamp, rejected_at FROM `" + dataset + "`.rejects");
-      }
-    }
-    return String.join(" UNION ALL ", parts) + " ORDER BY source, source_file, source_offset";
+    services.forEach((service, dataset) -> parts.add(String.format(select, service, dataset)));
+    String needed =
+        services.isEmpty()
+            ? "<service>." + object
+            : services.values().iterator().next() + "." + object;
+    return new Export(needed, parts.isEmpty() ? null : String.join(" UNION ALL ", parts) + orderBy);
   }
 
-  RunReport report(String loadId, String snapshotDate) {
-    return RunReport.collect(queries, config, TYPED_TABLES, loadId, snapshotDate, missing);
+  /** Shipped service → its dataset, for the services that have {@code object} deployed. */
+  private Map<String, String> servicesWith(String object) {
+    Map<String, String> services = new LinkedHashMap<>();
+    for (String service : SHIPPED_SERVICES) {
+      String dataset = config.datasets().get(service);
+      if (dataset != null && queries.tableExists(dataset, object)) {
+        services.put(service, dataset);
+      }
+    }
+    return services;
+  }
+
+  /** The report of this run, built from {@code tables} (the export results) only. */
+  RunReport report(
+      Map<String, Queries.Table> tables,
+      String loadId,
+      String snapshotDate,
+      String customerId,
+      Map<String, Double> earlierSteps) {
+    Map<String, Double> steps = new LinkedHashMap<>(earlierSteps);
+    steps.putAll(stepSeconds);
+    return ReportBuilder.build(
+        tables,
+        loadId,
+        snapshotDate,
+        config.baseCurrency(),
+        List.copyOf(config.sources().keySet()),
+        tables.containsKey(RECONCILIATION_CSV)
+            ? servicesWith("load_reconciliation").keySet()
+            : Set.of(),
+        customerId,
+        steps,
+        missing);
+  }
+
+  private double timed(String step, long startedNanos) {
+    double seconds = Math.round((System.nanoTime() - startedNanos) / 1e8) / 10.0;
+    stepSeconds.merge(step, seconds, Double::sum);
+    return seconds;
   }
 
   private void note(String message) {

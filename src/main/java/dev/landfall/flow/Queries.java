@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * Runs SQL and reads results as text rows, formatted the way the exports show them: NUMERIC as
- * plain decimals, TIMESTAMP as ISO-8601 UTC, NULL as an empty cell. Same code for the local
- * engine and BigQuery.
+ * plain decimals, TIMESTAMP as ISO-8601 UTC, NULL as an empty cell. Same code for the local engine
+ * and BigQuery.
  */
 final class Queries {
   private final BigQuery bigQuery;
@@ -46,8 +46,17 @@ final class Queries {
     }
   }
 
+  /**
+   * Rows asked for in the first page. The local engine answers a larger result with a page token
+   * that points at an anonymous table it never creates (the next page is a 404), so an export of
+   * more than its default 10,000 rows must come in one page there; BigQuery still caps a page by
+   * size and pages the rest as usual.
+   */
+  static final long FIRST_PAGE_ROWS = 50_000_000L;
+
   Table query(String sql, Map<String, QueryParameterValue> parameters) {
-    QueryJobConfiguration.Builder config = QueryJobConfiguration.newBuilder(sql);
+    QueryJobConfiguration.Builder config =
+        QueryJobConfiguration.newBuilder(sql).setMaxResults(FIRST_PAGE_ROWS);
     parameters.forEach(config::addNamedParameter);
     TableResult result;
     try {
@@ -103,8 +112,7 @@ final class Queries {
     return switch (type) {
       case NUMERIC, BIGNUMERIC ->
           new BigDecimal(value.getStringValue()).stripTrailingZeros().toPlainString();
-      case TIMESTAMP ->
-          Instant.EPOCH.plus(value.getTimestampValue(), ChronoUnit.MICROS).toString();
+      case TIMESTAMP -> Instant.EPOCH.plus(value.getTimestampValue(), ChronoUnit.MICROS).toString();
       default -> value.getStringValue();
     };
   }

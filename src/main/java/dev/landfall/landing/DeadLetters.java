@@ -16,9 +16,11 @@ import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -31,7 +33,12 @@ final class DeadLetters {
 
   private DeadLetters() {}
 
-  static void write(WriteResult result, LakeWriteMethod method, String directory) {
+  /**
+   * Writes the rows refused before the write ({@code oversized}, already described) and those
+   * BigQuery refused at write time.
+   */
+  static void write(
+      PCollection<String> oversized, WriteResult result, LakeWriteMethod method, String directory) {
     PCollection<String> lines;
     switch (method) {
       case STREAMING_INSERTS ->
@@ -50,11 +57,15 @@ final class DeadLetters {
                       "DescribeFailedWrites",
                       MapElements.into(TypeDescriptors.strings())
                           .via(e -> line(e.getErrorMessage(), e.getRow())));
-      default -> {
-        return; // FILE_LOADS: no row-level refusals
-      }
+      default -> lines = null; // FILE_LOADS: no row-level refusals, a refused load fails the run
     }
-    lines.setCoder(StringUtf8Coder.of()).apply("WriteDeadLetters", ParDo.of(new WriteLinesFn(directory)));
+    PCollection<String> all =
+        lines == null
+            ? oversized
+            : PCollectionList.of(oversized)
+                .and(lines.setCoder(StringUtf8Coder.of()))
+                .apply("AllDeadLetters", Flatten.pCollections());
+    all.setCoder(StringUtf8Coder.of()).apply("WriteDeadLetters", ParDo.of(new WriteLinesFn(directory)));
   }
 
   static String line(String error, TableRow row) {

@@ -38,10 +38,6 @@ public record LakeRecord(
     return row;
   }
 
-  /** Bytes of the row as BigQuery counts them, roughly: for the row-size guard. */
-  long approximateSizeBytes() {
-    return dataString.length() + sourceFile.length() + 200L;
-  }
 
   /** A compact coder: records are the bulk of every shuffle, so no JSON or Java serialization. */
   public static final class Coder extends AtomicCoder<LakeRecord> {

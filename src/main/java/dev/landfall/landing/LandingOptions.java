@@ -62,8 +62,9 @@ public interface LandingOptions extends BigQueryOptions {
 
   @Description(
       "Byte size of the ranges a file is split into for parallel reading (records are never"
-          + " cut: a range owns the records that start in it).")
-  @Default.Long(64L * 1024 * 1024)
+          + " cut: a range owns the records that start in it). A range is also a bundle: smaller"
+          + " ranges spread work wider and hold less in memory on the DirectRunner.")
+  @Default.Long(16L * 1024 * 1024)
   Long getSplitSizeBytes();
 
   void setSplitSizeBytes(Long value);

@@ -91,8 +91,8 @@ final class PlanFilesFn extends DoFn<MatchResult.Metadata, FilePlan> {
         }
         String rawHeader = new String(reader.buffer(), 0, reader.length(), StandardCharsets.UTF_8);
         ParsedRecord parsed = new CsvFieldParser().parse(reader.buffer(), 0, reader.length());
-        if (!parsed.isValid() || reader.isTruncated()) {
-          String error = reader.isTruncated() ? "header longer than the record limit" : parsed.error();
+        String error = headerError(reader, parsed);
+        if (error != null) {
           return new FilePlan(path, source, size, contentSha256, rawHeader, List.of(), reader.offset(), error);
         }
         List<String> names = Header.parse(parsed).names();
@@ -100,6 +100,30 @@ final class PlanFilesFn extends DoFn<MatchResult.Metadata, FilePlan> {
       }
     }
     return new FilePlan(path, source, size, contentSha256, null, List.of(), -1, null);
+  }
+
+  /**
+   * Why a header cannot name the columns, or null. Besides parse errors: a bare CR means CR-only
+   * line ends (not CSV per CONTRACT §1: the whole file reads as one record) and a NUL byte means
+   * UTF-16 or binary content; either way no data line could be typed.
+   */
+  private static String headerError(CsvRecordReader reader, ParsedRecord parsed) {
+    if (reader.isTruncated()) {
+      return "header longer than the record limit";
+    }
+    if (!parsed.isValid()) {
+      return parsed.error();
+    }
+    byte[] bytes = reader.buffer();
+    for (int i = 0; i < reader.length(); i++) {
+      if (bytes[i] == 0) {
+        return "header contains NUL bytes (UTF-16 or binary content, not UTF-8 CSV)";
+      }
+      if (bytes[i] == '\r') {
+        return "header contains a bare CR (CR-only line ends are not CSV line ends)";
+      }
+    }
+    return null;
   }
 
   static SeekableByteChannel openSeekable(ResourceId resource) throws IOException {

@@ -7,11 +7,14 @@ import dev.landfall.config.LandfallConfig;
 import dev.landfall.deploy.Deployer;
 import dev.landfall.landing.LandingOptions;
 import dev.landfall.landing.LandingPipeline;
+import dev.landfall.report.RunReport;
+import dev.landfall.report.RunReport.SourceSummary;
 import dev.landfall.testing.LocalBigQuery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
@@ -26,9 +29,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped samples through the real parts, in order, on the local BigQuery engine: deploy,
- * land with the pipeline (DirectRunner, file loads), land again (skipped by the ledger), unpack
- * twice, snapshot twice, export. Counts are those of {@code samples/} (see its anomalies).
+ * The shipped samples through the real parts, in order, on the local BigQuery engine: deploy, land
+ * with the pipeline (DirectRunner, file loads), land again (skipped by the ledger), unpack twice,
+ * snapshot twice, export. Counts are those of {@code samples/} (see its anomalies).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,16 +66,25 @@ class LocalFlowEndToEndTest {
   void landing_landsEveryRecordWithProvenance() {
     assertEquals(PipelineResult.State.DONE, land("e2e-1", false));
 
-    assertEquals(List.of(List.of("customers", "48", "1"), List.of("transactions", "641", "1")),
-        rows("SELECT source, COUNT(*) AS n, COUNTIF(parse_error IS NOT NULL) AS errors FROM %s"
-            + " GROUP BY source ORDER BY source", "raw_records"));
-    assertEquals(List.of(List.of("1", "1", String.valueOf(CUSTOMER_ROWS + TRANSACTION_ROWS))),
-        rows("SELECT COUNT(DISTINCT load_id) AS loads, COUNT(DISTINCT ingestion_timestamp) AS starts,"
-            + " COUNT(DISTINCT CONCAT(source_file, ':', CAST(source_offset AS STRING))) AS places FROM %s",
+    assertEquals(
+        List.of(List.of("customers", "48", "1"), List.of("transactions", "641", "1")),
+        rows(
+            "SELECT source, COUNT(*) AS n, COUNTIF(parse_error IS NOT NULL) AS errors FROM %s"
+                + " GROUP BY source ORDER BY source",
             "raw_records"));
-    assertEquals(List.of(List.of("4", "689", "2", "1")),
-        rows("SELECT COUNT(*) AS files, SUM(records_landed) AS records, SUM(parse_errors) AS errors,"
-            + " SUM(blank_lines) AS blank FROM %s", "landed_files"));
+    assertEquals(
+        List.of(List.of("1", "1", String.valueOf(CUSTOMER_ROWS + TRANSACTION_ROWS))),
+        rows(
+            "SELECT COUNT(DISTINCT load_id) AS loads, COUNT(DISTINCT ingestion_timestamp) AS"
+                + " starts, COUNT(DISTINCT CONCAT(source_file, ':', CAST(source_offset AS STRING)))"
+                + " AS places FROM %s",
+            "raw_records"));
+    assertEquals(
+        List.of(List.of("4", "689", "2", "1")),
+        rows(
+            "SELECT COUNT(*) AS files, SUM(records_landed) AS records, SUM(parse_errors) AS errors,"
+                + " SUM(blank_lines) AS blank FROM %s",
+            "landed_files"));
   }
 
   @Test
@@ -88,16 +100,18 @@ class LocalFlowEndToEndTest {
   @Order(3)
   void unpack_accountsForEveryLakeRowAndIsIdempotent() {
     flow.unpack();
-    RunReport first = flow.report(null, null);
+    RunReport first = flow.report(flow.queryExports(null), null, null, null, Map.of());
     flow.unpack();
-    RunReport second = flow.report(null, null);
+    RunReport second = flow.report(flow.queryExports(null), null, null, null, Map.of());
 
-    assertEquals(first.counts, second.counts);
-    for (String source : List.of("customers", "transactions")) {
-      var c = second.counts.get(source);
-      assertEquals(c.get("lake_rows"), c.get("typed") + c.get("rejected") + c.get("duplicates"), source);
+    assertEquals(first.sources(), second.sources());
+    for (SourceSummary c : second.sources()) {
+      assertEquals(c.lakeRows(), c.typed() + c.rejected() + c.duplicates(), c.source());
+      assertTrue(c.isBalanced(), c.source());
     }
-    assertEquals(CUSTOMER_ROWS, second.counts.get("customers").get("lake_rows"));
+    assertEquals(
+        List.of(CUSTOMER_ROWS, TRANSACTION_ROWS),
+        second.sources().stream().map(SourceSummary::lakeRows).toList());
   }
 
   @Test
@@ -105,22 +119,42 @@ class LocalFlowEndToEndTest {
   void snapshot_rerunReplacesAndExportsAreWritten() throws IOException {
     String date = flow.snapshot("latest");
     flow.snapshot(date);
-    flow.export(temp, "e2e-1");
+    Flow.writeExports(temp, flow.queryExports("e2e-1"));
 
     List<List<String>> snapshot =
-        queries.query("SELECT COUNT(*) AS n, COUNT(DISTINCT snapshot_date) AS dates FROM `"
-            + config.analyticsDataset() + "`.top_customers_snapshots").rows();
-    long top = Long.parseLong(queries.query("SELECT COUNT(*) AS n FROM `" + config.analyticsDataset()
-        + "`.top_customers").rows().get(0).get(0));
+        queries
+            .query(
+                "SELECT COUNT(*) AS n, COUNT(DISTINCT snapshot_date) AS dates FROM `"
+                    + config.analyticsDataset()
+                    + "`.top_customers_snapshots")
+            .rows();
+    long top =
+        Long.parseLong(
+            queries
+                .query(
+                    "SELECT COUNT(*) AS n FROM `" + config.analyticsDataset() + "`.top_customers")
+                .rows()
+                .get(0)
+                .get(0));
     assertEquals(List.of(List.of(String.valueOf(top), "1")), snapshot);
     assertTrue(top >= 1);
-    for (String file : List.of("monthly_spend.csv", "customer_lifetime_value.csv", "top_customers.csv",
-        "top_customers_snapshots.csv", "customers_history.csv", "transactions.csv", "rejects.csv",
-        "lake_records.csv")) {
+    for (String file :
+        List.of(
+            "monthly_spend.csv",
+            "customer_lifetime_value.csv",
+            "top_customers.csv",
+            "top_customers_snapshots.csv",
+            "customers_history.csv",
+            "transactions.csv",
+            "rejects.csv",
+            "lake_records.csv",
+            "load_reconciliation.csv",
+            "landed_files.csv")) {
       assertTrue(Files.size(temp.resolve(file)) > 0, file);
     }
-    assertTrue(Files.readString(temp.resolve("lake_records.csv"))
-        .startsWith("source,source_file,source_offset,data_string,parse_error\r\n"));
+    assertTrue(
+        Files.readString(temp.resolve("lake_records.csv"))
+            .startsWith("source,source_file,source_offset,data_string,parse_error\r\n"));
   }
 
   private PipelineResult.State land(String loadId, boolean reprocess) {

@@ -102,6 +102,45 @@ public class LandingPipelineTest {
   }
 
   @Test
+  public void run_deadLettersARowTooLargeForTheWriteMethodAndLandsTheRest() throws Exception {
+    Path data = folder.newFolder("large").toPath();
+    write(data.resolve("transactions_1.csv"),
+        "transaction_id,note\nt1," + "x".repeat(10 << 20) + "\nt2,small\n");
+    LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.STREAMING_INSERTS);
+    options.setSplitSizeBytes(1L << 20);
+    Path deadLetters = folder.newFolder("dead").toPath();
+    options.setDeadLetterDirectory(deadLetters.toString());
+
+    RunContext run = land(options, List.of());
+
+    assertEquals(1, datasets.getAllRows(PROJECT, "lake", "raw_records").size());
+    List<String> lines;
+    try (var files = Files.walk(deadLetters)) {
+      lines = files.filter(f -> f.toString().endsWith(".jsonl"))
+          .flatMap(f -> { try { return Files.readAllLines(f).stream(); } catch (IOException e) { throw new IllegalStateException(e); } })
+          .collect(Collectors.toList());
+    }
+    assertEquals(1, lines.size());
+    assertTrue(lines.get(0).startsWith("{\"error\":\"row-too-large: data_string of "));
+    assertTrue(lines.get(0).contains(run.loadId()));
+  }
+
+  @Test
+  public void run_landsAnUnreadableHeaderAsOneCountedError() throws Exception {
+    Path data = folder.newFolder("utf16").toPath();
+    Files.write(data.resolve("transactions_1.csv"),
+        "transaction_id,amount".getBytes(StandardCharsets.UTF_16LE));
+    LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.FILE_LOADS);
+
+    land(options, List.of());
+
+    List<TableRow> lake = datasets.getAllRows(PROJECT, "lake", "raw_records");
+    assertEquals(1, lake.size());
+    assertTrue(((String) lake.get(0).get("parse_error")).startsWith("unreadable header: header contains NUL bytes"));
+    assertEquals("1", String.valueOf(datasets.getAllRows(PROJECT, "lake", "landed_files").get(0).get("parse_errors")));
+  }
+
+  @Test
   public void runContext_defaultsLedgerAndDeadLetterBesideTheirParents() {
     LandingOptions options = options("gs://b/x/*.csv", LakeWriteMethod.FILE_LOADS);
     options.setLoadId("load-1");

@@ -68,6 +68,18 @@ public class ReadCsvRecordsTest {
   }
 
   @Test
+  public void read_keepsReorderedAndExtraColumnsInFileOrder() throws IOException {
+    Path file = write("transactions_d.csv", "Amount, Channel ,TRANSACTION_ID\n3.00,card,t1\n");
+
+    PCollection<String> rows = summaries(read(file, 1 << 20));
+
+    PAssert.that(rows)
+        .containsInAnyOrder(
+            "transactions|32|{\"amount\":\"3.00\",\"channel\":\"card\",\"transaction_id\":\"t1\"}|null");
+    pipeline.run().waitUntilFinish();
+  }
+
+  @Test
   public void read_landsUnparseableLinesRawWithTheirReason() throws IOException {
     Path file = write("transactions_c.csv", HEADER + "t1,c1\nt2,\"c2\"x,1\n");
 

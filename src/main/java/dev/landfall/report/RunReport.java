@@ -1,0 +1,164 @@
+package dev.landfall.report;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run did and what the numbers look like, as plain values. Built once from the export
+ * query results (see {@code dev.landfall.flow.ReportBuilder}); the terminal summary, {@code
+ * summary.json} and {@code report.html} are all rendered from one instance, so they cannot disagree
+ * with each other or with the CSV exports.
+ *
+ * @param loadId the landing run reported on, or null for every load
+ * @param snapshotDate the snapshot this run wrote, or null
+ * @param currency the base currency every amount is in
+ * @param fileRoot the folder all the run's files are in (ending with {@code /}), or "": paths are
+ *     shown relative to it, so the page names {@code customers/a.csv}, not a machine's full path
+ * @param sources per source, in configuration order
+ * @param monthlyTotals spend per calendar month summed over all customers, oldest first
+ * @param customerSpend one customer's months, or null when there is no spend at all
+ * @param top the top 5 % list shown, or null when there is none
+ * @param change the latest snapshot against the one before, or null without snapshots
+ * @param facts files, bytes, records and step durations
+ * @param notDeployed steps skipped because their objects are not deployed
+ */
+public record RunReport(
+    String loadId,
+    String snapshotDate,
+    String currency,
+    String fileRoot,
+    List<SourceSummary> sources,
+    List<MonthTotal> monthlyTotals,
+    CustomerSpend customerSpend,
+    TopCustomers top,
+    SnapshotChange change,
+    RunFacts facts,
+    List<String> notDeployed) {
+
+  /**
+   * Conservation of one source: lake rows = typed + rejected + duplicates. {@code typed}, {@code
+   * rejected} and {@code duplicates} are null for a source without routines (it stays in the lake);
+   * {@code status} is the reconciliation view's verdict ({@code balanced}, {@code awaiting_unpack},
+   * …), or null then.
+   */
+  public record SourceSummary(
+      String source,
+      long lakeRows,
+      Long typed,
+      Long rejected,
+      Long duplicates,
+      String status,
+      List<RejectReason> rejects) {
+
+    public boolean hasRoutines() {
+      return typed != null;
+    }
+
+    public boolean isBalanced() {
+      return hasRoutines() && lakeRows == typed + rejected + duplicates;
+    }
+  }
+
+  /** One reject reason of a source: how many, and the first few rows in file order. */
+  public record RejectReason(String reasonCode, long count, List<RejectExample> examples) {}
+
+  /** A rejected row: where it is, why, and the record as the lake holds it. */
+  public record RejectExample(
+      String sourceFile, long sourceOffset, String reason, String dataString) {}
+
+  public record MonthTotal(int year, int month, BigDecimal totalSpend) {
+    public String label() {
+      return String.format("%04d-%02d", year, month);
+    }
+  }
+
+  public record CustomerMonth(
+      int year, int month, BigDecimal totalSpend, BigDecimal avgMonthlySpendToDate) {
+    public String label() {
+      return String.format("%04d-%02d", year, month);
+    }
+  }
+
+  /** The chosen customer's spend per month, total and average to date. */
+  public record CustomerSpend(String customerId, String name, List<CustomerMonth> months) {}
+
+  /**
+   * The top 5 % list: from the snapshot of {@code asOf}, or from the live view when this run made
+   * no snapshot ({@code fromSnapshot} false).
+   */
+  public record TopCustomers(
+      String asOf,
+      boolean fromSnapshot,
+      BigDecimal thresholdValue,
+      long population,
+      List<TopCustomer> customers) {}
+
+  public record TopCustomer(
+      long valueRank,
+      String customerId,
+      String name,
+      String city,
+      String country,
+      BigDecimal lifetimeValue) {}
+
+  /** Who entered and who left the top list between the previous snapshot and the latest. */
+  public record SnapshotChange(
+      String latest,
+      String previous,
+      List<TopCustomer> entered,
+      List<TopCustomer> left,
+      int stayed) {}
+
+  /**
+   * Facts of the landing run from the ledger ({@code lake.landed_files}) plus step durations in
+   * seconds, in the order the steps ran.
+   */
+  public record RunFacts(
+      long files,
+      long bytes,
+      long records,
+      long parseErrors,
+      long blankLines,
+      Map<String, Double> stepSeconds) {
+
+    /** Records landed per second of the landing step, or null when its duration is unknown. */
+    public Double recordsPerSecond() {
+      Double landing = stepSeconds.get(LANDING_STEP);
+      return landing == null || landing <= 0 ? null : records / landing;
+    }
+  }
+
+  /** {@code path} relative to {@link #fileRoot}, or as it is when it lies elsewhere. */
+  public String relative(String path) {
+    return path != null && !fileRoot.isEmpty() && path.startsWith(fileRoot)
+        ? path.substring(fileRoot.length())
+        : path;
+  }
+
+  /** {@code text} (e.g. a reject reason naming another file) with {@link #fileRoot} left out. */
+  public String withRelativePaths(String text) {
+    return text == null || fileRoot.isEmpty() ? text : text.replace(fileRoot, "");
+  }
+
+  /** The longest folder prefix (up to a {@code /}) shared by all {@code paths}; "" if none. */
+  public static String commonFolder(List<String> paths) {
+    String common = null;
+    for (String path : paths) {
+      String folder = path.substring(0, path.lastIndexOf('/') + 1);
+      if (common == null) {
+        common = folder;
+      } else {
+        int n = 0;
+        while (n < common.length() && n < folder.length() && common.charAt(n) == folder.charAt(n)) {
+          n++;
+        }
+        common = common.substring(0, common.lastIndexOf('/', n - 1) + 1);
+      }
+    }
+    return common == null ? "" : common;
+  }
+
+  /** The step name whose duration gives records/s. */
+  public static final String LANDING_STEP = "landing";
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Security rules over every resource of a Terraform plan (`terraform show -json`).
+
+terraform/tests/*.tftest.hcl check named resources; this walks all of them, in
+every module, so a bucket, binding or key added later is checked too:
+
+  basic-role        no IAM grant of roles/owner, roles/editor or roles/viewer,
+                    and no dataset access for projectWriters/projectReaders
+                    (data access for every holder of a basic role)
+  public-member     nothing granted to allUsers or allAuthenticatedUsers
+  bucket-access     every bucket has uniform bucket-level access and enforced
+                    public access prevention; no ACL resources
+  project-role      project-level grants only of roles that have no narrower
+                    scope (PROJECT_ONLY_ROLES); data roles belong on the
+                    dataset or bucket
+  dataset-owner     no service account owns a dataset
+  key               no service account, HMAC or API keys (long-lived secrets)
+  scheduler-auth    every Cloud Scheduler HTTP target authenticates
+
+Usage: check_plan.py [--name NAME] PLAN.json
+Prints one line per violation and a summary; exits 1 on a violation.
+"""
+
+import argparse
+import json
+import sys
+
+BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
+PUBLIC_MEMBERS = {"allUsers", "allAuthenticatedUsers"}
+# Roles Google Cloud grants only on a project: job creation and Dataflow.
+PROJECT_ONLY_ROLES = {
+    "roles/bigquery.jobUser",
+    "roles/dataflow.worker",
+    "roles/dataflow.developer",
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+}
+PROJECT_GRANTS = {"google_project_iam_member", "google_project_iam_binding", "google_project_iam_policy"}
+ACL_RESOURCES = {
+    "google_storage_bucket_acl",
+    "google_storage_bucket_access_control",
+    "google_storage_default_object_acl",
+    "google_storage_default_object_access_control",
+    "google_storage_object_acl",
+    "google_storage_object_access_control",
+}
+KEY_RESOURCES = {"google_service_account_key", "google_storage_hmac_key", "google_apikeys_key"}
+
+
+def resources(module):
+    """Every resource of a planned_values module and of its child modules."""
+    for resource in module.get("resources", []):
+        yield resource
+    for child in module.get("child_modules", []):
+        yield from resources(child)
+
+
+def strings(value):
+    """Every string leaf of a JSON value (IAM policies are JSON text: parsed too)."""
+    if isinstance(value, str):
+        yield value
+        if value.startswith("{") and '"bindings"' in value:
+            try:
+                yield from strings(json.loads(value))
+            except ValueError:
+                pass
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def granted_roles(resource):
+    """The IAM roles a resource grants: role attributes and policy bindings."""
+    values = resource.get("values") or {}
+    roles = []
+    if isinstance(values.get("role"), str) and resource["type"].endswith(("_iam_member", "_iam_binding")):
+        roles.append(values["role"])
+    policy = values.get("policy_data")
+    if isinstance(policy, str) and policy:
+        try:
+            roles.extend(b.get("role", "") for b in json.loads(policy).get("bindings", []))
+        except ValueError:
+            pass
+    return roles
+
+
+def check_resource(resource):
+    """Violations of one resource, as (rule, message) pairs."""
+    kind = resource["type"]
+    values = resource.get("values") or {}
+    found = []
+    for role in granted_roles(resource):
+        if role in BASIC_ROLES:
+            found.append(("basic-role", f"grants the basic role {role}"))
+        if kind in PROJECT_GRANTS and role not in PROJECT_ONLY_ROLES and role not in BASIC_ROLES:
+            found.append(("project-role", f"grants {role} on the whole project: bind it on the dataset, bucket or account"))
+    for text in strings(values):
+        for member in PUBLIC_MEMBERS:
+            if text == member or text.endswith(":" + member) or f'"{member}"' in text:
+                found.append(("public-member", f"grants access to {member}"))
+    if kind == "google_storage_bucket":
+        if values.get("uniform_bucket_level_access") is not True:
+            found.append(("bucket-access", "uniform_bucket_level_access is not true"))
+        if values.get("public_access_prevention") != "enforced":
+            found.append(("bucket-access", "public_access_prevention is not \"enforced\""))
+    if kind in ACL_RESOURCES:
+        found.append(("bucket-access", f"{kind} sets ACLs: access is uniform IAM only"))
+    if kind == "google_bigquery_dataset":
+        for entry in values.get("access") or []:
+            if entry.get("special_group") in ("projectWriters", "projectReaders"):
+                found.append(("basic-role", f"dataset access for {entry['special_group']} (every holder of a basic role)"))
+            if entry.get("role") == "OWNER" and str(entry.get("user_by_email", "")).endswith(".gserviceaccount.com"):
+                found.append(("dataset-owner", f"service account {entry['user_by_email']} owns the dataset"))
+    if kind in KEY_RESOURCES:
+        found.append(("key", f"{kind} creates a long-lived credential"))
+    if kind == "google_cloud_scheduler_job":
+        for target in values.get("http_target") or []:
+            if not (target.get("oauth_token") or target.get("oidc_token")):
+                found.append(("scheduler-auth", "HTTP target without oauth_token or oidc_token"))
+    return found
+
+
+def check_plan(plan):
+    """(resources checked, violations as (address, rule, message))."""
+    checked = 0
+    violations = []
+    for resource in resources(plan.get("planned_values", {}).get("root_module", {})):
+        if resource.get("mode", "managed") != "managed":
+            continue
+        checked += 1
+        for rule, message in check_resource(resource):
+            violations.append((resource["address"], rule, message))
+    return checked, sorted(set(violations))
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--name", default=None, help="label for the summary (e.g. the config file)")
+    parser.add_argument("plan", help="output of terraform show -json PLAN")
+    args = parser.parse_args(argv)
+    with open(args.plan, encoding="utf-8") as f:
+        plan = json.load(f)
+    checked, violations = check_plan(plan)
+    name = args.name or args.plan
+    for address, rule, message in violations:
+        print(f"FAIL {rule:<14} {address}: {message}")
+    if checked == 0:
+        print(f"check_plan: {name}: no resource in the plan", file=sys.stderr)
+        return 1
+    print(f"check_plan: {name}: {checked} resources, {len(violations)} violations")
+    return 1 if violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

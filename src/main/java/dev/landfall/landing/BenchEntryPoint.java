@@ -45,12 +45,14 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The benchmark's way into the landing pipeline (package-private steps): the reading half of the
- * real pipeline ({@code MatchFiles → PlanFiles → ReadCsvRecords}) with its lake rows written as
+ * real pipeline ({@code MatchFiles → PlanFiles → ReadCsvRecords → GuardRowSize}) with its lake rows written as
  * JSON lines to local files (one per bundle) instead of BigQuery. The JSON line is the one
  * BigQuery file loads stage ({@link TableRowJsonCoder} of the lake row), so the benchmark's plain
  * Java baseline can do exactly the same work per record.
@@ -116,7 +118,16 @@ public final class BenchEntryPoint {
                   new ReadCsvRecords(options.getSplitSizeBytes(), options.getMaxRecordBytes()))
               .get(ReadRangeFn.RECORDS);
     }
-    lakeRecords
+    // As the lake write: rows too large for the method are set aside first (none are here).
+    PCollectionTuple sized =
+        lakeRecords.apply(
+            "GuardRowSize",
+            ParDo.of(new GuardRowSizeFn(LakeWriteMethod.FILE_LOADS, ingestionTimestamp, loadId))
+                .withOutputTags(GuardRowSizeFn.FITS, TupleTagList.of(GuardRowSizeFn.TOO_LARGE)));
+    sized.get(GuardRowSizeFn.TOO_LARGE).setCoder(StringUtf8Coder.of());
+    sized
+        .get(GuardRowSizeFn.FITS)
+        .setCoder(LakeRecord.Coder.of())
         .apply(
             "ToJsonLines",
             MapElements.into(TypeDescriptors.strings())

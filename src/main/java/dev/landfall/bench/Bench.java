@@ -186,7 +186,7 @@ public final class Bench {
                 + " rows BigQuery file loads would stage; no BigQuery) by plain single-threaded"
                 + " Java (`PlainLanding`: SHA-256 of the file, header, parse, encode, JSON line) and"
                 + " by the pipeline's reading half on the DirectRunner (`BenchEntryPoint`:"
-                + " MatchFiles → PlanFiles → ReadCsvRecords → JSON line → one file per bundle),"
+                + " MatchFiles → PlanFiles → ReadCsvRecords → GuardRowSize → JSON line → one file per bundle),"
                 + " options `%s`. %d round(s), each JVM fresh; last round: plain %.1f s wall /"
                 + " %.1f s CPU, Beam %.1f s wall / %.1f s CPU (peak RSS %s). Ratios are medians of"
                 + " the rounds. The DirectRunner may use both cores; plain Java uses one.%s",
@@ -242,7 +242,7 @@ public final class Bench {
             load));
     section(
         String.format(
-            "**3. Intra-file parallelism.** Beam runs as in 2 (`--splitSizeBytes=%d`): one file"
+            "**3. Intra-file parallelism.** Beam runs as in 2 (`--splitSizeBytes=%d`); last round: one file"
                 + " %.1f s wall (%,.0f records/s) vs the same records in 8 files %.1f s (%,.0f"
                 + " records/s); median of %d round(s).%s",
             splitBytes, single.wall, single.records / single.wall, split.wall,

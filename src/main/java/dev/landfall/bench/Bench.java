@@ -316,6 +316,7 @@ public final class Bench {
     long rows = quick ? 10_000 : 1_000_000;
     double load = Machine.loadAverage();
     UnpackBench.Result r = new UnpackBench(bigQuery, project, config, work.resolve("unpack")).run(rows);
+    deleteRecursively(work.resolve("unpack")); // the full run's lake rows: about 1 GB of JSON
     load = Math.max(load, Machine.loadAverage());
     StringBuilder figure = new StringBuilder();
     boolean ok = true;

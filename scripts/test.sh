@@ -67,6 +67,11 @@ terraform_security() {
   "${ROOT}/tests/terraform_security/run.sh"
 }
 
+# The benchmark at small sizes: proves it runs; its figures are never asserted (noisy machines).
+bench_smoke() {
+  "${ROOT}/scripts/bench.sh" --quick
+}
+
 secrets_check() {
   "${ROOT}/scripts/check_secrets.sh"
 }
@@ -100,6 +105,7 @@ main() {
   step terraform terraform_checks
   step tfsecurity terraform_security
   step secrets secrets_check
+  step bench bench_smoke
 
   echo
   echo "== summary ($((SECONDS - started)) s) =="

@@ -8,7 +8,6 @@ import dev.landfall.csv.LakeRecordEncoder.EncodedRecord;
 import dev.landfall.csv.ParsedRecord;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
@@ -46,7 +45,10 @@ final class ReadRangeFn extends DoFn<FileRange, LakeRecord> {
   public void processElement(@Element FileRange range, MultiOutputReceiver out) throws IOException {
     long startedNanos = System.nanoTime();
     FilePlan file = range.file;
-    Header header = file.headerError == null && file.rawHeader != null ? parseHeader(file) : null;
+    // The names PlanFilesFn already normalized: Header.of is idempotent on them, so no range
+    // parses the header line again.
+    Header header =
+        file.headerError == null && file.rawHeader != null ? Header.of(file.headerNames) : null;
     long records = 0;
     long malformed = 0;
     long blank = 0;
@@ -112,10 +114,5 @@ final class ReadRangeFn extends DoFn<FileRange, LakeRecord> {
     }
     ParsedRecord parsed = parser.parse(raw, 0, length);
     return encoder.encode(file.source, header, parsed, raw, 0, length);
-  }
-
-  private Header parseHeader(FilePlan file) {
-    byte[] bytes = file.rawHeader.getBytes(StandardCharsets.UTF_8);
-    return Header.parse(parser.parse(bytes, 0, bytes.length));
   }
 }

@@ -17,7 +17,6 @@ import java.util.stream.Stream;
  * <pre>
  * LandRun plain  INPUT_DIR OUTPUT_DIR
  * LandRun beam   INPUT_DIR OUTPUT_DIR [pipeline options...]
- * LandRun beam-splittable INPUT_DIR OUTPUT_DIR [pipeline options...]   (prototype reader)
  * </pre>
  */
 public final class LandRun {
@@ -41,11 +40,10 @@ public final class LandRun {
         files = list.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
       }
       records = PlainLanding.land(files, output.resolve("rows.json"), INGESTION_TIMESTAMP, loadId);
-    } else if (mode.equals("beam") || mode.equals("beam-splittable")) {
+    } else if (mode.equals("beam")) {
       BenchEntryPoint.Outcome outcome =
           BenchEntryPoint.landToFiles(
-              input + "/*.csv", output + "/rows", INGESTION_TIMESTAMP, loadId, options,
-              mode.equals("beam-splittable"));
+              input + "/*.csv", output + "/rows", INGESTION_TIMESTAMP, loadId, options);
       if (!"DONE".equals(outcome.state().name())) {
         throw new IllegalStateException("Beam run ended " + outcome.state());
       }

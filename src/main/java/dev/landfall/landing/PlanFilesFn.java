@@ -5,16 +5,10 @@ import dev.landfall.csv.CsvRecordReader;
 import dev.landfall.csv.Header;
 import dev.landfall.csv.ParsedRecord;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.io.FileSystems;
@@ -62,7 +56,14 @@ final class PlanFilesFn extends DoFn<MatchResult.Metadata, FilePlan> {
     ResourceId resource = file.resourceId();
     String path = resource.toString();
     String source = fixedSource.isEmpty() ? SourceNames.fromPath(path) : fixedSource;
-    String contentSha256 = sha256(resource);
+    ContentHashes.ContentHash hash = ContentHashes.of(resource, context.getPipelineOptions());
+    String contentSha256 = hash.sha256();
+    LOG.info(
+        "Planning {} ({} bytes): sha256 {} {}",
+        path,
+        file.sizeBytes(),
+        contentSha256,
+        hash.fromMetadata() ? "from its upload metadata" : "read from its content");
     if (!reprocess && landedSet(context).contains(contentSha256)) {
       LOG.info("Skipping {}: its content (sha256 {}) is already landed", path, contentSha256);
       metrics.counter(source, LandingMetrics.FILES_SKIPPED).inc();
@@ -133,21 +134,5 @@ final class PlanFilesFn extends DoFn<MatchResult.Metadata, FilePlan> {
     }
     channel.close();
     throw new IOException(resource + " cannot be read by byte range (compressed?)");
-  }
-
-  private static String sha256(ResourceId resource) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = new DigestInputStream(Channels.newInputStream(FileSystems.open(resource)), digest)) {
-      while (in.read(buffer) >= 0) {
-        // reading feeds the digest
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

@@ -1,0 +1,82 @@
+package dev.landfall.landing;
+
+import com.google.api.services.storage.model.StorageObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.beam.sdk.extensions.gcp.options.GcsOptions;
+import org.apache.beam.sdk.extensions.gcp.util.gcsfs.GcsPath;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * A file's content SHA-256, the key that skips content already landed.
+ *
+ * <p>On Cloud Storage, {@code scripts/upload_files.sh} stores it as the object's {@code sha256}
+ * custom metadata when it uploads (it hashed the file anyway, to skip duplicates): reading it is
+ * one metadata call instead of reading the whole file on one worker, which for a 100 GB file
+ * would be minutes before any range is parsed. Elsewhere (local files, objects uploaded another
+ * way) the file is read once and hashed.
+ */
+final class ContentHashes {
+  /** The custom metadata key {@code scripts/upload_files.sh} writes. */
+  static final String METADATA_KEY = "sha256";
+
+  private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+  /** A content hash and where it came from (for the log). */
+  record ContentHash(String sha256, boolean fromMetadata) {}
+
+  private ContentHashes() {}
+
+  static ContentHash of(ResourceId resource, PipelineOptions options) throws IOException {
+    if ("gs".equals(resource.getScheme())) {
+      StorageObject object =
+          options.as(GcsOptions.class).getGcsUtil().getObject(GcsPath.fromResourceName(resource.toString()));
+      String declared = declared(object.getMetadata());
+      if (declared != null) {
+        return new ContentHash(declared, true);
+      }
+    }
+    return new ContentHash(read(resource), false);
+  }
+
+  /** The {@code sha256} metadata value, lower-cased, or null when absent or not a SHA-256. */
+  static String declared(Map<String, String> metadata) {
+    if (metadata == null) {
+      return null;
+    }
+    String value = metadata.get(METADATA_KEY);
+    if (value == null) {
+      return null;
+    }
+    String hex = value.trim().toLowerCase(Locale.ROOT);
+    return HEX_SHA256.matcher(hex).matches() ? hex : null;
+  }
+
+  /** Reads the whole file once. */
+  static String read(ResourceId resource) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in =
+        new DigestInputStream(Channels.newInputStream(FileSystems.open(resource)), digest)) {
+      while (in.read(buffer) >= 0) {
+        // reading feeds the digest
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

@@ -1,6 +1,7 @@
 # Alerts, to the channel named in the config (none: the policies still show
 # incidents in the console):
 # - a landing job failed (Dataflow), or its scheduled launch failed;
+# - a landing job set rows aside in its dead-letter folder (rows BigQuery refused);
 # - a scheduled unpack or snapshot failed;
 # - an unpack rejected more than alerting.reject_rate_threshold of its rows
 #   (sql/scheduled_unpack.sql fails the job with "landfall reject rate").
@@ -70,6 +71,35 @@ resource "google_monitoring_alert_policy" "landing_failed" {
   notification_channels = local.notification_channels
   documentation {
     content   = "A landing run (Dataflow job ${local.prefix}-*) failed. Files it did not finish are not in lake.landed_files, so the next scheduled run lands them again."
+    mime_type = "text/markdown"
+  }
+
+  depends_on = [google_project_service.this]
+}
+
+resource "google_monitoring_alert_policy" "landing_dead_letters" {
+  display_name = "${local.prefix}: landing rows dead-lettered"
+  combiner     = "OR"
+  user_labels  = local.labels
+
+  conditions {
+    display_name = "Dataflow job ${local.prefix}-* counted deadLetteredRows"
+    condition_threshold {
+      # The pipeline's Beam counter <source>.deadLetteredRows, as Dataflow exports it.
+      filter          = "resource.type = \"dataflow_job\" AND metric.type = \"dataflow.googleapis.com/job/user_counter\" AND metric.label.metric_name = has_substring(\"deadLetteredRows\") AND resource.label.job_name = starts_with(\"${local.prefix}-\")"
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+      aggregations {
+        alignment_period   = "300s"
+        per_series_aligner = "ALIGN_MAX"
+      }
+    }
+  }
+
+  notification_channels = local.notification_channels
+  documentation {
+    content   = "A landing run set rows aside that BigQuery refused (too large for the write method, or refused by the API). They are under gs://${local.bucket_names.dataflow}/dead-letter/<source>/ (the job's --deadLetterDirectory), one JSON line each with the error; their files' ledger rows count them as landed, so land them again after the fix (--reprocess) or load the JSON lines."
     mime_type = "text/markdown"
   }
 

@@ -160,6 +160,10 @@ run "adding_a_source_to_the_yaml_adds_its_jobs" {
     condition     = length(google_monitoring_notification_channel.email) == 1 && alltrue([for policy in google_monitoring_alert_policy.log : length(policy.notification_channels) == 1])
     error_message = "A notification_email creates the channel every alert notifies."
   }
+  assert {
+    condition     = strcontains(google_monitoring_alert_policy.landing_dead_letters.conditions[0].condition_threshold[0].filter, "deadLetteredRows") && length(google_monitoring_alert_policy.landing_dead_letters.notification_channels) == 1
+    error_message = "Rows a landing run dead-letters raise an alert on the pipeline's deadLetteredRows counter."
+  }
 }
 
 run "defaults_fill_a_minimal_config" {

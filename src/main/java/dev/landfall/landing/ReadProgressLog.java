@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Progress of one {@link ReadRangeFn} instance, logged at most every {@link #INTERVAL_NANOS} and
- * when a range is done: records and bytes since the last line, with the rate. A range is read in
+ * Progress of one {@link ReadRangeFn} instance (a worker thread), logged at most every {@link
+ * #INTERVAL_NANOS} and when a range is done: records and bytes since its last line, with the rate. A range is read in
  * many small pieces (every checkpoint is one), so a line per piece would flood the log.
  * Not thread-safe: one per DoFn instance.
  */
@@ -26,9 +26,10 @@ final class ReadProgressLog {
       return;
     }
     double seconds = Math.max(1e-3, (now - sinceNanos) / 1e9);
+    // Counts are this worker's since its last line, across ranges; the range is where it is now.
     LOG.info(
-        "{} {}: {} records, {} MiB in {} s since the last line, {} records/s",
-        rangeDone ? "Read" : "Reading",
+        "{} {}; read {} records ({} MiB) in the last {} s, {} records/s",
+        rangeDone ? "Finished" : "Reading",
         range,
         records,
         String.format("%.1f", bytes / (1024.0 * 1024.0)),

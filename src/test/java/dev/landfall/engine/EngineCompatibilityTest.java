@@ -445,6 +445,63 @@ class EngineCompatibilityTest {
     assertTrue(seconds < 10, "UPPER over 200,000 ASCII rows took " + seconds + " s");
   }
 
+  // Patch 8: results over one page (10,000 rows) are read page by page through the client.
+  @Test
+  void query_resultOverOnePageIsReadWhole() throws InterruptedException {
+    TableResult result =
+        bigQuery.query(
+            QueryJobConfiguration.newBuilder(
+                    "SELECT x FROM UNNEST(GENERATE_ARRAY(1, 25000)) AS x ORDER BY x")
+                .setUseLegacySql(false)
+                .build());
+
+    long count = 0;
+    long sum = 0;
+    long previous = 0;
+    for (var row : result.iterateAll()) {
+      long x = row.get(0).getLongValue();
+      assertEquals(previous + 1, x, "rows out of order or missing");
+      previous = x;
+      count++;
+      sum += x;
+    }
+    assertEquals(25000, result.getTotalRows());
+    assertEquals(25000, count);
+    assertEquals(25000L * 25001 / 2, sum);
+  }
+
+  @Test
+  void job_resultOverOnePageIsReadWhole() throws InterruptedException {
+    Job job =
+        bigQuery.create(
+            JobInfo.of(
+                QueryJobConfiguration.newBuilder(
+                        "SELECT CONCAT('c', CAST(x AS STRING)) AS id"
+                            + " FROM UNNEST(GENERATE_ARRAY(1, 15000)) AS x")
+                    .setUseLegacySql(false)
+                    .build()));
+
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (var row : job.getQueryResults().iterateAll()) {
+      ids.add(row.get("id").getStringValue());
+    }
+
+    assertEquals(15000, ids.size());
+    assertTrue(ids.contains("c1") && ids.contains("c10001") && ids.contains("c15000"));
+  }
+
+  @Test
+  void tableList_overOnePageIsReadWhole() throws InterruptedException {
+    run("CREATE TABLE %s.many AS SELECT x FROM UNNEST(GENERATE_ARRAY(1, 15000)) AS x");
+
+    long count = 0;
+    for (var row : bigQuery.listTableData(TableId.of(project, dataset, "many")).iterateAll()) {
+      count++;
+    }
+
+    assertEquals(15000, count);
+  }
+
   // --- What the landing pipeline writes with ---------------------------------------------------
 
   @Test

@@ -21,6 +21,15 @@ changes them fails loudly instead of silently. Fixed here:
 6. AVRO load jobs needed DuckDB's avro extension, a download at engine start.
    They now always decode with fastavro (a pinned wheel) and insert by column
    name, as BigQuery matches Avro fields to columns by name.
+7. `UPPER(s)` ran as a Python UDF for every row (about 125 us a row: two minutes
+   per million lake rows). ASCII strings now use DuckDB's native upper, which is
+   exact for them; others still take the UDF, whose full Unicode case mapping
+   (`ß` -> `SS`) is BigQuery's and which DuckDB's upper lacks.
+8. A query result over one page (10,000 rows) could not be read whole: clients
+   read the next pages with tabledata.list on the job's destination table, an
+   anonymous table (`_bqemu_anonymous.anon<job id>`) that get_table knows but
+   tabledata.list answered with 404. tabledata.list now pages through the job's
+   result, as getQueryResults does.
 """
 
 from __future__ import annotations
@@ -29,12 +38,17 @@ import re
 import sys
 
 import bqemulator
-from bqemulator.domain.errors import InvalidQueryError
+from bqemulator.api.routes import tabledata as tabledata_routes
+from bqemulator.domain.errors import InvalidQueryError, ResourceRef, resource_not_found
 from bqemulator.jobs import executor
 from bqemulator.scripting import parser as script_parser
 from bqemulator.scripting.ast import CreateFunctionStmt, CreateProcedureStmt
 from bqemulator.scripting.exceptions import ScriptRaise
 from bqemulator.sql import translator
+from bqemulator.sql.rules.string_helpers import UpperUnicodeRule
+from bqemulator.storage.arrow_bridge import arrow_table_to_bq_rows
+from fastapi import Query
+from sqlglot import exp
 
 PATCHED_VERSION = "1.4.0"
 
@@ -231,6 +245,98 @@ def _load_avro(path: str, target_ref: str, ctx) -> None:
         ctx.engine.connection.unregister(view_name)
 
 
+def _upper_rewrite(self, node: exp.Expression) -> exp.Expression:
+    """UPPER(s): native upper for ASCII s, the Unicode UDF otherwise (patch 7).
+
+    A string is ASCII exactly when its byte length (strlen) equals its character
+    count (length). DuckDB evaluates a CASE branch only for the rows that take it,
+    so the UDF runs just for non-ASCII values; NULL stays NULL without a call.
+    """
+    operand = node.this
+    if operand is None:
+        return node
+
+    def call(name: str) -> exp.Expression:
+        return exp.Anonymous(this=name, expressions=[operand.copy()])
+
+    is_ascii = exp.EQ(this=call("strlen"), expression=call("length"))
+    return (
+        exp.Case()
+        .when(exp.Is(this=operand.copy(), expression=exp.Null()), exp.Null())
+        .when(is_ascii, call("upper"))
+        .else_(call("bqemu_upper_unicode"))
+    )
+
+
+# Names the endpoint's (string) annotations refer to, for FastAPI to resolve here.
+_Ctx = tabledata_routes._Ctx
+_original_list_tabledata = tabledata_routes.list_tabledata
+
+
+def _list_tabledata(
+    project_id: str,
+    dataset_id: str,
+    table_id: str,
+    ctx: _Ctx,
+    maxResults: int = Query(default=10000, alias="maxResults"),  # noqa: N803
+    startIndex: int = Query(default=0, alias="startIndex"),  # noqa: N803
+    pageToken: str | None = Query(default=None, alias="pageToken"),  # noqa: N803
+    selectedFields: str | None = Query(default=None, alias="selectedFields"),  # noqa: N803
+) -> dict:
+    """tabledata.list, which also pages through a query's anonymous result (patch 8)."""
+    if dataset_id == executor._ANONYMOUS_RESULTS_DATASET and table_id.startswith("anon"):
+        return _anonymous_result_page(
+            project_id, dataset_id, table_id, maxResults, startIndex, pageToken, selectedFields
+        )
+    return _original_list_tabledata(
+        project_id, dataset_id, table_id, ctx, maxResults, startIndex, pageToken, selectedFields
+    )
+
+
+def _anonymous_result_page(
+    project_id, dataset_id, table_id, max_results, start_index, page_token, selected_fields
+) -> dict:
+    """One page of the result of the job an anonymous table id names (``anon`` + the job id
+    without hyphens, as bqemulator's executor builds it); the page token is the row offset."""
+    flat = table_id.removeprefix("anon")
+    arrow_table = next(
+        (table for job_id, table in list(executor.JOB_RESULTS.items())
+         if job_id.replace("-", "") == flat),
+        None,
+    )
+    if arrow_table is None:
+        raise resource_not_found(ResourceRef("table", project_id, dataset_id, table_id))
+    if selected_fields:
+        arrow_table = arrow_table.select([f.strip() for f in selected_fields.split(",")])
+    offset = max(0, int(start_index))
+    if page_token is not None:
+        try:
+            offset = max(0, int(page_token))
+        except ValueError:
+            offset = 0
+    limit = max(0, min(int(max_results), 1_000_000))
+    rows = arrow_table_to_bq_rows(arrow_table, offset=offset, limit=limit)
+    total = arrow_table.num_rows
+    response = {"kind": "bigquery#tableDataList", "totalRows": str(total), "rows": rows}
+    if offset + len(rows) < total:
+        response["pageToken"] = str(offset + len(rows))
+    return response
+
+
+def _replace_route(router, original, replacement) -> None:
+    """Points ``original``'s route at ``replacement``, in place (routes match in order).
+    Runs before the CLI builds the app, which copies the router's routes."""
+    for index, route in enumerate(router.routes):
+        if getattr(route, "endpoint", None) is original:
+            router.routes.pop(index)
+            router.add_api_route(
+                route.path.removeprefix(router.prefix), replacement, methods=list(route.methods)
+            )
+            router.routes.insert(index, router.routes.pop())
+            return
+    sys.exit(f"engine/bqemulator_patched.py: no route for {original.__name__}")
+
+
 def apply() -> None:
     """Installs the patches; refuses to run against another bqemulator version."""
     if bqemulator.__version__ != PATCHED_VERSION:
@@ -246,6 +352,8 @@ def apply() -> None:
     translator.rewrite_numeric_literals = _rewrite_numeric_literals
     script_parser.Parser.__init__ = _parser_init
     executor._LOAD_FORMAT_HANDLERS["AVRO"] = _load_avro
+    UpperUnicodeRule.rewrite = _upper_rewrite
+    _replace_route(tabledata_routes.router, _original_list_tabledata, _list_tabledata)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,6 @@ import com.google.cloud.bigquery.LoadJobConfiguration;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
-import com.google.api.gax.retrying.RetrySettings;
-import com.google.cloud.http.HttpTransportOptions;
 import dev.landfall.bigquery.BigQueryClients;
 import dev.landfall.config.LandfallConfig;
 import java.io.IOException;
@@ -192,24 +190,11 @@ public final class UnpackBench {
   }
 
   /**
-   * The local-engine client of {@link BigQueryClients} with no client-side time limit: the engine
-   * runs a job inside its {@code jobs.insert} request, and a CALL over a million rows takes
-   * minutes (the default settings give up after about two, with an InterruptedException).
+   * The local-engine client: {@link BigQueryClients}, whose local settings already allow a CALL
+   * over a million rows its minutes.
    */
   static BigQuery client(String project, String endpoint) {
-    java.time.Duration hour = java.time.Duration.ofHours(1);
-    return BigQueryClients.options(project, endpoint).toBuilder()
-        .setTransportOptions(
-            HttpTransportOptions.newBuilder().setConnectTimeout(10_000).setReadTimeout(0).build())
-        .setRetrySettings(
-            RetrySettings.newBuilder()
-                .setMaxAttempts(1)
-                .setTotalTimeoutDuration(hour)
-                .setInitialRpcTimeoutDuration(hour)
-                .setMaxRpcTimeoutDuration(hour)
-                .build())
-        .build()
-        .getService();
+    return BigQueryClients.create(project, endpoint);
   }
 
   /** {@code UnpackBench ROWS_PER_SOURCE WORK_DIR CONFIG} against {@code LANDFALL_BQ_ENDPOINT}. */

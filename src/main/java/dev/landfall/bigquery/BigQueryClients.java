@@ -4,13 +4,26 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
+import com.google.cloud.http.HttpTransportOptions;
 import java.net.URI;
+import java.time.Duration;
 
 /**
  * Builds the BigQuery client: the same code talks to Google Cloud and to the local engine, which
  * differ only in the endpoint and the credentials.
  */
 public final class BigQueryClients {
+
+  /**
+   * How long one request to a local engine may take. The engine runs a whole job inside its
+   * {@code jobs.insert}/{@code jobs.query} request, and a CALL over a big local lake takes minutes:
+   * with the client's default timeouts it failed after about two minutes with an
+   * InterruptedException while the engine was still working.
+   */
+  public static final Duration LOCAL_REQUEST_TIMEOUT = Duration.ofHours(1);
+
+  /** Connecting is local: a refused or silent port is an engine that is down, not a slow job. */
+  public static final Duration LOCAL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private BigQueryClients() {}
 
@@ -45,9 +58,20 @@ public final class BigQueryClients {
       builder
           .setHost(endpointOrNull.strip().replaceAll("/+$", ""))
           .setCredentials(NoCredentials.getInstance())
-          // A local engine answers at once or not at all: retrying a failed statement only
-          // repeats it (and its error) after a back-off, so fail on the first answer.
-          .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(1).build());
+          .setTransportOptions(
+              HttpTransportOptions.newBuilder()
+                  .setConnectTimeout((int) LOCAL_CONNECT_TIMEOUT.toMillis())
+                  .setReadTimeout((int) LOCAL_REQUEST_TIMEOUT.toMillis())
+                  .build())
+          // A local failure is not transient: retrying a failed statement only repeats it (and
+          // its error) after a back-off, so one attempt, which may take as long as the job.
+          .setRetrySettings(
+              RetrySettings.newBuilder()
+                  .setMaxAttempts(1)
+                  .setTotalTimeoutDuration(LOCAL_REQUEST_TIMEOUT)
+                  .setInitialRpcTimeoutDuration(LOCAL_REQUEST_TIMEOUT)
+                  .setMaxRpcTimeoutDuration(LOCAL_REQUEST_TIMEOUT)
+                  .build());
     }
     return builder.build();
   }

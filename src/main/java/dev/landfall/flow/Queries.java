@@ -46,17 +46,9 @@ final class Queries {
     }
   }
 
-  /**
-   * Rows asked for in the first page. The local engine answers a larger result with a page token
-   * that points at an anonymous table it never creates (the next page is a 404), so an export of
-   * more than its default 10,000 rows must come in one page there; BigQuery still caps a page by
-   * size and pages the rest as usual.
-   */
-  static final long FIRST_PAGE_ROWS = 50_000_000L;
-
   Table query(String sql, Map<String, QueryParameterValue> parameters) {
     QueryJobConfiguration.Builder config =
-        QueryJobConfiguration.newBuilder(sql).setMaxResults(FIRST_PAGE_ROWS);
+        QueryJobConfiguration.newBuilder(sql);
     parameters.forEach(config::addNamedParameter);
     TableResult result;
     try {

@@ -53,20 +53,6 @@ class EngineDifferencesTest {
   }
 
   /**
-   * A result of more than 10,000 rows comes back with a page token whose next page (read from
-   * the job's anonymous destination table) is a 404. flow.Queries and the tests ask for every row
-   * in the first page; LandedFilesLedger.contentHashes does not (more than 10,000 landed files).
-   */
-  @Test
-  void engineDifference_resultPagesAfterTheFirstAreNotFound() throws Exception {
-    var result = engine.bigQuery()
-        .query(QueryJobConfiguration.of("SELECT x FROM UNNEST(GENERATE_ARRAY(1, 10001)) AS x"));
-
-    BigQueryException notFound = assertThrows(BigQueryException.class, () -> result.iterateAll().forEach(r -> {}));
-    assertEquals(404, notFound.getCode());
-  }
-
-  /**
    * A JSON load job refuses a row over 32 MB (DuckDB's maximum_object_size of 16 MB, whose read
    * buffer is twice that); BigQuery loads JSON rows up to 100 MB. A record truncated to the
    * default --maxRecordBytes (32 MB) is a lake row just over 32 MB, so it fails the landing run on

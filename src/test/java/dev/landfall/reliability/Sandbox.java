@@ -176,10 +176,8 @@ final class Sandbox implements AutoCloseable {
     String resolved = resolve(sql);
     TableResult result;
     try {
-      // One page: the local engine answers a next-page read of a result over 10,000 rows with 404
-      // (pinned in EngineDifferencesTest), so ask for every row in the first page.
       result = bigQuery().query(
-          QueryJobConfiguration.newBuilder(resolved).setUseLegacySql(false).setMaxResults(10_000_000L).build());
+          QueryJobConfiguration.newBuilder(resolved).setUseLegacySql(false).build());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted: " + resolved, e);

@@ -40,9 +40,17 @@ public final class UnpackBench {
   /** One unpack call: its time and the lake partitions (days) its pending files cover. */
   public record Call(String procedure, double seconds, List<String> partitions) {}
 
-  /** Both rounds, and the table counts after them (for a sanity check). */
+  /**
+   * The rounds (first, after +1 %, then with nothing pending: the engine's fixed cost of a call)
+   * and the table counts after them (for a sanity check).
+   */
   public record Result(
-      long rowsPerSource, List<Call> first, List<Call> second, String counts, String scans) {}
+      long rowsPerSource,
+      List<Call> first,
+      List<Call> second,
+      List<Call> idle,
+      String counts,
+      String scans) {}
 
   UnpackBench(BigQuery bigQuery, String project, LandfallConfig config, Path work) {
     this.bigQuery = bigQuery;
@@ -57,7 +65,8 @@ public final class UnpackBench {
     List<Call> first = unpackBoth();
     land("day2", DAY2, "bench-load-2", rowsPerSource, extra);
     List<Call> second = unpackBoth();
-    return new Result(rowsPerSource, first, second, counts(), scans());
+    List<Call> idle = unpackBoth();
+    return new Result(rowsPerSource, first, second, idle, counts(), scans());
   }
 
   /**

@@ -22,6 +22,37 @@ public final class CsvFieldParser {
   private static final byte QUOTE = '"';
   private static final byte COMMA = ',';
 
+  /**
+   * Byte classes, bit flags: one table look-up per byte finds the field ends and, on the way, what
+   * {@link LakeRecordEncoder} must know about the record (JSON escapes, non-ASCII).
+   */
+  static final int DELIMITER = 1;
+
+  static final int QUOTE_BYTE = 2;
+
+  /** A byte JSON must escape: {@code "}, {@code \} or a control byte (see {@link JsonText}). */
+  static final int JSON_ESCAPE = 4;
+
+  /** Not ASCII: the record needs the strict UTF-8 check. */
+  static final int NON_ASCII = 8;
+
+  /** Record flag (not a byte class): a field was unescaped into the scratch buffer. */
+  static final int UNESCAPED = 16;
+
+  private static final byte[] CLASS = new byte[256];
+
+  static {
+    for (int b = 0; b < 0x20; b++) {
+      CLASS[b] = JSON_ESCAPE;
+    }
+    CLASS['\\'] = JSON_ESCAPE;
+    CLASS[COMMA] = DELIMITER;
+    CLASS[QUOTE] = QUOTE_BYTE | JSON_ESCAPE;
+    for (int b = 0x80; b < 0x100; b++) {
+      CLASS[b] = NON_ASCII;
+    }
+  }
+
   /** Field bounds of the current record: [starts[i], ends[i]) in {@code buf}, or in scratch. */
   private int[] starts = new int[16];
 
@@ -31,6 +62,9 @@ public final class CsvFieldParser {
   private boolean[] inScratch = new boolean[16];
 
   private int fieldCount;
+
+  /** OR of the byte classes of the field contents, plus {@link #UNESCAPED}. */
+  private int classes;
 
   /** Quoted fields containing {@code ""}, with the doubled quotes collapsed. */
   private byte[] unescaped = new byte[256];
@@ -44,7 +78,8 @@ public final class CsvFieldParser {
     if (error != null) {
       return ParsedRecord.failed(error);
     }
-    boolean ascii = Utf8.isAscii(buf, off, len);
+    // Field contents cover every non-ASCII byte of the record (delimiters and quotes are ASCII).
+    boolean ascii = (classes & NON_ASCII) == 0;
     if (!ascii) {
       int bad = Utf8.firstInvalid(buf, off, len);
       if (bad != Utf8.VALID) {
@@ -65,10 +100,44 @@ public final class CsvFieldParser {
     return ParsedRecord.of(List.of(fields));
   }
 
+  /**
+   * Splits {@code buf[off, off + len)} into field bounds without making Strings: the byte path of
+   * {@link LakeRecordEncoder#encodeLine}. The bounds are valid until the next call.
+   *
+   * @return false when the record is malformed ({@link #parse} says why); the UTF-8 check is left
+   *     to the caller, see {@link #classes()}
+   */
+  boolean splitBounds(byte[] buf, int off, int len) {
+    return split(buf, off, off + len) == null;
+  }
+
+  int fieldCount() {
+    return fieldCount;
+  }
+
+  /** {@link #DELIMITER}-free OR of the classes of every field byte, plus {@link #UNESCAPED}. */
+  int classes() {
+    return classes;
+  }
+
+  /** The array holding field {@code i}: the record's, or the scratch buffer of unescaped fields. */
+  byte[] fieldArray(int i, byte[] buf) {
+    return inScratch[i] ? unescaped : buf;
+  }
+
+  int fieldStart(int i) {
+    return starts[i];
+  }
+
+  int fieldEnd(int i) {
+    return ends[i];
+  }
+
   /** Finds the field bounds of {@code buf[from, to)}; returns an error message or null. */
   private String split(byte[] buf, int from, int to) {
     fieldCount = 0;
     unescapedLength = 0;
+    classes = 0;
     int i = from;
     while (true) {
       int field = fieldCount + 1; // 1-based, for messages
@@ -83,12 +152,16 @@ public final class CsvFieldParser {
         }
       } else {
         int start = i;
-        while (i < to && buf[i] != COMMA) {
-          if (buf[i] == QUOTE) {
-            return "quote inside unquoted field " + field;
-          }
+        int seen = 0;
+        int k;
+        while (i < to && ((k = CLASS[buf[i] & 0xFF]) & (DELIMITER | QUOTE_BYTE)) == 0) {
+          seen |= k;
           i++;
         }
+        if (i < to && buf[i] == QUOTE) {
+          return "quote inside unquoted field " + field;
+        }
+        classes |= seen;
         addField(start, i, false);
       }
       if (i >= to) {
@@ -107,8 +180,11 @@ public final class CsvFieldParser {
     boolean escaped = false;
     int scratchStart = unescapedLength;
     int segment = i;
+    int seen = 0;
     while (true) {
-      while (i < to && buf[i] != QUOTE) {
+      int k;
+      while (i < to && ((k = CLASS[buf[i] & 0xFF]) & QUOTE_BYTE) == 0) {
+        seen |= k;
         i++;
       }
       if (i >= to) {
@@ -122,7 +198,10 @@ public final class CsvFieldParser {
         segment = i;
         continue;
       }
+      // A quoted comma is data: keep only the content classes. The kept quote is escaped in JSON.
+      classes |= seen & ~DELIMITER;
       if (escaped) {
+        classes |= UNESCAPED | JSON_ESCAPE;
         copyToScratch(buf, segment, i - segment);
         addField(scratchStart, unescapedLength, true);
       } else {

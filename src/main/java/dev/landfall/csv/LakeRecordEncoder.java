@@ -1,6 +1,10 @@
 package dev.landfall.csv;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -8,6 +12,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -25,6 +30,12 @@ import java.util.stream.IntStream;
  * 4-byte big-endian length followed by its UTF-8 bytes; so the column order of a file does not
  * change the hash. For a {@code _raw} record it is the byte 0x01 followed by the raw bytes.
  *
+ * <p>{@link #encodeLine} is the entry point: it parses and encodes a line. A well-formed line
+ * (the common case) never becomes Strings field by field: the JSON and the canonical record are
+ * built from the line's bytes, which gives the same text because JSON escapes only ASCII bytes and
+ * valid UTF-8 round-trips. Anything else takes {@link #encode}, the String path, which defines the
+ * output; the tests check the two agree byte for byte.
+ *
  * <p>Reusable and not thread-safe (it keeps its digest and buffers): use one per thread.
  */
 public final class LakeRecordEncoder {
@@ -34,6 +45,9 @@ public final class LakeRecordEncoder {
   private static final byte RAW_MARK = 0x01;
   private static final String RAW_KEY = "_raw";
   private static final String RAW_BASE64_KEY = "_raw_base64";
+  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final VarHandle BIG_ENDIAN_INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   /**
    * One lake row's payload.
@@ -50,6 +64,13 @@ public final class LakeRecordEncoder {
 
   private final MessageDigest digest;
   private final JsonText json = new JsonText();
+  private final CsvFieldParser parser = new CsvFieldParser();
+
+  // Byte path buffers.
+  private byte[] jsonBytes = new byte[512];
+  private byte[] lineCanonical = new byte[512];
+  private final byte[] hash = new byte[32];
+  private final byte[] hex = new byte[64];
 
   /** The canonical record of a well-formed row, hashed with one digest update. */
   private byte[] canonical = new byte[512];
@@ -68,12 +89,158 @@ public final class LakeRecordEncoder {
 
   private byte[][] keyBytes;
 
+  /**
+   * Byte path: what precedes value i in the JSON ({@code {"name":"} or {@code ","name":"}), the
+   * sum of their lengths, and whether they are all ASCII.
+   */
+  private byte[][] jsonSeparators;
+
+  private int separatorsLength;
+  private boolean separatorsAscii;
+
+  /** Byte path: each key as written in the canonical record, its 4-byte length first. */
+  private byte[][] keyChunks;
+
+  /** Whether the names survive UTF-8 (no unpaired surrogate), so the byte path may use them. */
+  private boolean keysRoundTrip;
+
+  private int keyChunksLength;
+
   public LakeRecordEncoder() {
     try {
       digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
+  }
+
+  /**
+   * Parses and encodes one data record: the same result as {@code encode(source, header,
+   * parser.parse(raw, off, len), raw, off, len)}, faster.
+   *
+   * @param source the service the file belongs to
+   * @param header the file's header
+   * @param raw holds the record's bytes as read (no line terminator) in {@code [off, off + len)}
+   */
+  public EncodedRecord encodeLine(String source, Header header, byte[] raw, int off, int len) {
+    Objects.checkFromIndexSize(off, len, raw.length);
+    CsvFieldParser fields = parser;
+    if (fields.splitBounds(raw, off, len) && fields.fieldCount() == header.size()) {
+      int classes = fields.classes();
+      boolean ascii = (classes & CsvFieldParser.NON_ASCII) == 0;
+      if (ascii || Utf8.firstInvalid(raw, off, len) == Utf8.VALID) {
+        useHeader(header);
+        if (keysRoundTrip) {
+          String dataString = jsonFromBounds(raw, len, classes, ascii && separatorsAscii);
+          return new EncodedRecord(dataString, hashFromBounds(source, raw, len), null);
+        }
+      }
+    }
+    // Malformed, wrong field count or invalid UTF-8 (rare): the String path says why.
+    return encode(source, header, fields.parse(raw, off, len), raw, off, len);
+  }
+
+  /** The {@code data_string} of the fields {@link #parser} just split from {@code raw}. */
+  private String jsonFromBounds(byte[] raw, int len, int classes, boolean latin1) {
+    CsvFieldParser fields = parser;
+    int n = fields.fieldCount();
+    boolean escapes = (classes & CsvFieldParser.JSON_ESCAPE) != 0;
+    int capacity = separatorsLength + 2 + (escapes ? len * 6 : len);
+    if (capacity > jsonBytes.length) {
+      jsonBytes = new byte[Math.max(capacity, jsonBytes.length * 2)];
+    }
+    byte[] out = jsonBytes;
+    byte[][] separators = jsonSeparators;
+    int j = 0;
+    for (int i = 0; i < n; i++) {
+      byte[] separator = separators[i];
+      System.arraycopy(separator, 0, out, j, separator.length);
+      j += separator.length;
+      byte[] src = fields.fieldArray(i, raw);
+      int start = fields.fieldStart(i);
+      int count = fields.fieldEnd(i) - start;
+      if (escapes) {
+        j = appendJsonEscaped(src, start, start + count, out, j);
+      } else {
+        System.arraycopy(src, start, out, j, count);
+        j += count;
+      }
+    }
+    out[j++] = '"';
+    out[j++] = '}';
+    // Escapes are ASCII and UTF-8 sequences are copied whole, so this decodes to the String path's
+    // text. Latin-1 is the JDK's compact form: an ASCII line becomes a String by one copy.
+    return new String(out, 0, j, latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+  }
+
+  /** {@link JsonText#appendQuoted}'s escapes, on bytes: UTF-8 bytes (all >= 0x80) pass through. */
+  private static int appendJsonEscaped(byte[] src, int from, int to, byte[] out, int j) {
+    for (int i = from; i < to; i++) {
+      byte b = src[i];
+      if (b >= 0x20 || b < 0) {
+        if (b == '"' || b == '\\') {
+          out[j++] = '\\';
+        }
+        out[j++] = b;
+        continue;
+      }
+      out[j++] = '\\';
+      switch (b) {
+        case '\n' -> out[j++] = 'n';
+        case '\r' -> out[j++] = 'r';
+        case '\t' -> out[j++] = 't';
+        case '\b' -> out[j++] = 'b';
+        case '\f' -> out[j++] = 'f';
+        default -> {
+          out[j++] = 'u';
+          out[j++] = '0';
+          out[j++] = '0';
+          out[j++] = HEX_DIGITS[b >> 4];
+          out[j++] = HEX_DIGITS[b & 0xF];
+        }
+      }
+    }
+    return j;
+  }
+
+  /** The {@code record_hash} of the fields {@link #parser} just split from {@code raw}. */
+  private String hashFromBounds(String source, byte[] raw, int len) {
+    CsvFieldParser fields = parser;
+    useSource(source);
+    byte[] prefix = cachedSourceBytes;
+    int capacity = prefix.length + 1 + len + keyChunksLength + 4 * fields.fieldCount();
+    if (capacity > lineCanonical.length) {
+      lineCanonical = new byte[Math.max(capacity, lineCanonical.length * 2)];
+    }
+    byte[] out = lineCanonical;
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    int c = prefix.length;
+    out[c++] = SOURCE_END;
+    byte[][] chunks = keyChunks;
+    for (int column : hashOrder) {
+      byte[] chunk = chunks[column];
+      System.arraycopy(chunk, 0, out, c, chunk.length);
+      c += chunk.length;
+      int start = fields.fieldStart(column);
+      int count = fields.fieldEnd(column) - start;
+      BIG_ENDIAN_INT.set(out, c, count);
+      System.arraycopy(fields.fieldArray(column, raw), start, out, c + 4, count);
+      c += 4 + count;
+    }
+    digest.reset();
+    digest.update(out, 0, c);
+    try {
+      digest.digest(hash, 0, hash.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException("SHA-256 gives 32 bytes", e);
+    }
+    byte[] digits = hex;
+    for (int i = 0; i < hash.length; i++) {
+      int b = hash[i] & 0xFF;
+      digits[2 * i] = HEX_DIGITS[b >>> 4];
+      digits[2 * i + 1] = HEX_DIGITS[b & 0xF];
+    }
+    return new String(digits, 0, digits.length, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -141,13 +308,17 @@ public final class LakeRecordEncoder {
   }
 
   private void startHash(String source) {
+    useSource(source);
+    digest.reset();
+    digest.update(cachedSourceBytes);
+    digest.update(SOURCE_END);
+  }
+
+  private void useSource(String source) {
     if (!source.equals(cachedSource)) {
       cachedSource = source;
       cachedSourceBytes = source.getBytes(StandardCharsets.UTF_8);
     }
-    digest.reset();
-    digest.update(cachedSourceBytes);
-    digest.update(SOURCE_END);
   }
 
   /** Writes {@code length} as 4 big-endian bytes at {@code at} in the canonical buffer. */
@@ -180,6 +351,7 @@ public final class LakeRecordEncoder {
       keyPrefixes[i] = json.clear().appendQuoted(names.get(i)).append(':').toString();
       keyBytes[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
     }
+    prepareBytePath(names);
     byte[][] keys = keyBytes;
     hashOrder =
         IntStream.range(0, n)
@@ -188,6 +360,41 @@ public final class LakeRecordEncoder {
             .mapToInt(Integer::intValue)
             .toArray();
     cachedHeader = header;
+  }
+
+  private void prepareBytePath(List<String> names) {
+    int n = names.size();
+    jsonSeparators = new byte[n][];
+    keyChunks = new byte[n][];
+    separatorsLength = 0;
+    keyChunksLength = 0;
+    keysRoundTrip = true;
+    for (int i = 0; i < n; i++) {
+      String separator = (i == 0 ? "{" : "\",") + keyPrefixes[i] + '"';
+      jsonSeparators[i] = separator.getBytes(StandardCharsets.UTF_8);
+      separatorsLength += jsonSeparators[i].length;
+      byte[] key = keyBytes[i];
+      keyChunks[i] = new byte[4 + key.length];
+      BIG_ENDIAN_INT.set(keyChunks[i], 0, key.length);
+      System.arraycopy(key, 0, keyChunks[i], 4, key.length);
+      keyChunksLength += keyChunks[i].length;
+      keysRoundTrip &= new String(key, StandardCharsets.UTF_8).equals(names.get(i));
+    }
+    separatorsAscii = Utf8.isAscii(concat(jsonSeparators), 0, separatorsLength);
+  }
+
+  private static byte[] concat(byte[][] parts) {
+    int n = 0;
+    for (byte[] part : parts) {
+      n += part.length;
+    }
+    byte[] all = new byte[n];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    return all;
   }
 
   /**

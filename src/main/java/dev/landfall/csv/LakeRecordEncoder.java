@@ -1,8 +1,5 @@
 package dev.landfall.csv;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -46,8 +43,6 @@ public final class LakeRecordEncoder {
   private static final String RAW_KEY = "_raw";
   private static final String RAW_BASE64_KEY = "_raw_base64";
   private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-  private static final VarHandle BIG_ENDIAN_INT =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   /**
    * One lake row's payload.
@@ -70,7 +65,7 @@ public final class LakeRecordEncoder {
   private byte[] jsonBytes = new byte[512];
   private byte[] lineCanonical = new byte[512];
   private final byte[] hash = new byte[32];
-  private final byte[] hex = new byte[64];
+  private final byte[] hex = new byte[64 + Bytes.SLACK];
 
   /** The canonical record of a well-formed row, hashed with one digest update. */
   private byte[] canonical = new byte[512];
@@ -91,15 +86,19 @@ public final class LakeRecordEncoder {
 
   /**
    * Byte path: what precedes value i in the JSON ({@code {"name":"} or {@code ","name":"}), the
-   * sum of their lengths, and whether they are all ASCII.
+   * sum of their lengths, and whether they are all ASCII. Arrays carry {@link Bytes#SLACK} spare
+   * bytes, hence the separate lengths.
    */
   private byte[][] jsonSeparators;
 
+  private int[] jsonSeparatorLengths;
   private int separatorsLength;
   private boolean separatorsAscii;
 
   /** Byte path: each key as written in the canonical record, its 4-byte length first. */
   private byte[][] keyChunks;
+
+  private int[] keyChunkLengths;
 
   /** Whether the names survive UTF-8 (no unpaired surrogate), so the byte path may use them. */
   private boolean keysRoundTrip;
@@ -145,24 +144,25 @@ public final class LakeRecordEncoder {
     CsvFieldParser fields = parser;
     int n = fields.fieldCount();
     boolean escapes = (classes & CsvFieldParser.JSON_ESCAPE) != 0;
-    int capacity = separatorsLength + 2 + (escapes ? len * 6 : len);
+    int capacity = separatorsLength + 2 + (escapes ? len * 6 : len) + Bytes.SLACK;
     if (capacity > jsonBytes.length) {
       jsonBytes = new byte[Math.max(capacity, jsonBytes.length * 2)];
     }
     byte[] out = jsonBytes;
     byte[][] separators = jsonSeparators;
+    int[] separatorLengths = jsonSeparatorLengths;
     int j = 0;
     for (int i = 0; i < n; i++) {
-      byte[] separator = separators[i];
-      System.arraycopy(separator, 0, out, j, separator.length);
-      j += separator.length;
+      int separatorLength = separatorLengths[i];
+      Bytes.copy(separators[i], 0, out, j, separatorLength);
+      j += separatorLength;
       byte[] src = fields.fieldArray(i, raw);
       int start = fields.fieldStart(i);
       int count = fields.fieldEnd(i) - start;
       if (escapes) {
         j = appendJsonEscaped(src, start, start + count, out, j);
       } else {
-        System.arraycopy(src, start, out, j, count);
+        Bytes.copy(src, start, out, j, count);
         j += count;
       }
     }
@@ -208,7 +208,8 @@ public final class LakeRecordEncoder {
     CsvFieldParser fields = parser;
     useSource(source);
     byte[] prefix = cachedSourceBytes;
-    int capacity = prefix.length + 1 + len + keyChunksLength + 4 * fields.fieldCount();
+    int capacity =
+        prefix.length + 1 + len + keyChunksLength + 4 * fields.fieldCount() + Bytes.SLACK;
     if (capacity > lineCanonical.length) {
       lineCanonical = new byte[Math.max(capacity, lineCanonical.length * 2)];
     }
@@ -217,30 +218,26 @@ public final class LakeRecordEncoder {
     int c = prefix.length;
     out[c++] = SOURCE_END;
     byte[][] chunks = keyChunks;
+    int[] chunkLengths = keyChunkLengths;
     for (int column : hashOrder) {
-      byte[] chunk = chunks[column];
-      System.arraycopy(chunk, 0, out, c, chunk.length);
-      c += chunk.length;
+      int chunkLength = chunkLengths[column];
+      Bytes.copy(chunks[column], 0, out, c, chunkLength);
+      c += chunkLength;
       int start = fields.fieldStart(column);
       int count = fields.fieldEnd(column) - start;
-      BIG_ENDIAN_INT.set(out, c, count);
-      System.arraycopy(fields.fieldArray(column, raw), start, out, c + 4, count);
+      Bytes.putIntBigEndian(out, c, count);
+      Bytes.copy(fields.fieldArray(column, raw), start, out, c + 4, count);
       c += 4 + count;
     }
-    digest.reset();
+    digest.reset(); // a no-op after the last digest(), which reset it
     digest.update(out, 0, c);
     try {
       digest.digest(hash, 0, hash.length);
     } catch (DigestException e) {
       throw new IllegalStateException("SHA-256 gives 32 bytes", e);
     }
-    byte[] digits = hex;
-    for (int i = 0; i < hash.length; i++) {
-      int b = hash[i] & 0xFF;
-      digits[2 * i] = HEX_DIGITS[b >>> 4];
-      digits[2 * i + 1] = HEX_DIGITS[b & 0xF];
-    }
-    return new String(digits, 0, digits.length, StandardCharsets.ISO_8859_1);
+    Bytes.hex32(hash, hex);
+    return new String(hex, 0, 64, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -365,22 +362,27 @@ public final class LakeRecordEncoder {
   private void prepareBytePath(List<String> names) {
     int n = names.size();
     jsonSeparators = new byte[n][];
+    jsonSeparatorLengths = new int[n];
     keyChunks = new byte[n][];
+    keyChunkLengths = new int[n];
     separatorsLength = 0;
     keyChunksLength = 0;
     keysRoundTrip = true;
     for (int i = 0; i < n; i++) {
-      String separator = (i == 0 ? "{" : "\",") + keyPrefixes[i] + '"';
-      jsonSeparators[i] = separator.getBytes(StandardCharsets.UTF_8);
-      separatorsLength += jsonSeparators[i].length;
+      byte[] separator =
+          ((i == 0 ? "{" : "\",") + keyPrefixes[i] + '"').getBytes(StandardCharsets.UTF_8);
+      jsonSeparators[i] = Arrays.copyOf(separator, separator.length + Bytes.SLACK);
+      jsonSeparatorLengths[i] = separator.length;
+      separatorsLength += separator.length;
       byte[] key = keyBytes[i];
-      keyChunks[i] = new byte[4 + key.length];
-      BIG_ENDIAN_INT.set(keyChunks[i], 0, key.length);
+      keyChunks[i] = new byte[4 + key.length + Bytes.SLACK];
+      Bytes.putIntBigEndian(keyChunks[i], 0, key.length);
       System.arraycopy(key, 0, keyChunks[i], 4, key.length);
-      keyChunksLength += keyChunks[i].length;
+      keyChunkLengths[i] = 4 + key.length;
+      keyChunksLength += 4 + key.length;
       keysRoundTrip &= new String(key, StandardCharsets.UTF_8).equals(names.get(i));
     }
-    separatorsAscii = Utf8.isAscii(concat(jsonSeparators), 0, separatorsLength);
+    separatorsAscii = Utf8.isAscii(concat(jsonSeparators), 0, separatorsLength + n * Bytes.SLACK);
   }
 
   private static byte[] concat(byte[][] parts) {

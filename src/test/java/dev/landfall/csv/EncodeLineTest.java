@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -53,13 +54,15 @@ class EncodeLineTest {
   private final LakeRecordEncoder stringEncoder = new LakeRecordEncoder();
   private final CsvFieldParser parser = new CsvFieldParser();
 
-  /** Asserts the two paths agree on {@code line}, placed inside a larger array. */
+  /** Varies the bytes after the line: the byte path reads whole words where it may. */
+  private final SplittableRandom slack = new SplittableRandom(7);
+
+  /** Asserts the two paths agree on {@code line}, placed inside a larger array among junk. */
   private EncodedRecord assertSame(String source, Header header, byte[] line) {
-    byte[] buf = new byte[line.length + 7];
-    buf[0] = '"';
+    byte[] buf = new byte[3 + line.length + slack.nextInt(40)];
+    Arrays.fill(buf, (byte) '"');
     buf[1] = ',';
     System.arraycopy(line, 0, buf, 3, line.length);
-    buf[buf.length - 1] = '"';
     EncodedRecord expected =
         stringEncoder.encode(source, header, parser.parse(line, 0, line.length), line, 0, line.length);
     EncodedRecord actual = byteEncoder.encodeLine(source, header, buf, 3, line.length);
@@ -89,7 +92,8 @@ class EncodeLineTest {
             "7,\"\"\"\"\"\",\"\"\"a,b\"\"\"",
             "8,Zoë,中文😀",
             "9,\u2028\u2029,\uFEFFbom",
-            "10,\"é\"\"\",\"\r\n\"")) {
+            "10,\"é\"\"\",\"\r\n\"",
+            "11,a field longer than sixteen bytes and longer than forty,\"quoted, also long enough\"")) {
       assertNull(assertSame(three, line).parseError(), line);
     }
     assertNull(assertSame(TRANSACTIONS, "T1,C1,2026-01-02,1.50,GBP,\"The \"\"Crown\"\" Inn\",dining")
@@ -169,7 +173,7 @@ class EncodeLineTest {
     if (quoted) {
       out.write('"');
     }
-    int pieces = random.nextInt(5);
+    int pieces = random.nextInt(8) == 0 ? random.nextInt(40) : random.nextInt(5); // some long
     for (int p = 0; p < pieces; p++) {
       if (random.nextInt(60) == 0) {
         out.writeBytes(INVALID[random.nextInt(INVALID.length)]);
@@ -200,7 +204,7 @@ class EncodeLineTest {
       try (CsvRecordReader reader =
           CsvRecordReader.open(new ByteArrayChannel(file), 0, file.length, false, 1 << 20)) {
         while (reader.advance()) {
-          records.add(java.util.Arrays.copyOf(reader.buffer(), reader.length()));
+          records.add(Arrays.copyOf(reader.buffer(), reader.length()));
         }
       }
       for (byte[] record : records) {

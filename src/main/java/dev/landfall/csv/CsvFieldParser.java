@@ -23,22 +23,15 @@ public final class CsvFieldParser {
   private static final byte COMMA = ',';
 
   /**
-   * Byte classes, bit flags: one table look-up per byte finds the field ends and, on the way, what
-   * {@link LakeRecordEncoder} must know about the record (JSON escapes, non-ASCII).
+   * Byte classes, bit flags, for {@link #splitAsJson}: one table look-up per byte tells a plain
+   * byte (0, the common case: copied) from a delimiter, a quote, a byte JSON escapes and a
+   * non-ASCII byte.
    */
-  static final int DELIMITER = 1;
+  private static final int DELIMITER = 1;
 
-  static final int QUOTE_BYTE = 2;
-
-  /** A byte JSON must escape: {@code "}, {@code \} or a control byte (see {@link JsonText}). */
-  static final int JSON_ESCAPE = 4;
-
-  /** Not ASCII: the record needs the strict UTF-8 check. */
-  static final int NON_ASCII = 8;
-
-  /** Record flag (not a byte class): a field was unescaped into the scratch buffer. */
-  static final int UNESCAPED = 16;
-
+  private static final int QUOTE_BYTE = 2;
+  private static final int JSON_ESCAPE = 4;
+  private static final int NON_ASCII = 8;
   private static final byte[] CLASS = new byte[256];
 
   static {
@@ -47,7 +40,7 @@ public final class CsvFieldParser {
     }
     CLASS['\\'] = JSON_ESCAPE;
     CLASS[COMMA] = DELIMITER;
-    CLASS[QUOTE] = QUOTE_BYTE | JSON_ESCAPE;
+    CLASS[QUOTE] = QUOTE_BYTE;
     for (int b = 0x80; b < 0x100; b++) {
       CLASS[b] = NON_ASCII;
     }
@@ -63,13 +56,12 @@ public final class CsvFieldParser {
 
   private int fieldCount;
 
-  /** OR of the byte classes of the field contents, plus {@link #UNESCAPED}. */
-  private int classes;
-
   /** Quoted fields containing {@code ""}, with the doubled quotes collapsed. */
   private byte[] unescaped = new byte[256];
 
   private int unescapedLength;
+
+  private boolean nonAscii;
 
   /** Parses {@code buf[off, off + len)}, one record without its line terminator. */
   public ParsedRecord parse(byte[] buf, int off, int len) {
@@ -78,8 +70,7 @@ public final class CsvFieldParser {
     if (error != null) {
       return ParsedRecord.failed(error);
     }
-    // Field contents cover every non-ASCII byte of the record (delimiters and quotes are ASCII).
-    boolean ascii = (classes & NON_ASCII) == 0;
+    boolean ascii = Utf8.isAscii(buf, off, len);
     if (!ascii) {
       int bad = Utf8.firstInvalid(buf, off, len);
       if (bad != Utf8.VALID) {
@@ -101,23 +92,116 @@ public final class CsvFieldParser {
   }
 
   /**
-   * Splits {@code buf[off, off + len)} into field bounds without making Strings: the byte path of
-   * {@link LakeRecordEncoder#encodeLine}. The bounds are valid until the next call.
+   * The byte path of {@link LakeRecordEncoder#encodeLine}: splits {@code buf[off, off + len)} into
+   * field bounds like {@link #parse}, and in the same pass writes the lake JSON into {@code out}:
+   * for each field i, {@code separators[i]} (the first {@code separatorLengths[i]} bytes), then the
+   * field's content JSON-escaped. UTF-8 bytes are copied as they are, unchecked: see {@link
+   * #nonAscii()}. The bounds ({@link #fieldStart} ...) are valid until the next call.
    *
-   * @return false when the record is malformed ({@link #parse} says why); the UTF-8 check is left
-   *     to the caller, see {@link #classes()}
+   * @param out room for the separators, {@code 6 * len} (every byte escaped), 2 more bytes and
+   *     {@link Bytes#SLACK}
+   * @return the number of bytes written, without the closing {@code "}} (the caller's); or -1 when
+   *     the record is malformed or has another number of fields than {@code separators}, which
+   *     {@link #parse} then reports
    */
-  boolean splitBounds(byte[] buf, int off, int len) {
-    return split(buf, off, off + len) == null;
+  int splitAsJson(
+      byte[] buf, int off, int len, byte[][] separators, int[] separatorLengths, byte[] out) {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    int columns = separators.length;
+    fieldCount = 0;
+    unescapedLength = 0;
+    int seen = 0; // OR of the byte classes met on the way: NON_ASCII is what matters
+    int to = off + len;
+    int i = off;
+    int j = 0;
+    while (true) {
+      if (fieldCount == columns) {
+        return -1;
+      }
+      int separatorLength = separatorLengths[fieldCount];
+      Bytes.copy(separators[fieldCount], 0, out, j, separatorLength);
+      j += separatorLength;
+      if (i < to && buf[i] == QUOTE) {
+        i++;
+        int contentStart = i;
+        int segment = i;
+        int scratchStart = unescapedLength;
+        boolean escaped = false;
+        while (true) {
+          int k = 0;
+          while (i < to) {
+            byte b = buf[i];
+            k = CLASS[b & 0xFF];
+            if ((k & ~DELIMITER) == 0) {
+              out[j++] = b; // a quoted comma is data
+            } else if ((k & QUOTE_BYTE) != 0) {
+              break;
+            } else {
+              seen |= k;
+              j = JsonText.appendEscaped(b, out, j);
+            }
+            i++;
+          }
+          if (i >= to) {
+            return -1; // unterminated
+          }
+          if (i + 1 < to && buf[i + 1] == QUOTE) {
+            // "" stands for one quote: JSON gets \", the canonical record the quote alone.
+            out[j++] = '\\';
+            out[j++] = QUOTE;
+            escaped = true;
+            copyToScratch(buf, segment, i + 1 - segment);
+            i += 2;
+            segment = i;
+            continue;
+          }
+          break;
+        }
+        if (escaped) {
+          copyToScratch(buf, segment, i - segment);
+          addField(scratchStart, unescapedLength, true);
+        } else {
+          addField(contentStart, i, false);
+        }
+        i++; // the closing quote
+        if (i < to && buf[i] != COMMA) {
+          return -1;
+        }
+      } else {
+        int start = i;
+        while (i < to) {
+          byte b = buf[i];
+          int k = CLASS[b & 0xFF];
+          if (k == 0) {
+            out[j++] = b;
+          } else if ((k & (DELIMITER | QUOTE_BYTE)) != 0) {
+            break;
+          } else {
+            seen |= k;
+            j = JsonText.appendEscaped(b, out, j);
+          }
+          i++;
+        }
+        if (i < to && buf[i] == QUOTE) {
+          return -1;
+        }
+        addField(start, i, false);
+      }
+      if (i >= to) {
+        nonAscii = (seen & NON_ASCII) != 0;
+        return fieldCount == columns ? j : -1;
+      }
+      i++; // the comma; a comma last in the record is followed by one more (empty) field
+    }
+  }
+
+  /** Whether the record {@link #splitAsJson} last split has non-ASCII bytes (to check as UTF-8). */
+  boolean nonAscii() {
+    return nonAscii;
   }
 
   int fieldCount() {
     return fieldCount;
-  }
-
-  /** {@link #DELIMITER}-free OR of the classes of every field byte, plus {@link #UNESCAPED}. */
-  int classes() {
-    return classes;
   }
 
   /** The array holding field {@code i}: the record's, or the scratch buffer of unescaped fields. */
@@ -137,7 +221,6 @@ public final class CsvFieldParser {
   private String split(byte[] buf, int from, int to) {
     fieldCount = 0;
     unescapedLength = 0;
-    classes = 0;
     int i = from;
     while (true) {
       int field = fieldCount + 1; // 1-based, for messages
@@ -152,16 +235,12 @@ public final class CsvFieldParser {
         }
       } else {
         int start = i;
-        int seen = 0;
-        int k;
-        while (i < to && ((k = CLASS[buf[i] & 0xFF]) & (DELIMITER | QUOTE_BYTE)) == 0) {
-          seen |= k;
+        while (i < to && buf[i] != COMMA) {
+          if (buf[i] == QUOTE) {
+            return "quote inside unquoted field " + field;
+          }
           i++;
         }
-        if (i < to && buf[i] == QUOTE) {
-          return "quote inside unquoted field " + field;
-        }
-        classes |= seen;
         addField(start, i, false);
       }
       if (i >= to) {
@@ -180,11 +259,8 @@ public final class CsvFieldParser {
     boolean escaped = false;
     int scratchStart = unescapedLength;
     int segment = i;
-    int seen = 0;
     while (true) {
-      int k;
-      while (i < to && ((k = CLASS[buf[i] & 0xFF]) & QUOTE_BYTE) == 0) {
-        seen |= k;
+      while (i < to && buf[i] != QUOTE) {
         i++;
       }
       if (i >= to) {
@@ -198,10 +274,7 @@ public final class CsvFieldParser {
         segment = i;
         continue;
       }
-      // A quoted comma is data: keep only the content classes. The kept quote is escaped in JSON.
-      classes |= seen & ~DELIMITER;
       if (escaped) {
-        classes |= UNESCAPED | JSON_ESCAPE;
         copyToScratch(buf, segment, i - segment);
         addField(scratchStart, unescapedLength, true);
       } else {

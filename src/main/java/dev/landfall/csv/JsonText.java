@@ -74,6 +74,36 @@ final class JsonText {
     return append('"');
   }
 
+  /**
+   * Appends one byte of UTF-8 text to {@code out} at {@code j} as {@link #appendQuoted} writes its
+   * character, and returns the new length: the escapes are ASCII and every byte of a multi-byte
+   * UTF-8 sequence is 0x80 or more, so escaping byte by byte gives the same text.
+   */
+  static int appendEscaped(byte b, byte[] out, int j) {
+    if (b < 0 || !needsEscape((char) b)) {
+      out[j] = b;
+      return j + 1;
+    }
+    out[j++] = '\\';
+    switch (b) {
+      case '"' -> out[j++] = '"';
+      case '\\' -> out[j++] = '\\';
+      case '\n' -> out[j++] = 'n';
+      case '\r' -> out[j++] = 'r';
+      case '\t' -> out[j++] = 't';
+      case '\b' -> out[j++] = 'b';
+      case '\f' -> out[j++] = 'f';
+      default -> {
+        out[j++] = 'u';
+        out[j++] = '0';
+        out[j++] = '0';
+        out[j++] = (byte) HEX.toHighHexDigit(b);
+        out[j++] = (byte) HEX.toLowHexDigit(b);
+      }
+    }
+    return j;
+  }
+
   private static boolean needsEscape(char c) {
     return c < 0x20 || c == '"' || c == '\\';
   }

@@ -42,7 +42,12 @@ public final class LakeRecordEncoder {
   private static final byte RAW_MARK = 0x01;
   private static final String RAW_KEY = "_raw";
   private static final String RAW_BASE64_KEY = "_raw_base64";
-  private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Longer lines take the String path: the byte path's JSON buffer is sized for the worst case
+   * (every byte escaped, 6 bytes), too much to hold for a line of megabytes.
+   */
+  private static final int MAX_BYTE_PATH_LENGTH = 1 << 16;
 
   /**
    * One lake row's payload.
@@ -123,84 +128,36 @@ public final class LakeRecordEncoder {
    */
   public EncodedRecord encodeLine(String source, Header header, byte[] raw, int off, int len) {
     Objects.checkFromIndexSize(off, len, raw.length);
-    CsvFieldParser fields = parser;
-    if (fields.splitBounds(raw, off, len) && fields.fieldCount() == header.size()) {
-      int classes = fields.classes();
-      boolean ascii = (classes & CsvFieldParser.NON_ASCII) == 0;
-      if (ascii || Utf8.firstInvalid(raw, off, len) == Utf8.VALID) {
-        useHeader(header);
-        if (keysRoundTrip) {
-          String dataString = jsonFromBounds(raw, len, classes, ascii && separatorsAscii);
+    if (len <= MAX_BYTE_PATH_LENGTH) {
+      useHeader(header);
+      if (keysRoundTrip) {
+        int capacity = separatorsLength + 6 * len + 2 + Bytes.SLACK; // a control byte takes 6
+        if (capacity > jsonBytes.length) {
+          jsonBytes = new byte[Math.max(capacity, jsonBytes.length * 2)];
+        }
+        byte[] out = jsonBytes;
+        CsvFieldParser fields = parser;
+        int j = fields.splitAsJson(raw, off, len, jsonSeparators, jsonSeparatorLengths, out);
+        if (j >= 0
+            && (!fields.nonAscii() || Utf8.firstInvalid(raw, off, len) == Utf8.VALID)) {
+          out[j++] = '"';
+          out[j++] = '}';
+          // The bytes decode to the String path's text; Latin-1 is the JDK's compact form, so an
+          // ASCII line becomes a String by one copy.
+          String dataString =
+              new String(
+                  out,
+                  0,
+                  j,
+                  fields.nonAscii() || !separatorsAscii
+                      ? StandardCharsets.UTF_8
+                      : StandardCharsets.ISO_8859_1);
           return new EncodedRecord(dataString, hashFromBounds(source, raw, len), null);
         }
       }
     }
-    // Malformed, wrong field count or invalid UTF-8 (rare): the String path says why.
-    return encode(source, header, fields.parse(raw, off, len), raw, off, len);
-  }
-
-  /** The {@code data_string} of the fields {@link #parser} just split from {@code raw}. */
-  private String jsonFromBounds(byte[] raw, int len, int classes, boolean latin1) {
-    CsvFieldParser fields = parser;
-    int n = fields.fieldCount();
-    boolean escapes = (classes & CsvFieldParser.JSON_ESCAPE) != 0;
-    int capacity = separatorsLength + 2 + (escapes ? len * 6 : len) + Bytes.SLACK;
-    if (capacity > jsonBytes.length) {
-      jsonBytes = new byte[Math.max(capacity, jsonBytes.length * 2)];
-    }
-    byte[] out = jsonBytes;
-    byte[][] separators = jsonSeparators;
-    int[] separatorLengths = jsonSeparatorLengths;
-    int j = 0;
-    for (int i = 0; i < n; i++) {
-      int separatorLength = separatorLengths[i];
-      Bytes.copy(separators[i], 0, out, j, separatorLength);
-      j += separatorLength;
-      byte[] src = fields.fieldArray(i, raw);
-      int start = fields.fieldStart(i);
-      int count = fields.fieldEnd(i) - start;
-      if (escapes) {
-        j = appendJsonEscaped(src, start, start + count, out, j);
-      } else {
-        Bytes.copy(src, start, out, j, count);
-        j += count;
-      }
-    }
-    out[j++] = '"';
-    out[j++] = '}';
-    // Escapes are ASCII and UTF-8 sequences are copied whole, so this decodes to the String path's
-    // text. Latin-1 is the JDK's compact form: an ASCII line becomes a String by one copy.
-    return new String(out, 0, j, latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-  }
-
-  /** {@link JsonText#appendQuoted}'s escapes, on bytes: UTF-8 bytes (all >= 0x80) pass through. */
-  private static int appendJsonEscaped(byte[] src, int from, int to, byte[] out, int j) {
-    for (int i = from; i < to; i++) {
-      byte b = src[i];
-      if (b >= 0x20 || b < 0) {
-        if (b == '"' || b == '\\') {
-          out[j++] = '\\';
-        }
-        out[j++] = b;
-        continue;
-      }
-      out[j++] = '\\';
-      switch (b) {
-        case '\n' -> out[j++] = 'n';
-        case '\r' -> out[j++] = 'r';
-        case '\t' -> out[j++] = 't';
-        case '\b' -> out[j++] = 'b';
-        case '\f' -> out[j++] = 'f';
-        default -> {
-          out[j++] = 'u';
-          out[j++] = '0';
-          out[j++] = '0';
-          out[j++] = HEX_DIGITS[b >> 4];
-          out[j++] = HEX_DIGITS[b & 0xF];
-        }
-      }
-    }
-    return j;
+    // Malformed, wrong field count, invalid UTF-8 or huge (rare): the String path, which says why.
+    return encode(source, header, parser.parse(raw, off, len), raw, off, len);
   }
 
   /** The {@code record_hash} of the fields {@link #parser} just split from {@code raw}. */

@@ -16,6 +16,9 @@ import java.util.Objects;
  * positions in messages are 0-based offsets from the start of the record, so {@code source_offset +
  * N} is the file offset of the bad byte.
  *
+ * <p>{@link #splitAsJson} is the same split for {@link LakeRecordEncoder}'s byte path: it gives
+ * field bounds instead of Strings and writes the lake JSON on the way.
+ *
  * <p>Reusable and not thread-safe: it keeps scratch buffers between calls. Use one per thread.
  */
 public final class CsvFieldParser {
@@ -35,10 +38,9 @@ public final class CsvFieldParser {
   private static final byte[] CLASS = new byte[256];
 
   static {
-    for (int b = 0; b < 0x20; b++) {
-      CLASS[b] = JSON_ESCAPE;
+    for (int b = 0; b < 0x80; b++) {
+      CLASS[b] = JsonText.needsEscape((char) b) ? (byte) JSON_ESCAPE : 0;
     }
-    CLASS['\\'] = JSON_ESCAPE;
     CLASS[COMMA] = DELIMITER;
     CLASS[QUOTE] = QUOTE_BYTE;
     for (int b = 0x80; b < 0x100; b++) {

@@ -104,7 +104,11 @@ final class JsonText {
     return j;
   }
 
-  private static boolean needsEscape(char c) {
+  /**
+   * The characters JSON escapes. All ASCII: the byte path ({@link CsvFieldParser#splitAsJson})
+   * builds its table from this and copies every non-ASCII byte as it is.
+   */
+  static boolean needsEscape(char c) {
     return c < 0x20 || c == '"' || c == '\\';
   }
 

@@ -124,6 +124,16 @@ class EncodeLineTest {
   }
 
   @Test
+  void encodeLine_matchesTheStringPathOnLinesLongerThanTheBytePathTakes() {
+    Header three = Header.of(List.of("id", "Name ", "note"));
+    String big = "x\"y\u0001é".repeat(20_000); // 120,000 bytes, JSON escapes, non-ASCII
+    assertNull(assertSame(three, "1,\"" + big.replace("\"", "\"\"") + "\",z").parseError());
+    assertNotNull(assertSame(three, "1,\"" + big + "\",z").parseError());
+    String justUnder = "a".repeat((1 << 16) - 4);
+    assertNull(assertSame(three, "1," + justUnder + ",").parseError());
+  }
+
+  @Test
   void encodeLine_handlesKeysTheBytePathCannotWrite() {
     // An unpaired surrogate has no UTF-8 form: the String path keeps it in the JSON.
     Header lone = Header.of(List.of("a\uD800", "b"));

@@ -60,8 +60,7 @@ public final class PlainLanding {
               header = Header.parse(parser.parse(raw, 0, length));
               continue;
             }
-            EncodedRecord encoded =
-                encoder.encode(source, header, parser.parse(raw, 0, length), raw, 0, length);
+            EncodedRecord encoded = encoder.encodeLine(source, header, raw, 0, length);
             LakeRecord record =
                 new LakeRecord(
                     source,

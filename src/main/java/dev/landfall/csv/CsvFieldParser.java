@@ -16,11 +16,37 @@ import java.util.Objects;
  * positions in messages are 0-based offsets from the start of the record, so {@code source_offset +
  * N} is the file offset of the bad byte.
  *
+ * <p>{@link #splitAsJson} is the same split for {@link LakeRecordEncoder}'s byte path: it gives
+ * field bounds instead of Strings and writes the lake JSON on the way.
+ *
  * <p>Reusable and not thread-safe: it keeps scratch buffers between calls. Use one per thread.
  */
 public final class CsvFieldParser {
   private static final byte QUOTE = '"';
   private static final byte COMMA = ',';
+
+  /**
+   * Byte classes, bit flags, for {@link #splitAsJson}: one table look-up per byte tells a plain
+   * byte (0, the common case: copied) from a delimiter, a quote, a byte JSON escapes and a
+   * non-ASCII byte.
+   */
+  private static final int DELIMITER = 1;
+
+  private static final int QUOTE_BYTE = 2;
+  private static final int JSON_ESCAPE = 4;
+  private static final int NON_ASCII = 8;
+  private static final byte[] CLASS = new byte[256];
+
+  static {
+    for (int b = 0; b < 0x80; b++) {
+      CLASS[b] = JsonText.needsEscape((char) b) ? (byte) JSON_ESCAPE : 0;
+    }
+    CLASS[COMMA] = DELIMITER;
+    CLASS[QUOTE] = QUOTE_BYTE;
+    for (int b = 0x80; b < 0x100; b++) {
+      CLASS[b] = NON_ASCII;
+    }
+  }
 
   /** Field bounds of the current record: [starts[i], ends[i]) in {@code buf}, or in scratch. */
   private int[] starts = new int[16];
@@ -36,6 +62,8 @@ public final class CsvFieldParser {
   private byte[] unescaped = new byte[256];
 
   private int unescapedLength;
+
+  private boolean nonAscii;
 
   /** Parses {@code buf[off, off + len)}, one record without its line terminator. */
   public ParsedRecord parse(byte[] buf, int off, int len) {
@@ -63,6 +91,132 @@ public final class CsvFieldParser {
               : new String(source, start, count, StandardCharsets.UTF_8);
     }
     return ParsedRecord.of(List.of(fields));
+  }
+
+  /**
+   * The byte path of {@link LakeRecordEncoder#encodeLine}: splits {@code buf[off, off + len)} into
+   * field bounds like {@link #parse}, and in the same pass writes the lake JSON into {@code out}:
+   * for each field i, {@code separators[i]} (the first {@code separatorLengths[i]} bytes), then the
+   * field's content JSON-escaped. UTF-8 bytes are copied as they are, unchecked: see {@link
+   * #nonAscii()}. The bounds ({@link #fieldStart} ...) are valid until the next call.
+   *
+   * @param out room for the separators, {@code 6 * len} (every byte escaped), 2 more bytes and
+   *     {@link Bytes#SLACK}
+   * @return the number of bytes written, without the closing {@code "}} (the caller's); or -1 when
+   *     the record is malformed or has another number of fields than {@code separators}, which
+   *     {@link #parse} then reports
+   */
+  int splitAsJson(
+      byte[] buf, int off, int len, byte[][] separators, int[] separatorLengths, byte[] out) {
+    Objects.checkFromIndexSize(off, len, buf.length);
+    int columns = separators.length;
+    fieldCount = 0;
+    unescapedLength = 0;
+    int seen = 0; // OR of the byte classes met on the way: NON_ASCII is what matters
+    int to = off + len;
+    int i = off;
+    int j = 0;
+    while (true) {
+      if (fieldCount == columns) {
+        return -1;
+      }
+      int separatorLength = separatorLengths[fieldCount];
+      Bytes.copy(separators[fieldCount], 0, out, j, separatorLength);
+      j += separatorLength;
+      if (i < to && buf[i] == QUOTE) {
+        i++;
+        int contentStart = i;
+        int segment = i;
+        int scratchStart = unescapedLength;
+        boolean escaped = false;
+        while (true) {
+          int k = 0;
+          while (i < to) {
+            byte b = buf[i];
+            k = CLASS[b & 0xFF];
+            if ((k & ~DELIMITER) == 0) {
+              out[j++] = b; // a quoted comma is data
+            } else if ((k & QUOTE_BYTE) != 0) {
+              break;
+            } else {
+              seen |= k;
+              j = JsonText.appendEscaped(b, out, j);
+            }
+            i++;
+          }
+          if (i >= to) {
+            return -1; // unterminated
+          }
+          if (i + 1 < to && buf[i + 1] == QUOTE) {
+            // "" stands for one quote: JSON gets \", the canonical record the quote alone.
+            out[j++] = '\\';
+            out[j++] = QUOTE;
+            escaped = true;
+            copyToScratch(buf, segment, i + 1 - segment);
+            i += 2;
+            segment = i;
+            continue;
+          }
+          break;
+        }
+        if (escaped) {
+          copyToScratch(buf, segment, i - segment);
+          addField(scratchStart, unescapedLength, true);
+        } else {
+          addField(contentStart, i, false);
+        }
+        i++; // the closing quote
+        if (i < to && buf[i] != COMMA) {
+          return -1;
+        }
+      } else {
+        int start = i;
+        while (i < to) {
+          byte b = buf[i];
+          int k = CLASS[b & 0xFF];
+          if (k == 0) {
+            out[j++] = b;
+          } else if ((k & (DELIMITER | QUOTE_BYTE)) != 0) {
+            break;
+          } else {
+            seen |= k;
+            j = JsonText.appendEscaped(b, out, j);
+          }
+          i++;
+        }
+        if (i < to && buf[i] == QUOTE) {
+          return -1;
+        }
+        addField(start, i, false);
+      }
+      if (i >= to) {
+        nonAscii = (seen & NON_ASCII) != 0;
+        return fieldCount == columns ? j : -1;
+      }
+      i++; // the comma; a comma last in the record is followed by one more (empty) field
+    }
+  }
+
+  /** Whether the record {@link #splitAsJson} last split has non-ASCII bytes (to check as UTF-8). */
+  boolean nonAscii() {
+    return nonAscii;
+  }
+
+  int fieldCount() {
+    return fieldCount;
+  }
+
+  /** The array holding field {@code i}: the record's, or the scratch buffer of unescaped fields. */
+  byte[] fieldArray(int i, byte[] buf) {
+    return inScratch[i] ? unescaped : buf;
+  }
+
+  int fieldStart(int i) {
+    return starts[i];
+  }
+
+  int fieldEnd(int i) {
+    return ends[i];
   }
 
   /** Finds the field bounds of {@code buf[from, to)}; returns an error message or null. */

@@ -74,7 +74,41 @@ final class JsonText {
     return append('"');
   }
 
-  private static boolean needsEscape(char c) {
+  /**
+   * Appends one byte of UTF-8 text to {@code out} at {@code j} as {@link #appendQuoted} writes its
+   * character, and returns the new length: the escapes are ASCII and every byte of a multi-byte
+   * UTF-8 sequence is 0x80 or more, so escaping byte by byte gives the same text.
+   */
+  static int appendEscaped(byte b, byte[] out, int j) {
+    if (b < 0 || !needsEscape((char) b)) {
+      out[j] = b;
+      return j + 1;
+    }
+    out[j++] = '\\';
+    switch (b) {
+      case '"' -> out[j++] = '"';
+      case '\\' -> out[j++] = '\\';
+      case '\n' -> out[j++] = 'n';
+      case '\r' -> out[j++] = 'r';
+      case '\t' -> out[j++] = 't';
+      case '\b' -> out[j++] = 'b';
+      case '\f' -> out[j++] = 'f';
+      default -> {
+        out[j++] = 'u';
+        out[j++] = '0';
+        out[j++] = '0';
+        out[j++] = (byte) HEX.toHighHexDigit(b);
+        out[j++] = (byte) HEX.toLowHexDigit(b);
+      }
+    }
+    return j;
+  }
+
+  /**
+   * The characters JSON escapes. All ASCII: the byte path ({@link CsvFieldParser#splitAsJson})
+   * builds its table from this and copies every non-ASCII byte as it is.
+   */
+  static boolean needsEscape(char c) {
     return c < 0x20 || c == '"' || c == '\\';
   }
 

@@ -1,6 +1,7 @@
 package dev.landfall.csv;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -25,6 +27,12 @@ import java.util.stream.IntStream;
  * 4-byte big-endian length followed by its UTF-8 bytes; so the column order of a file does not
  * change the hash. For a {@code _raw} record it is the byte 0x01 followed by the raw bytes.
  *
+ * <p>{@link #encodeLine} is the entry point: it parses and encodes a line. A well-formed line
+ * (the common case) never becomes Strings field by field: the JSON and the canonical record are
+ * built from the line's bytes, which gives the same text because JSON escapes only ASCII bytes and
+ * valid UTF-8 round-trips. Anything else takes {@link #encode}, the String path, which defines the
+ * output; the tests check the two agree byte for byte.
+ *
  * <p>Reusable and not thread-safe (it keeps its digest and buffers): use one per thread.
  */
 public final class LakeRecordEncoder {
@@ -34,6 +42,12 @@ public final class LakeRecordEncoder {
   private static final byte RAW_MARK = 0x01;
   private static final String RAW_KEY = "_raw";
   private static final String RAW_BASE64_KEY = "_raw_base64";
+
+  /**
+   * Longer lines take the String path: the byte path's JSON buffer is sized for the worst case
+   * (every byte escaped, 6 bytes), too much to hold for a line of megabytes.
+   */
+  private static final int MAX_BYTE_PATH_LENGTH = 1 << 16;
 
   /**
    * One lake row's payload.
@@ -50,6 +64,13 @@ public final class LakeRecordEncoder {
 
   private final MessageDigest digest;
   private final JsonText json = new JsonText();
+  private final CsvFieldParser parser = new CsvFieldParser();
+
+  // Byte path buffers.
+  private byte[] jsonBytes = new byte[512];
+  private byte[] lineCanonical = new byte[512];
+  private final byte[] hash = new byte[32];
+  private final byte[] hex = new byte[64 + Bytes.SLACK];
 
   /** The canonical record of a well-formed row, hashed with one digest update. */
   private byte[] canonical = new byte[512];
@@ -68,12 +89,112 @@ public final class LakeRecordEncoder {
 
   private byte[][] keyBytes;
 
+  /**
+   * Byte path: what precedes value i in the JSON ({@code {"name":"} or {@code ","name":"}), the
+   * sum of their lengths, and whether they are all ASCII. Arrays carry {@link Bytes#SLACK} spare
+   * bytes, hence the separate lengths.
+   */
+  private byte[][] jsonSeparators;
+
+  private int[] jsonSeparatorLengths;
+  private int separatorsLength;
+  private boolean separatorsAscii;
+
+  /** Byte path: each key as written in the canonical record, its 4-byte length first. */
+  private byte[][] keyChunks;
+
+  private int[] keyChunkLengths;
+
+  /** Whether the names survive UTF-8 (no unpaired surrogate), so the byte path may use them. */
+  private boolean keysRoundTrip;
+
+  private int keyChunksLength;
+
   public LakeRecordEncoder() {
     try {
       digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
+  }
+
+  /**
+   * Parses and encodes one data record: the same result as {@code encode(source, header,
+   * parser.parse(raw, off, len), raw, off, len)}, faster.
+   *
+   * @param source the service the file belongs to
+   * @param header the file's header
+   * @param raw holds the record's bytes as read (no line terminator) in {@code [off, off + len)}
+   */
+  public EncodedRecord encodeLine(String source, Header header, byte[] raw, int off, int len) {
+    Objects.checkFromIndexSize(off, len, raw.length);
+    if (len <= MAX_BYTE_PATH_LENGTH) {
+      useHeader(header);
+      if (keysRoundTrip) {
+        int capacity = separatorsLength + 6 * len + 2 + Bytes.SLACK; // a control byte takes 6
+        if (capacity > jsonBytes.length) {
+          jsonBytes = new byte[Math.max(capacity, jsonBytes.length * 2)];
+        }
+        byte[] out = jsonBytes;
+        CsvFieldParser fields = parser;
+        int j = fields.splitAsJson(raw, off, len, jsonSeparators, jsonSeparatorLengths, out);
+        if (j >= 0
+            && (!fields.nonAscii() || Utf8.firstInvalid(raw, off, len) == Utf8.VALID)) {
+          out[j++] = '"';
+          out[j++] = '}';
+          // The bytes decode to the String path's text; Latin-1 is the JDK's compact form, so an
+          // ASCII line becomes a String by one copy.
+          String dataString =
+              new String(
+                  out,
+                  0,
+                  j,
+                  fields.nonAscii() || !separatorsAscii
+                      ? StandardCharsets.UTF_8
+                      : StandardCharsets.ISO_8859_1);
+          return new EncodedRecord(dataString, hashFromBounds(source, raw, len), null);
+        }
+      }
+    }
+    // Malformed, wrong field count, invalid UTF-8 or huge (rare): the String path, which says why.
+    return encode(source, header, parser.parse(raw, off, len), raw, off, len);
+  }
+
+  /** The {@code record_hash} of the fields {@link #parser} just split from {@code raw}. */
+  private String hashFromBounds(String source, byte[] raw, int len) {
+    CsvFieldParser fields = parser;
+    useSource(source);
+    byte[] prefix = cachedSourceBytes;
+    int capacity =
+        prefix.length + 1 + len + keyChunksLength + 4 * fields.fieldCount() + Bytes.SLACK;
+    if (capacity > lineCanonical.length) {
+      lineCanonical = new byte[Math.max(capacity, lineCanonical.length * 2)];
+    }
+    byte[] out = lineCanonical;
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    int c = prefix.length;
+    out[c++] = SOURCE_END;
+    byte[][] chunks = keyChunks;
+    int[] chunkLengths = keyChunkLengths;
+    for (int column : hashOrder) {
+      int chunkLength = chunkLengths[column];
+      Bytes.copy(chunks[column], 0, out, c, chunkLength);
+      c += chunkLength;
+      int start = fields.fieldStart(column);
+      int count = fields.fieldEnd(column) - start;
+      Bytes.putIntBigEndian(out, c, count);
+      Bytes.copy(fields.fieldArray(column, raw), start, out, c + 4, count);
+      c += 4 + count;
+    }
+    digest.reset(); // a no-op after the last digest(), which reset it
+    digest.update(out, 0, c);
+    try {
+      digest.digest(hash, 0, hash.length);
+    } catch (DigestException e) {
+      throw new IllegalStateException("SHA-256 gives 32 bytes", e);
+    }
+    Bytes.hex32(hash, hex);
+    return new String(hex, 0, 64, StandardCharsets.ISO_8859_1);
   }
 
   /**
@@ -141,13 +262,17 @@ public final class LakeRecordEncoder {
   }
 
   private void startHash(String source) {
+    useSource(source);
+    digest.reset();
+    digest.update(cachedSourceBytes);
+    digest.update(SOURCE_END);
+  }
+
+  private void useSource(String source) {
     if (!source.equals(cachedSource)) {
       cachedSource = source;
       cachedSourceBytes = source.getBytes(StandardCharsets.UTF_8);
     }
-    digest.reset();
-    digest.update(cachedSourceBytes);
-    digest.update(SOURCE_END);
   }
 
   /** Writes {@code length} as 4 big-endian bytes at {@code at} in the canonical buffer. */
@@ -180,6 +305,7 @@ public final class LakeRecordEncoder {
       keyPrefixes[i] = json.clear().appendQuoted(names.get(i)).append(':').toString();
       keyBytes[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
     }
+    prepareBytePath(names);
     byte[][] keys = keyBytes;
     hashOrder =
         IntStream.range(0, n)
@@ -188,6 +314,46 @@ public final class LakeRecordEncoder {
             .mapToInt(Integer::intValue)
             .toArray();
     cachedHeader = header;
+  }
+
+  private void prepareBytePath(List<String> names) {
+    int n = names.size();
+    jsonSeparators = new byte[n][];
+    jsonSeparatorLengths = new int[n];
+    keyChunks = new byte[n][];
+    keyChunkLengths = new int[n];
+    separatorsLength = 0;
+    keyChunksLength = 0;
+    keysRoundTrip = true;
+    for (int i = 0; i < n; i++) {
+      byte[] separator =
+          ((i == 0 ? "{" : "\",") + keyPrefixes[i] + '"').getBytes(StandardCharsets.UTF_8);
+      jsonSeparators[i] = Arrays.copyOf(separator, separator.length + Bytes.SLACK);
+      jsonSeparatorLengths[i] = separator.length;
+      separatorsLength += separator.length;
+      byte[] key = keyBytes[i];
+      keyChunks[i] = new byte[4 + key.length + Bytes.SLACK];
+      Bytes.putIntBigEndian(keyChunks[i], 0, key.length);
+      System.arraycopy(key, 0, keyChunks[i], 4, key.length);
+      keyChunkLengths[i] = 4 + key.length;
+      keyChunksLength += 4 + key.length;
+      keysRoundTrip &= new String(key, StandardCharsets.UTF_8).equals(names.get(i));
+    }
+    separatorsAscii = Utf8.isAscii(concat(jsonSeparators), 0, separatorsLength + n * Bytes.SLACK);
+  }
+
+  private static byte[] concat(byte[][] parts) {
+    int n = 0;
+    for (byte[] part : parts) {
+      n += part.length;
+    }
+    byte[] all = new byte[n];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    return all;
   }
 
   /**

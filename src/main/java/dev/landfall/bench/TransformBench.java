@@ -49,23 +49,7 @@ public final class TransformBench {
       double ratio,
       int pairs,
       double stringPathRate,
-      double stringPathRatio) {
-
-    /**
-     * The byte path was the prototype fix; it is now the transform. Kept until {@code Bench} reads
-     * {@link #stringPathRate()} instead.
-     */
-    @Deprecated
-    public double prototypeRate() {
-      return transformRate;
-    }
-
-    /** See {@link #prototypeRate()}. */
-    @Deprecated
-    public double prototypeRatio() {
-      return ratio;
-    }
-  }
+      double stringPathRatio) {}
 
   public static Result run(Path csv, int warmupPairs, int pairs) throws IOException {
     byte[] content = Files.readAllBytes(csv);

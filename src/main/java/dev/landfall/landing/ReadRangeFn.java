@@ -1,11 +1,9 @@
 package dev.landfall.landing;
 
-import dev.landfall.csv.CsvFieldParser;
 import dev.landfall.csv.CsvRecordReader;
 import dev.landfall.csv.Header;
 import dev.landfall.csv.LakeRecordEncoder;
 import dev.landfall.csv.LakeRecordEncoder.EncodedRecord;
-import dev.landfall.csv.ParsedRecord;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import org.apache.beam.sdk.coders.Coder;
@@ -34,7 +32,6 @@ final class ReadRangeFn extends DoFn<FileRange, LakeRecord> {
   static final TupleTag<KV<String, RangeStats>> STATS = new TupleTag<>() {};
 
   private final int maxRecordBytes;
-  private transient CsvFieldParser parser;
   private transient LakeRecordEncoder encoder;
   private transient LandingMetrics metrics;
   private transient ReadProgressLog progress;
@@ -46,7 +43,6 @@ final class ReadRangeFn extends DoFn<FileRange, LakeRecord> {
 
   @Setup
   public void setup() {
-    parser = new CsvFieldParser();
     encoder = new LakeRecordEncoder();
     metrics = new LandingMetrics();
     progress = new ReadProgressLog();
@@ -168,7 +164,6 @@ final class ReadRangeFn extends DoFn<FileRange, LakeRecord> {
       return encoder.encodeRaw(
           file.source, raw, off, length, "record longer than " + maxRecordBytes + " bytes, truncated");
     }
-    ParsedRecord parsed = parser.parse(raw, off, length);
-    return encoder.encode(file.source, header, parsed, raw, off, length);
+    return encoder.encodeLine(file.source, header, raw, off, length);
   }
 }

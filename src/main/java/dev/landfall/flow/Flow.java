@@ -230,7 +230,7 @@ final class Flow {
             "load_reconciliation",
             "SELECT '%1$s' AS source, load_id, ingestion_timestamp, files, lake_rows, typed_rows,"
                 + " rejected_rows, duplicate_rows, rows_awaiting_unpack, rows_without_ledger,"
-                + " status FROM `%2$s`.load_reconciliation",
+                + " rows_not_in_lake, status FROM `%2$s`.load_reconciliation",
             " ORDER BY source, ingestion_timestamp, load_id"));
     exports.put(
         LANDED_FILES_CSV,

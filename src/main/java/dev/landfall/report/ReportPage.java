@@ -159,12 +159,12 @@ public final class ReportPage {
           .append(Numbers.count(source.duplicates()))
           .append("</span> duplicates ");
       html.append(
-          source.isBalanced()
+          "balanced".equals(source.verdict())
               ? "<span class=\"ok\" data-k=\"" + key + "status\">balanced</span>"
               : "<span class=\"bad\" data-k=\""
                   + key
                   + "status\">"
-                  + Html.escape(String.valueOf(source.status()))
+                  + Html.escape(source.verdict())
                   + "</span>");
       html.append("</p>");
       html.append(

@@ -39,8 +39,8 @@ public record RunReport(
   /**
    * Conservation of one source: lake rows = typed + rejected + duplicates. {@code typed}, {@code
    * rejected} and {@code duplicates} are null for a source without routines (it stays in the lake);
-   * {@code status} is the reconciliation view's verdict ({@code balanced}, {@code awaiting_unpack},
-   * …), or null then.
+   * {@code status} is the reconciliation view's status ({@code balanced}, {@code awaiting_unpack},
+   * {@code rows_dead_lettered}, …), or null then.
    */
   public record SourceSummary(
       String source,
@@ -57,6 +57,20 @@ public record RunReport(
 
     public boolean isBalanced() {
       return hasRoutines() && lakeRows == typed + rejected + duplicates;
+    }
+
+    /**
+     * What the page, {@code summary.json} and the terminal say: {@code balanced} only when the
+     * counts add up and the view found nothing else wrong; otherwise the view's status, which can
+     * flag balanced counts too ({@code rows_dead_lettered}: records read but never in the lake).
+     * Null without routines.
+     */
+    public String verdict() {
+      if (!hasRoutines()) {
+        return null;
+      }
+      boolean viewSaysBalanced = status == null || "balanced".equals(status);
+      return isBalanced() && viewSaysBalanced ? "balanced" : String.valueOf(status);
     }
   }
 

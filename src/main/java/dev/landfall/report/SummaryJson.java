@@ -42,7 +42,7 @@ public final class SummaryJson {
         counts.put("typed", source.typed());
         counts.put("rejected", source.rejected());
         counts.put("duplicates", source.duplicates());
-        counts.put("status", source.isBalanced() ? "balanced" : source.status());
+        counts.put("status", source.verdict());
         Map<String, Object> counted = new LinkedHashMap<>();
         Map<String, Object> examples = new LinkedHashMap<>();
         for (RejectReason reason : source.rejects()) {

@@ -27,7 +27,7 @@ public final class TerminalSummary {
           orDash(s.typed()),
           orDash(s.rejected()),
           orDash(s.duplicates()),
-          !s.hasRoutines() ? "stays in the lake" : s.isBalanced() ? "balanced" : s.status());
+          !s.hasRoutines() ? "stays in the lake" : s.verdict());
     }
     for (SourceSummary s : report.sources()) {
       if (!s.rejects().isEmpty()) {

@@ -155,6 +155,12 @@ class LocalFlowEndToEndTest {
     assertTrue(
         Files.readString(temp.resolve("lake_records.csv"))
             .startsWith("source,source_file,source_offset,data_string,parse_error\r\n"));
+    assertTrue(
+        Files.readString(temp.resolve("load_reconciliation.csv"))
+            .startsWith(
+                "source,load_id,ingestion_timestamp,files,lake_rows,typed_rows,rejected_rows,"
+                    + "duplicate_rows,rows_awaiting_unpack,rows_without_ledger,rows_not_in_lake,"
+                    + "status\r\n"));
   }
 
   private PipelineResult.State land(String loadId, boolean reprocess) {

@@ -3,6 +3,7 @@ package dev.landfall.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.landfall.report.RunReport;
 import dev.landfall.report.RunReport.SourceSummary;
@@ -39,6 +40,32 @@ class ReportBuilderTest {
     assertEquals(1, clicks.lakeRows());
     assertNull(clicks.typed());
     assertFalse(clicks.isBalanced());
+  }
+
+  @Test
+  void sources_keepTheViewsStatusWhenTheLakeRowsBalance() {
+    Map<String, Queries.Table> exports = exports();
+    exports.put(
+        Flow.RECONCILIATION_CSV,
+        table(
+            List.of(
+                "source",
+                "load_id",
+                "lake_rows",
+                "typed_rows",
+                "rejected_rows",
+                "duplicate_rows",
+                "rows_not_in_lake",
+                "status"),
+            List.of(
+                row("transactions", LOAD, "3", "1", "2", "0", "4", "rows_dead_lettered"),
+                row("customers", LOAD, "0", "0", "0", "0", "0", "balanced"))));
+
+    SourceSummary transactions = build(exports, null).sources().get(1);
+
+    assertTrue(transactions.isBalanced());
+    assertEquals("rows_dead_lettered", transactions.status());
+    assertEquals("rows_dead_lettered", transactions.verdict());
   }
 
   @Test

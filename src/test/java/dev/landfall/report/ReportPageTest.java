@@ -65,6 +65,48 @@ class ReportPageTest {
   }
 
   @Test
+  void deadLetteredRows_showTheViewsStatusAlthoughTheLakeRowsBalance(@TempDir Path dir)
+      throws IOException {
+    RunReport empty = ReportFixtures.empty();
+    RunReport report =
+        new RunReport(
+            "load-1",
+            null,
+            "GBP",
+            "",
+            List.of(
+                new RunReport.SourceSummary(
+                    "transactions", 3, 2L, 1L, 0L, "rows_dead_lettered", List.of()),
+                new RunReport.SourceSummary("customers", 1, 1L, 0L, 0L, "balanced", List.of())),
+            List.of(),
+            null,
+            null,
+            null,
+            empty.facts(),
+            List.of());
+
+    String html = ReportPage.render(report);
+    SummaryJson.write(dir.resolve("summary.json"), report);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TerminalSummary.print(new PrintStream(out, true, StandardCharsets.UTF_8), report);
+
+    assertTrue(report.sources().get(0).isBalanced(), "the lake rows are accounted for");
+    assertTrue(
+        html.contains(
+            "<span class=\"bad\" data-k=\"src.transactions.status\">rows_dead_lettered</span>"));
+    assertTrue(
+        html.contains("<span class=\"ok\" data-k=\"src.customers.status\">balanced</span>"));
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertEquals("rows_dead_lettered", json.at("/sources/transactions/status").asText());
+    assertEquals("balanced", json.at("/sources/customers/status").asText());
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        text.contains(
+            "  transactions            3          2          1          0  rows_dead_lettered"),
+        text);
+  }
+
+  @Test
   void commonFolder_isTheLongestSharedFolder() {
     assertEquals(
         "/data/in/", RunReport.commonFolder(List.of("/data/in/a/x.csv", "/data/in/b/y.csv")));

@@ -164,7 +164,7 @@ public final class ReportPage {
               : "<span class=\"bad\" data-k=\""
                   + key
                   + "status\">"
-                  + Html.escape(source.verdict())
+                  + Html.escape(String.valueOf(source.verdict()))
                   + "</span>");
       html.append("</p>");
       html.append(

@@ -70,7 +70,7 @@ public record RunReport(
         return null;
       }
       boolean viewSaysBalanced = status == null || "balanced".equals(status);
-      return isBalanced() && viewSaysBalanced ? "balanced" : String.valueOf(status);
+      return isBalanced() && viewSaysBalanced ? "balanced" : status;
     }
   }
 

@@ -74,9 +74,12 @@ class DeadLetterTest {
       sandbox.unpack();
       assertEquals(ROWS - REFUSED.size(), sandbox.count("SELECT COUNT(*) AS n FROM ${transactions}.transactions"));
       Downstream.assertNoDuplicateKeys(sandbox, "after dead letters");
-      // Downstream, the ledger's count against the rows unpacked is the only trace of the gap.
+      // Downstream, the ledger's count against the rows unpacked shows the gap too.
       assertEquals(List.of(List.of(String.valueOf(ROWS), String.valueOf(ROWS - REFUSED.size()))),
           sandbox.rows("SELECT records_landed, records_unpacked FROM ${transactions}.unpacked_files"));
+      // The reconciliation names the gap: the lake rows balance, the ledger read more.
+      assertEquals(List.of(List.of(String.valueOf(REFUSED.size()), "rows_dead_lettered")),
+          sandbox.rows("SELECT rows_not_in_lake, status FROM ${transactions}.load_reconciliation"));
     }
   }
 

@@ -30,6 +30,9 @@ changes them fails loudly instead of silently. Fixed here:
    anonymous table (`_bqemu_anonymous.anon<job id>`) that get_table knows but
    tabledata.list answered with 404. tabledata.list now pages through the job's
    result, as getQueryResults does.
+9. `TRIM(s)`, `LTRIM(s)` and `RTRIM(s)` removed spaces only (DuckDB's default);
+   BigQuery removes every Unicode White_Space character (tab, line breaks, no-break
+   space, ideographic space, ...). The one-argument forms now pass that set.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from bqemulator.scripting import parser as script_parser
 from bqemulator.scripting.ast import CreateFunctionStmt, CreateProcedureStmt
 from bqemulator.scripting.exceptions import ScriptRaise
 from bqemulator.sql import translator
+from bqemulator.sql.rules import TranslationRule, register
 from bqemulator.sql.rules.string_helpers import UpperUnicodeRule
 from bqemulator.storage.arrow_bridge import arrow_table_to_bq_rows
 from fastapi import Query
@@ -268,6 +272,29 @@ def _upper_rewrite(self, node: exp.Expression) -> exp.Expression:
     )
 
 
+# Unicode White_Space (tab, LF, VT, FF, CR, space, NEL, no-break space, ...): what
+# BigQuery's one-argument TRIM, LTRIM and RTRIM remove.
+_UNICODE_WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+class _TrimUnicodeWhitespaceRule(TranslationRule):
+    """TRIM/LTRIM/RTRIM(s) -> the same with BigQuery's whitespace set (patch 9)."""
+
+    name = "LANDFALL_TRIM_UNICODE_WHITESPACE"
+
+    def applies_to(self, node: exp.Expression) -> bool:
+        return isinstance(node, exp.Trim) and node.args.get("expression") is None
+
+    def rewrite(self, node: exp.Expression) -> exp.Expression:
+        trimmed = node.copy()
+        trimmed.set("expression", exp.Literal.string(_UNICODE_WHITESPACE))
+        return trimmed
+
+
 # Names the endpoint's (string) annotations refer to, for FastAPI to resolve here.
 _Ctx = tabledata_routes._Ctx
 _original_list_tabledata = tabledata_routes.list_tabledata
@@ -353,6 +380,9 @@ def apply() -> None:
     script_parser.Parser.__init__ = _parser_init
     executor._LOAD_FORMAT_HANDLERS["AVRO"] = _load_avro
     UpperUnicodeRule.rewrite = _upper_rewrite
+    register(_TrimUnicodeWhitespaceRule)
+    # The job executor built its translator at import, before the rule was registered.
+    executor._translator._rules.append(_TrimUnicodeWhitespaceRule())
     _replace_route(tabledata_routes.router, _original_list_tabledata, _list_tabledata)
 
 

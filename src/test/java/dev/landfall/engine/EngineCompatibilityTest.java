@@ -408,6 +408,23 @@ class EngineCompatibilityTest {
                 + " WHERE routine_name = 'info_tvf'"));
   }
 
+  // Patch 9: one-argument TRIM, LTRIM and RTRIM remove Unicode whitespace, as BigQuery does.
+  @Test
+  void trim_removesUnicodeWhitespaceLikeBigQuery() {
+    // BigQuery: "removes all leading and trailing whitespace characters, as defined by the Unicode
+    // standard"; with a second argument only those characters; NULL stays NULL. Inner ones stay.
+    assertEquals(
+        List.of(
+            Arrays.asList(
+                "x y", "x y\n\u00a0", "\t\u3000x y", "ab", null)),
+        rows(
+            "SELECT TRIM('\\t\\n\u3000x y\\n\u00a0') AS both_ends,"
+                + " LTRIM('\\t\u3000x y\\n\u00a0') AS leading,"
+                + " RTRIM('\\t\u3000x y\\r\\n\u2003 ') AS trailing,"
+                + " TRIM('xxabxx', 'x') AS chars,"
+                + " TRIM(CAST(NULL AS STRING)) AS nothing"));
+  }
+
   // Patch 7: UPPER is DuckDB's native upper for ASCII strings, bqemulator's Unicode UDF otherwise.
   @Test
   void upper_matchesBigQueryForAsciiNonAsciiEmptyAndNull() {

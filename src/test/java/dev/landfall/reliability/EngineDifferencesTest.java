@@ -1,6 +1,5 @@
 package dev.landfall.reliability;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,11 +8,9 @@ import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.DatasetInfo;
 import com.google.cloud.bigquery.Field;
-import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.FormatOptions;
 import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.LoadJobConfiguration;
-import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import com.google.cloud.bigquery.StandardTableDefinition;
@@ -35,22 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EngineDifferencesTest {
   private final LocalBigQuery engine = LocalBigQuery.get();
-
-  /**
-   * BigQuery's TRIM(x) strips all leading and trailing white space; the engine's strips spaces
-   * only. The routines' "blank means NULL" (NULLIF(TRIM(x), '')) therefore keeps a tab or line
-   * break as a value locally where BigQuery makes it NULL (a tab-only customer_id is typed
-   * locally, rejected as missing_value on BigQuery).
-   */
-  @Test
-  void engineDifference_trimStripsSpacesOnly() throws Exception {
-    FieldValueList row = engine.bigQuery()
-        .query(QueryJobConfiguration.of("SELECT TRIM('\\t x \\n') AS t, TRIM('  y  ') AS s"))
-        .iterateAll().iterator().next();
-
-    assertEquals("\t x \n", row.get("t").getStringValue(), "BigQuery: 'x'");
-    assertEquals("y", row.get("s").getStringValue());
-  }
 
   /**
    * A JSON load job refuses a row over 32 MB (DuckDB's maximum_object_size of 16 MB, whose read

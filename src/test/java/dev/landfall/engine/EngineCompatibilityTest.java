@@ -423,6 +423,13 @@ class EngineCompatibilityTest {
                 + " RTRIM('\\t\u3000x y\\r\\n\u2003 ') AS trailing,"
                 + " TRIM('xxabxx', 'x') AS chars,"
                 + " TRIM(CAST(NULL AS STRING)) AS nothing"));
+    // The engine returns values whose ends are visible ASCII as they are (a fast path): edge cases.
+    assertEquals(
+        List.of(List.of("", "", "x", "\u00e9", "a\tb", " x")),
+        rows(
+            "SELECT TRIM('') AS empty, TRIM(' \\t ') AS blank, TRIM('x') AS one,"
+                + " TRIM('\u00e9\\t') AS non_ascii_end, TRIM('a\\tb') AS inner_tab,"
+                + " RTRIM(' x') AS leading_kept_by_rtrim"));
   }
 
   // Patch 7: UPPER is DuckDB's native upper for ASCII strings, bqemulator's Unicode UDF otherwise.

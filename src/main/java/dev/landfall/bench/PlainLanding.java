@@ -1,8 +1,6 @@
 package dev.landfall.bench;
 
-import dev.landfall.csv.CsvFieldParser;
 import dev.landfall.csv.CsvRecordReader;
-import dev.landfall.csv.Header;
 import dev.landfall.csv.LakeRecordEncoder;
 import dev.landfall.csv.LakeRecordEncoder.EncodedRecord;
 import dev.landfall.landing.BenchEntryPoint;
@@ -10,16 +8,11 @@ import dev.landfall.landing.LakeRecord;
 import dev.landfall.landing.SourceNames;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -37,35 +30,26 @@ public final class PlainLanding {
   /** Lands {@code files} into one JSON-lines file; returns the number of records. */
   public static long land(List<Path> files, Path output, String ingestionTimestamp, String loadId)
       throws IOException {
-    CsvFieldParser parser = new CsvFieldParser();
     LakeRecordEncoder encoder = new LakeRecordEncoder();
     long records = 0;
     try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
       for (Path file : files) {
         String path = file.toAbsolutePath().toString();
         String source = SourceNames.fromPath(path);
-        sha256(file);
+        BenchEntryPoint.contentSha256(file); // as PlanFiles does for a local file
         try (CsvRecordReader reader =
             CsvRecordReader.open(
                 FileChannel.open(file, StandardOpenOption.READ), 0, Files.size(file), false,
                 MAX_RECORD_BYTES)) {
-          Header header = null;
-          while (reader.advance()) {
-            if (reader.isBlank()) {
-              continue;
-            }
-            byte[] raw = reader.buffer();
-            int length = reader.length();
-            if (header == null) {
-              header = Header.parse(parser.parse(raw, 0, length));
-              continue;
-            }
-            EncodedRecord encoded = encoder.encodeLine(source, header, raw, 0, length);
+          DataRecords data = new DataRecords(reader);
+          while (data.next()) {
+            EncodedRecord encoded =
+                encoder.encodeLine(source, data.header(), data.buffer(), 0, data.length());
             LakeRecord record =
                 new LakeRecord(
                     source,
                     path,
-                    reader.offset(),
+                    data.offset(),
                     encoded.dataString(),
                     encoded.recordHash(),
                     encoded.parseError());
@@ -77,21 +61,5 @@ public final class PlainLanding {
       }
     }
     return records;
-  }
-
-  static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
-      while (in.read(buffer) >= 0) {
-        // reading feeds the digest
-      }
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 }

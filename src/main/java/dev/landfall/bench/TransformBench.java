@@ -95,23 +95,17 @@ public final class TransformBench {
     LakeRecordEncoder bytePath = new LakeRecordEncoder();
     LakeRecordEncoder stringPath = new LakeRecordEncoder();
     try (CsvRecordReader reader = open(content)) {
-      Header header = null;
-      while (reader.advance()) {
-        if (reader.isBlank()) {
-          continue;
-        }
-        byte[] raw = reader.buffer();
-        int length = reader.length();
-        if (header == null) {
-          header = Header.parse(parser.parse(raw, 0, length));
-          continue;
-        }
+      DataRecords records = new DataRecords(reader);
+      while (records.next()) {
+        byte[] raw = records.buffer();
+        int length = records.length();
+        Header header = records.header();
         EncodedRecord fast = bytePath.encodeLine(source, header, raw, 0, length);
         EncodedRecord slow =
             stringPath.encode(source, header, parser.parse(raw, 0, length), raw, 0, length);
         if (!fast.equals(slow)) {
           throw new IllegalStateException(
-              "encodeLine differs at offset " + reader.offset() + ": " + fast + " vs " + slow);
+              "encodeLine differs at offset " + records.offset() + ": " + fast + " vs " + slow);
         }
       }
     }
@@ -144,23 +138,14 @@ public final class TransformBench {
 
   /** Reads, parses and encodes every record as the landing does; returns the record count. */
   static long transform(byte[] content, String source) throws IOException {
-    CsvFieldParser parser = new CsvFieldParser();
     LakeRecordEncoder encoder = new LakeRecordEncoder();
     long records = 0;
     long acc = 0;
     try (CsvRecordReader reader = open(content)) {
-      Header header = null;
-      while (reader.advance()) {
-        if (reader.isBlank()) {
-          continue;
-        }
-        byte[] raw = reader.buffer();
-        int length = reader.length();
-        if (header == null) {
-          header = Header.parse(parser.parse(raw, 0, length));
-          continue;
-        }
-        EncodedRecord encoded = encoder.encodeLine(source, header, raw, 0, length);
+      DataRecords data = new DataRecords(reader);
+      while (data.next()) {
+        EncodedRecord encoded =
+            encoder.encodeLine(source, data.header(), data.buffer(), 0, data.length());
         acc += encoded.dataString().length() + encoded.recordHash().charAt(0);
         records++;
       }
@@ -176,19 +161,12 @@ public final class TransformBench {
     long records = 0;
     long acc = 0;
     try (CsvRecordReader reader = open(content)) {
-      Header header = null;
-      while (reader.advance()) {
-        if (reader.isBlank()) {
-          continue;
-        }
-        byte[] raw = reader.buffer();
-        int length = reader.length();
-        if (header == null) {
-          header = Header.parse(parser.parse(raw, 0, length));
-          continue;
-        }
+      DataRecords data = new DataRecords(reader);
+      while (data.next()) {
+        byte[] raw = data.buffer();
+        int length = data.length();
         EncodedRecord encoded =
-            encoder.encode(source, header, parser.parse(raw, 0, length), raw, 0, length);
+            encoder.encode(source, data.header(), parser.parse(raw, 0, length), raw, 0, length);
         acc += encoded.dataString().length() + encoded.recordHash().charAt(0);
         records++;
       }

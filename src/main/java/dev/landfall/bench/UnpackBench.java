@@ -11,6 +11,7 @@ import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
 import dev.landfall.bigquery.BigQueryClients;
 import dev.landfall.config.LandfallConfig;
+import dev.landfall.landing.BenchEntryPoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +112,7 @@ public final class UnpackBench {
           String.format(
               "(%s, %s, %d, %s, %s, %s, TIMESTAMP %s, %d, 0, 0)",
               quote(csv.toAbsolutePath().toString()), quote(source), Files.size(csv),
-              quote(PlainLanding.sha256(csv)), quote(kind.header.strip()), quote(loadId),
+              quote(BenchEntryPoint.contentSha256(csv)), quote(kind.header.strip()), quote(loadId),
               quote(timestamp), records));
     }
     TableId lake = TableId.of(project, config.lakeDataset(), "raw_records");

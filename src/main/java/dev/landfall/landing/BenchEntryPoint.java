@@ -108,6 +108,11 @@ public final class BenchEntryPoint {
     return new Outcome(state, records, counters);
   }
 
+  /** A local file's content SHA-256, computed as {@code PlanFilesFn} computes it off Cloud Storage. */
+  public static String contentSha256(java.nio.file.Path file) throws IOException {
+    return ContentHashes.read(FileSystems.matchNewResource(file.toAbsolutePath().toString(), false));
+  }
+
   /** The lake row of a record as the JSON line a BigQuery file load stages. */
   public static String jsonLine(LakeRecord record, String ingestionTimestamp, String loadId) {
     return toJson(record.toTableRow(ingestionTimestamp, loadId));

@@ -27,8 +27,8 @@ public record Source(String name, String schedule, String size, String unpackSch
       Map.Entry<String, JsonNode> entry = it.next();
       String name = entry.getKey();
       String path = "sources." + name + ".";
-      if (!name.matches("[a-z][a-z0-9_]*")) {
-        reader.problem("source name '" + name + "' must be lower-case letters, digits or _");
+      if (!SourceName.isValid(name)) {
+        reader.problem("source name '" + name + "' " + SourceName.RULE);
       }
       JsonNode source = reader.mapping(entry.getValue(), "sources." + name);
       reader.checkKeys(source, path, Set.of("schedule", "size", "unpack_schedule"));

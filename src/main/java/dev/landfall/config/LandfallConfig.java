@@ -42,7 +42,13 @@ public final class LandfallConfig {
           "snapshot",
           "access",
           "pii",
-          "alerting");
+          "alerting",
+          // Read by Terraform only (terraform/config.tf checks them); accepted here so that the
+          // deploy reads the same file. ConfigKeysTest keeps this list in step with config.tf.
+          "routines_dir",
+          "enable_apis",
+          "landing",
+          "dataflow");
 
   private final String projectId;
   private final String region;

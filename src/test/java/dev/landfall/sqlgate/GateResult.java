@@ -59,8 +59,9 @@ final class GateResult {
     long allowed = allFindings().stream().filter(f -> allowList.match(f) != null).count();
     return String.format(
         Locale.ROOT,
-        "sql gate: %d statements parsed, %d analyzed (%d expect_error fixtures fail analysis as"
+        "[%d registrations %.1fs] sql gate: %d statements parsed, %d analyzed (%d expect_error fixtures fail analysis as"
             + " intended), %d scans audited, %d findings, %d allow-listed, in %.1fs",
+        SqlGate.registrations, SqlGate.registerNanos / 1e9,
         gate.statementsParsed,
         gate.analyzed.size(),
         gate.expectedErrors.size(),

@@ -37,6 +37,7 @@ public final class LandfallConfig {
           "location",
           "name_prefix",
           "base_currency",
+          "max_future_days",
           "labels",
           "datasets",
           "size_presets",
@@ -69,6 +70,7 @@ public final class LandfallConfig {
   private final String timeZone;
   private final String snapshotSchedule;
   private final double rejectRateThreshold;
+  private final int maxFutureDays;
 
   private LandfallConfig(
       String projectId,
@@ -82,7 +84,8 @@ public final class LandfallConfig {
       Map<String, Source> sources,
       String timeZone,
       String snapshotSchedule,
-      double rejectRateThreshold) {
+      double rejectRateThreshold,
+      int maxFutureDays) {
     this.projectId = projectId;
     this.region = region;
     this.location = location;
@@ -95,6 +98,7 @@ public final class LandfallConfig {
     this.timeZone = timeZone;
     this.snapshotSchedule = snapshotSchedule;
     this.rejectRateThreshold = rejectRateThreshold;
+    this.maxFutureDays = maxFutureDays;
   }
 
   /** Reads and validates a config file; the message of the exception names the file and key. */
@@ -144,7 +148,8 @@ public final class LandfallConfig {
         sources,
         timeZone,
         snapshotSchedule,
-        rejectRateThreshold);
+        rejectRateThreshold,
+        maxFutureDays);
   }
 
   /** The values of the {@code ${name}} placeholders in {@code routines/**.sql}. */
@@ -154,6 +159,7 @@ public final class LandfallConfig {
       vars.put(key + "_dataset", datasets.get(key));
     }
     vars.put("base_currency", baseCurrency);
+    vars.put("max_future_days", Integer.toString(maxFutureDays));
     return Collections.unmodifiableMap(vars);
   }
 
@@ -235,6 +241,14 @@ public final class LandfallConfig {
     return snapshotSchedule;
   }
 
+  /**
+   * Days after its ingestion date a transaction may be dated before it is rejected as {@code
+   * implausible_date} (key {@code max_future_days}, default 1).
+   */
+  public int maxFutureDays() {
+    return maxFutureDays;
+  }
+
   public double rejectRateThreshold() {
     return rejectRateThreshold;
   }
@@ -313,6 +327,22 @@ public final class LandfallConfig {
         }
       }
 
+      int maxFutureDays = 1;
+      JsonNode maxFutureDaysNode = root.get("max_future_days");
+      if (maxFutureDaysNode != null && !maxFutureDaysNode.isNull()) {
+        if (maxFutureDaysNode.isIntegralNumber()
+            && maxFutureDaysNode.canConvertToInt()
+            && maxFutureDaysNode.asInt() >= 0
+            && maxFutureDaysNode.asInt() <= 366) {
+          maxFutureDays = maxFutureDaysNode.asInt();
+        } else {
+          problems.add(
+              "max_future_days must be a whole number from 0 to 366, got '"
+                  + maxFutureDaysNode.asText()
+                  + "'");
+        }
+      }
+
       if (!problems.isEmpty()) {
         throw new ConfigException(origin + ": " + String.join("; ", problems));
       }
@@ -328,7 +358,8 @@ public final class LandfallConfig {
           sources,
           timeZone,
           snapshotSchedule,
-          threshold);
+          threshold,
+          maxFutureDays);
     }
 
     private static Map<String, String> defaultLabels() {

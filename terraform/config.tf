@@ -25,6 +25,9 @@ locals {
     project_number = ""
     # Dataset key => time travel window in hours (48-168, whole days); 168 if absent.
     max_time_travel_hours = {}
+
+    # Days after its ingestion date a transaction may be dated (else implausible_date).
+    max_future_days = 1
     datasets = {
       lake         = "lake"
       customers    = "customers"
@@ -111,8 +114,11 @@ locals {
     access        = local._nested.access
     pii           = local._nested.pii
     alerting      = local._nested.alerting
-    landing       = local._nested.landing
-    dataflow      = local._nested.dataflow
+
+    max_future_days = coalesce(lookup(local._raw, "max_future_days", null), local._defaults.max_future_days)
+
+    landing  = local._nested.landing
+    dataflow = local._nested.dataflow
     # Every source that is unpacked needs a dataset; it defaults to the source name.
     datasets = merge(
       { for name, source in local._sources : name => name if source.unpack_schedule != null },
@@ -257,6 +263,7 @@ locals {
     !local._missing_snapshot ? null : "config.yaml: snapshot.schedule is set but ${local.config.routines_dir}/analytics/snapshot_top_customers.sql is missing; add it or set snapshot.schedule to null.",
     length(local._bad_groups) == 0 ? null : "config.yaml: not a group email: ${join(", ", local._bad_groups)}.",
     can(tonumber(local.config.alerting.reject_rate_threshold)) && try(local.config.alerting.reject_rate_threshold >= 0 && local.config.alerting.reject_rate_threshold <= 1, false) ? null : "config.yaml: alerting.reject_rate_threshold must be a share between 0 and 1 (0.05 = 5 %).",
+    can(tonumber(local.config.max_future_days)) && try(floor(local.config.max_future_days) == local.config.max_future_days && local.config.max_future_days >= 0 && local.config.max_future_days <= 366, false) ? null : "config.yaml: max_future_days must be a whole number of days from 0 to 366.",
     length(local._bad_pii_tables) == 0 ? null : "config.yaml: pii.columns names table(s) ${join(", ", local._bad_pii_tables)} that no CREATE TABLE file in routines/ defines (keys are <dataset key>.<table>).",
     length(local._kms_problems) == 0 ? null : "config.yaml: ${join("; ", local._kms_problems)}.",
     length(local._network_problems) == 0 ? null : "config.yaml: ${join("; ", local._network_problems)}.",

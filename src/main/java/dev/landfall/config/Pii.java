@@ -8,7 +8,8 @@ public record Pii(String taxonomyName, String policyTag) {
 
   static Pii read(ConfigReader reader, JsonNode node) {
     JsonNode pii = reader.mapping(node, "pii");
-    reader.checkKeys(pii, "pii.", Set.of("taxonomy_name", "policy_tag"));
+    // reader_groups and columns are read by Terraform and the deploy path's tagging.
+    reader.checkKeys(pii, "pii.", Set.of("taxonomy_name", "policy_tag", "reader_groups", "columns"));
     return new Pii(
         reader.string(pii, "taxonomy_name", "landfall-pii", "pii."),
         reader.string(pii, "policy_tag", "pii", "pii."));

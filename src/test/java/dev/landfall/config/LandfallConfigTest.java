@@ -33,8 +33,27 @@ class LandfallConfigTest {
             "analytics_dataset",
             "analytics",
             "base_currency",
-            "GBP"),
+            "GBP",
+            "max_future_days",
+            "1"),
         config.sqlVariables());
+  }
+
+  @Test
+  void parse_maxFutureDays_defaultsToOneAndRejectsNegatives() {
+    assertEquals(1, LandfallConfig.parse("project_id: p\nregion: r\n", "test").maxFutureDays());
+    assertEquals(
+        "3",
+        LandfallConfig.parse("project_id: p\nregion: r\nmax_future_days: 3\n", "test")
+            .sqlVariables()
+            .get("max_future_days"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> LandfallConfig.parse("project_id: p\nregion: r\nmax_future_days: -1\n", "t"));
+    assertTrue(
+        e.getMessage().contains("max_future_days must be a whole number from 0 to 366"),
+        e.getMessage());
   }
 
   @Test

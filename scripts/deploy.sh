@@ -26,7 +26,9 @@ Usage:
         --plan             print what a deploy would change, change nothing
         --service NAME     deploy one package (repeatable); its dependencies must be deployed
         --endpoint URL     a local engine instead of Google Cloud
-        --policy-tag NAME  the personal-data policy tag (Terraform output pii_policy_tag)
+        --policy-tag NAME  the personal-data policy tag of STRING/BYTES columns
+                           (Terraform output pii_policy_tags.string)
+        --date-policy-tag NAME  the tag of other personal-data columns (pii_policy_tags.date)
         --project P, --dataset-suffix S, --dry-run
       Defaults: --config terraform/config.yaml --routines routines.
       Google Cloud credentials: LANDFALL_ACCESS_TOKEN, else application default credentials.

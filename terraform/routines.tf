@@ -21,7 +21,7 @@ locals {
   _routine_files = sort([for f in fileset(local._routines_path, "*/*.sql") : f if dirname(f) != "tests"])
   _routine_vars = merge(
     { for key, name in local.config.datasets : "${key}_dataset" => name },
-    { base_currency = local.config.base_currency },
+    { base_currency = local.config.base_currency, max_future_days = local.config.max_future_days },
   )
 
   routine_objects = {
@@ -90,6 +90,7 @@ resource "terraform_data" "routines" {
     routines   = local.routines_hash
     config     = filesha256(local._config_path)
     policy_tag = google_data_catalog_policy_tag.pii.name
+    date_tag   = google_data_catalog_policy_tag.pii_date.name
   }
 
   provisioner "local-exec" {
@@ -99,6 +100,7 @@ resource "terraform_data" "routines" {
       "--config", abspath(local._config_path),
       "--project", local.config.project_id,
       "--policy-tag", google_data_catalog_policy_tag.pii.name,
+      "--date-policy-tag", google_data_catalog_policy_tag.pii_date.name,
       "--routines",
     ]
     command = abspath(local._routines_path)

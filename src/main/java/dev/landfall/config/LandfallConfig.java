@@ -34,6 +34,7 @@ public final class LandfallConfig {
           "location",
           "name_prefix",
           "base_currency",
+          "max_future_days",
           "labels",
           "datasets",
           "size_presets",
@@ -43,18 +44,23 @@ public final class LandfallConfig {
           "access",
           "pii",
           "alerting",
-          // Read by Terraform only (terraform/config.tf checks them); accepted here so that the
-          // deploy reads the same file. ConfigKeysTest keeps this list in step with config.tf.
+          // Read by Terraform only (terraform/config.tf checks them: CMEK, worker network, time
+          // travel, buckets); accepted here so the one config file stays valid for both readers.
+          // ConfigKeysTest keeps this list in step with config.tf.
           "routines_dir",
           "enable_apis",
           "landing",
-          "dataflow");
+          "project_number",
+          "kms_key",
+          "dataflow",
+          "max_time_travel_hours");
 
   private final String projectId;
   private final String region;
   private final String location;
   private final String namePrefix;
   private final String baseCurrency;
+  private final int maxFutureDays;
   private final Map<String, String> labels;
   private final Datasets datasets;
   private final Map<String, SizePreset> sizePresets;
@@ -71,6 +77,7 @@ public final class LandfallConfig {
     this.location = b.location;
     this.namePrefix = b.namePrefix;
     this.baseCurrency = b.baseCurrency;
+    this.maxFutureDays = b.maxFutureDays;
     this.labels = Collections.unmodifiableMap(b.labels);
     this.datasets = b.datasets;
     this.sizePresets = Collections.unmodifiableMap(b.sizePresets);
@@ -123,6 +130,7 @@ public final class LandfallConfig {
       reader.problem(
           "base_currency must be a 3-letter ISO 4217 code, got '" + b.baseCurrency + "'");
     }
+    b.maxFutureDays = readMaxFutureDays(reader, root.get("max_future_days"));
     b.labels =
         reader.stringMap(
             root.get("labels"), "labels", new LinkedHashMap<>(Map.of("app", "landfall")));
@@ -136,6 +144,18 @@ public final class LandfallConfig {
     b.alerting = Alerting.read(reader, root.get("alerting"));
     reader.failIfProblems();
     return new LandfallConfig(b);
+  }
+
+  /** {@code max_future_days}: a whole number of days from 0 to 366, default 1. */
+  private static int readMaxFutureDays(ConfigReader reader, JsonNode node) {
+    if (node == null || node.isNull()) {
+      return 1;
+    }
+    if (node.isIntegralNumber() && node.canConvertToInt() && node.asInt() >= 0 && node.asInt() <= 366) {
+      return node.asInt();
+    }
+    reader.problem("max_future_days must be a whole number from 0 to 366, got '" + node.asText() + "'");
+    return 1;
   }
 
   /**
@@ -155,6 +175,7 @@ public final class LandfallConfig {
       vars.put(key + "_dataset", datasets.name(key));
     }
     vars.put("base_currency", baseCurrency);
+    vars.put("max_future_days", Integer.toString(maxFutureDays));
     return Collections.unmodifiableMap(vars);
   }
 
@@ -247,6 +268,14 @@ public final class LandfallConfig {
     return alerting;
   }
 
+  /**
+   * Days after its ingestion date a transaction may be dated before it is rejected as {@code
+   * implausible_date} (key {@code max_future_days}, default 1).
+   */
+  public int maxFutureDays() {
+    return maxFutureDays;
+  }
+
   public double rejectRateThreshold() {
     return alerting.rejectRateThreshold();
   }
@@ -258,6 +287,7 @@ public final class LandfallConfig {
     b.location = location;
     b.namePrefix = namePrefix;
     b.baseCurrency = baseCurrency;
+    b.maxFutureDays = maxFutureDays;
     b.labels = labels;
     b.datasets = datasets;
     b.sizePresets = sizePresets;
@@ -277,6 +307,7 @@ public final class LandfallConfig {
     String location;
     String namePrefix;
     String baseCurrency;
+    int maxFutureDays;
     Map<String, String> labels;
     Datasets datasets;
     Map<String, SizePreset> sizePresets;

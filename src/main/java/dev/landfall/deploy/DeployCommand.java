@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <pre>
  * DeployCommand --config terraform/config.yaml --routines routines
- *     [--service NAME]... [--plan] [--dry-run] [--policy-tag NAME]
+ *     [--service NAME]... [--plan] [--dry-run] [--policy-tag NAME] [--date-policy-tag NAME]
  *     [--project P] [--endpoint URL] [--dataset-suffix S]
  * </pre>
  *
@@ -33,7 +33,8 @@ public final class DeployCommand {
 
   static final String USAGE =
       "usage: DeployCommand --config FILE --routines DIR [--service NAME]... [--plan] [--dry-run]"
-          + " [--policy-tag NAME] [--project P] [--endpoint URL] [--dataset-suffix S]";
+          + " [--policy-tag NAME] [--date-policy-tag NAME] [--project P] [--endpoint URL]"
+          + " [--dataset-suffix S]";
 
   /** Environment variable with an OAuth access token for Google Cloud (optional). */
   static final String ACCESS_TOKEN_ENV = "LANDFALL_ACCESS_TOKEN";
@@ -48,7 +49,8 @@ public final class DeployCommand {
       boolean dryRun,
       boolean plan,
       Set<String> services,
-      String policyTag) {}
+      String policyTag,
+      String datePolicyTag) {}
 
   private DeployCommand() {}
 
@@ -77,7 +79,7 @@ public final class DeployCommand {
         return 0;
       }
       BigQuery bigQuery = client(project, options.endpoint());
-      new Deployer(bigQuery, project, config, out, options.policyTag())
+      new Deployer(bigQuery, project, config, out, options.policyTag(), options.datePolicyTag())
           .deploy(options.routines(), options.services(), options.plan());
       return 0;
     } catch (DeployException | ConfigException | IllegalArgumentException e) {
@@ -104,6 +106,7 @@ public final class DeployCommand {
     String endpoint = null;
     String suffix = null;
     String policyTag = null;
+    String datePolicyTag = null;
     boolean dryRun = false;
     boolean plan = false;
     Set<String> services = new LinkedHashSet<>();
@@ -114,7 +117,7 @@ public final class DeployCommand {
         case "--dry-run" -> dryRun = true;
         case "--plan" -> plan = true;
         case "--config", "--routines", "--project", "--endpoint", "--dataset-suffix", "--service",
-            "--policy-tag" -> {
+            "--policy-tag", "--date-policy-tag" -> {
           if (i + 1 >= list.size() || list.get(i + 1).startsWith("--")) {
             throw new IllegalArgumentException(arg + " needs a value");
           }
@@ -126,6 +129,7 @@ public final class DeployCommand {
             case "--endpoint" -> endpoint = value.isBlank() ? null : value;
             case "--service" -> services.addAll(List.of(value.split(",")));
             case "--policy-tag" -> policyTag = value.isBlank() ? null : value;
+            case "--date-policy-tag" -> datePolicyTag = value.isBlank() ? null : value;
             default -> suffix = value;
           }
         }
@@ -140,6 +144,15 @@ public final class DeployCommand {
       throw new IllegalArgumentException("--plan reads the live datasets, --dry-run does not: pick one");
     }
     return new Options(
-        config, routines, project, endpoint, suffix, dryRun, plan, Set.copyOf(services), policyTag);
+        config,
+        routines,
+        project,
+        endpoint,
+        suffix,
+        dryRun,
+        plan,
+        Set.copyOf(services),
+        policyTag,
+        datePolicyTag);
   }
 }

@@ -82,26 +82,36 @@ public final class Deployer {
   private final LandfallConfig config;
   private final PrintStream log;
   private final String policyTag;
+  private final String datePolicyTag;
 
   /**
    * @param bigQuery the client; may be null for {@link #dryRun} only
    * @param log receives one line per object and a summary
    */
   public Deployer(BigQuery bigQuery, String projectId, LandfallConfig config, PrintStream log) {
-    this(bigQuery, projectId, config, log, null);
+    this(bigQuery, projectId, config, log, null, null);
   }
 
   /**
-   * @param policyTag resource name of the personal-data policy tag ({@code projects/.../policyTags/
-   *     ...}, Terraform output {@code pii_policy_tag}); null: tags are planned and printed, not set
+   * @param policyTag resource name of the personal-data policy tag for STRING and BYTES columns
+   *     ({@code projects/.../policyTags/...}, Terraform output {@code pii_policy_tags.string});
+   *     null: tags are planned and printed, not set
+   * @param datePolicyTag the tag for personal data of other types (DATE of birth; output {@code
+   *     pii_policy_tags.date}); null: {@code policyTag} for every type
    */
   public Deployer(
-      BigQuery bigQuery, String projectId, LandfallConfig config, PrintStream log, String policyTag) {
+      BigQuery bigQuery,
+      String projectId,
+      LandfallConfig config,
+      PrintStream log,
+      String policyTag,
+      String datePolicyTag) {
     this.bigQuery = bigQuery;
     this.projectId = projectId;
     this.config = config;
     this.log = log;
     this.policyTag = policyTag;
+    this.datePolicyTag = datePolicyTag;
   }
 
   /**
@@ -457,9 +467,17 @@ public final class Deployer {
         live == null || live.getPolicyTags() == null || live.getPolicyTags().getNames() == null
             ? List.of()
             : live.getPolicyTags().getNames();
-    if (policyTag != null && personal && !liveTags.equals(List.of(policyTag))) {
-      b.setPolicyTags(PolicyTags.newBuilder().setNames(List.of(policyTag)).build());
-    } else if (policyTag != null && !personal && liveTags.contains(policyTag)) {
+    if (policyTag == null) {
+      return b.build();
+    }
+    String tag = PiiTags.tagFor(c.type(), policyTag, datePolicyTag);
+    Set<String> ours = new TreeSet<>(List.of(policyTag));
+    if (datePolicyTag != null) {
+      ours.add(datePolicyTag);
+    }
+    if (personal && !liveTags.equals(List.of(tag))) {
+      b.setPolicyTags(PolicyTags.newBuilder().setNames(List.of(tag)).build());
+    } else if (!personal && liveTags.stream().anyMatch(ours::contains)) {
       b.setPolicyTags(PolicyTags.newBuilder().setNames(List.of()).build());
     }
     return b.build();

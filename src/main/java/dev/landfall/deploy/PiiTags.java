@@ -16,6 +16,17 @@ public final class PiiTags {
 
   private PiiTags() {}
 
+  /**
+   * The tag for a personal-data column of {@code type}: masking by SHA-256 applies to STRING and
+   * BYTES only, so every other type (DATE of birth) takes the tag whose data policy returns the
+   * type's default value (terraform/pii.tf; https://cloud.google.com/bigquery/docs/column-data-masking-intro#masking_options).
+   * Without a second tag the first serves every type.
+   */
+  public static String tagFor(String type, String textTag, String otherTag) {
+    boolean text = type.startsWith("STRING") || type.startsWith("BYTES");
+    return text || otherTag == null ? textTag : otherTag;
+  }
+
   /** The columns of {@code table} (declared in package {@code service}) that get the tag. */
   public static Set<String> columns(Pii pii, String service, TableSpec table) {
     String shortName = table.name().substring(table.name().lastIndexOf('.') + 1);

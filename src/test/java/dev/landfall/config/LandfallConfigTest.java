@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class LandfallConfigTest {
@@ -34,8 +36,27 @@ class LandfallConfigTest {
             "analytics_dataset",
             "analytics",
             "base_currency",
-            "GBP"),
+            "GBP",
+            "max_future_days",
+            "1"),
         config.sqlVariables());
+  }
+
+  @Test
+  void parse_maxFutureDays_defaultsToOneAndRejectsNegatives() {
+    assertEquals(1, LandfallConfig.parse("project_id: p\nregion: r\n", "test").maxFutureDays());
+    assertEquals(
+        "3",
+        LandfallConfig.parse("project_id: p\nregion: r\nmax_future_days: 3\n", "test")
+            .sqlVariables()
+            .get("max_future_days"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> LandfallConfig.parse("project_id: p\nregion: r\nmax_future_days: -1\n", "t"));
+    assertTrue(
+        e.getMessage().contains("max_future_days must be a whole number from 0 to 366"),
+        e.getMessage());
   }
 
   @Test
@@ -161,6 +182,25 @@ class LandfallConfigTest {
             .getMessage();
 
     assertTrue(message.contains("access.data_engineer_groups must be a list"), message);
+  }
+
+  /** The optional keys config.yaml shows commented out are keys this reader accepts too. */
+  @Test
+  void load_shippedConfigWithEveryCommentedKeyUncommented() throws Exception {
+    String text = Files.readString(repoFile("terraform/config.yaml"));
+    // "# key: value" and "#   nested: value" lines whose value looks like YAML (quoted, a list,
+    // a mapping, a number, a boolean, a resource name or a <placeholder>), or a mapping's
+    // first line; not prose ("# schedule: cron (Cloud Scheduler, ...)").
+    String uncommented =
+        Pattern.compile(
+                "(?m)^# ( *)([a-z_]+:(?: *$| +(?:[\"\\[{<0-9]|true|false|projects/|regions/)))")
+            .matcher(text)
+            .replaceAll("$1$2");
+    assertTrue(uncommented.contains("\nkms_key:"), "config.yaml shows the optional keys");
+
+    LandfallConfig config = LandfallConfig.parse(uncommented, "config.yaml");
+
+    assertEquals("my-bank-data-project", config.projectId());
   }
 
   private static Path repoFile(String relative) {

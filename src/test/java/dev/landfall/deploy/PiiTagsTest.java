@@ -81,6 +81,14 @@ class PiiTagsTest {
     assertEquals(List.of(), untagged(routines, extended));
   }
 
+  @Test
+  void tagFor_textColumnsTakeTheHashedTagOthersTheDefaultValueTag() {
+    assertEquals("t", PiiTags.tagFor("STRING", "t", "d"));
+    assertEquals("t", PiiTags.tagFor("BYTES", "t", "d"));
+    assertEquals("d", PiiTags.tagFor("DATE", "t", "d"));
+    assertEquals("t", PiiTags.tagFor("DATE", "t", null));
+  }
+
   /** service.table.column of every personal-looking column the tag plan leaves out. */
   private static List<String> untagged(Path routines, Pii pii) {
     List<String> missing = new ArrayList<>();

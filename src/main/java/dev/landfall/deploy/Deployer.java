@@ -77,7 +77,7 @@ public final class Deployer {
   /** What one table needs: created, evolved, refused, or nothing. */
   private record TablePlan(Planned planned, TableSpec desired, Table live, SchemaDiff.Result diff) {}
 
-  private static final Pattern BIGQUERY_POSITION = Pattern.compile("\\[(\\d+):(\\d+)]");
+  private static final Pattern BIGQUERY_POSITION = Pattern.compile("\\[(?:at )?(\\d+):(\\d+)]");
 
   private final BigQuery bigQuery;
   private final String projectId;

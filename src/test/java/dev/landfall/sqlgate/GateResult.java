@@ -55,6 +55,19 @@ final class GateResult {
         .toList();
   }
 
+  /** One line per audited scan of a scheduled statement. */
+  String auditReport() {
+    StringBuilder out = new StringBuilder("scan audit (scheduled statements):\n");
+    for (ScanAudit.Scan scan : audit.scans()) {
+      if (!scan.statement().scheduled()) {
+        continue;
+      }
+      out.append(String.format(Locale.ROOT, "  %-9s %-40s %s  %s%n", scan.pruning(),
+          scan.describe(), scan.statement().where(), scan.dmlTarget() ? "(DML target)" : ""));
+    }
+    return out.toString();
+  }
+
   String summary() {
     long allowed = allFindings().stream().filter(f -> allowList.match(f) != null).count();
     return String.format(

@@ -481,6 +481,15 @@ final class SqlGate {
     String sql = "SELECT (" + expr + ")";
     try {
       ResolvedStatement r = Analyzer.analyzeStatement(sql, options, scope.catalog());
+      // Recorded like a statement: a SET or IF with a subquery reads tables, and is billed.
+      AnalyzedStatement a =
+          new AnalyzedStatement(
+              scope.source.file(), scope.source.fileLine(scope.text.lineOf(s)), scope.text.of(s),
+              scope.unit, scope.scheduled, scope.afterEarlyReturn, r);
+      analyzed.add(a);
+      if (scope.body != null) {
+        scope.body.add(a);
+      }
       return ((ResolvedQueryStmt) r).getOutputColumnList().get(0).getColumn().getType();
     } catch (SqlException e) {
       findings.add(

@@ -85,7 +85,15 @@ final class ScanAudit {
       String via,
       List<String> columns,
       Pruning pruning,
-      boolean dmlTarget) {
+      boolean dmlTarget,
+      boolean temp,
+      boolean clusterFiltered) {
+
+    /** Partitioned or clustered in the DDL: the audit's subject. */
+    boolean audited(ProjectCatalog catalog) {
+      ProjectCatalog.Relation r = catalog.relation(table);
+      return !temp && r != null && (r.partitionColumn != null || !r.clusterColumns.isEmpty());
+    }
 
     String describe() {
       return table + (via.isEmpty() ? "" : " (via " + via + ")");
@@ -124,9 +132,12 @@ final class ScanAudit {
   private void audit(AnalyzedStatement statement) {
     for (Inner inner : analyze(statement.resolved(), List.of(), null)) {
       Scan scan =
-          new Scan(statement, inner.table, inner.via, inner.columns, inner.pruning(), inner.dmlTarget);
+          new Scan(
+              statement, inner.table, inner.via, inner.columns, inner.pruning(), inner.dmlTarget,
+              inner.temp, inner.clusterPruned);
       scans.add(scan);
-      if (statement.scheduled()
+      if (scan.audited(catalog)
+          && statement.scheduled()
           && (scan.pruning() == Pruning.NONE || scan.pruning() == Pruning.UPPER_BOUND_ONLY)) {
         ProjectCatalog.Relation r = catalog.relation(inner.table);
         findings.add(
@@ -156,6 +167,7 @@ final class ScanAudit {
     String via = "";
     List<String> columns;
     boolean dmlTarget;
+    boolean temp;
     /** Pruned by a filter inside the analyzed tree. */
     boolean partitionPruned;
     boolean partitionUpperOnly;
@@ -181,6 +193,7 @@ final class ScanAudit {
       c.via = via;
       c.columns = columns;
       c.dmlTarget = dmlTarget;
+      c.temp = temp;
       c.partitionPruned = partitionPruned;
       c.partitionUpperOnly = partitionUpperOnly;
       c.clusterPruned = clusterPruned;
@@ -237,8 +250,13 @@ final class ScanAudit {
           }
           found.add(o);
         }
-      } else if (raw.relation != null
-          && (raw.relation.partitionColumn != null || !raw.relation.clusterColumns.isEmpty())) {
+      } else if (raw.tempName != null) {
+        Inner o = new Inner();
+        o.table = raw.tempName;
+        o.temp = true;
+        o.columns = raw.columns.stream().map(ResolvedColumn::getName).toList();
+        found.add(o);
+      } else if (raw.relation != null) {
         Inner o = new Inner();
         o.table = raw.relation.name;
         o.dmlTarget = raw.dmlTarget;
@@ -412,6 +430,8 @@ final class ScanAudit {
   /** A base or view scan with its columns and their positions in the table/view. */
   private static final class RawScan {
     ProjectCatalog.Relation relation;
+    /** A script's temp table (or a table a fixture created): not in the DDL. */
+    String tempName;
     List<ResolvedColumn> columns;
     List<Integer> positions;
     boolean dmlTarget;
@@ -441,10 +461,10 @@ final class ScanAudit {
       raw.relation = catalog.relation(stripProject(node.getTable().getFullName()));
       raw.columns = node.getColumnList();
       raw.positions = node.getColumnIndexList().stream().map(Long::intValue).toList();
-      raw.dmlTarget = skip.containsKey(node);
-      if (raw.relation != null) {
-        scans.add(raw);
+      if (raw.relation == null) {
+        raw.tempName = node.getTable().getName();
       }
+      scans.add(raw);
       super.visit(node);
     }
 

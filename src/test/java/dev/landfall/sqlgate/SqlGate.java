@@ -77,6 +77,8 @@ final class SqlGate {
   int statementsParsed;
   /** Procedure name -> its body's statements, in order, for the cost model. */
   final Map<String, List<AnalyzedStatement>> procedureBodies = new LinkedHashMap<>();
+  /** Temp tables by name (the last definition), for the cost model's widths. */
+  final Map<String, ProjectCatalog.Relation> tempTables = new LinkedHashMap<>();
   /** Procedures the scheduled scripts call. */
   final List<String> scheduledProcedures = new ArrayList<>();
 
@@ -88,18 +90,13 @@ final class SqlGate {
   }
 
   /** Runs the whole gate on the repository at {@code root}. */
-  static long parseNanos;
-
   static SqlGate run(Path root) {
-    long t0 = System.nanoTime();
     var config = SqlSources.config(root);
     SqlGate gate = new SqlGate(config.projectId());
     List<SqlSource> routines = SqlSources.routines(root, config);
     List<SqlSource> scheduled = SqlSources.scheduled(root, config);
     List<SqlSource> fixtures = SqlSources.fixtures(root, config);
-    System.err.printf("sources %.1fs%n", (System.nanoTime() - t0) / 1e9);
     gate.check(routines, scheduled, fixtures);
-    System.err.printf("parse %.1fs%n", parseNanos / 1e9);
     return gate;
   }
 
@@ -138,7 +135,7 @@ final class SqlGate {
     // fixtures.
     for (SqlSource source : scheduled) {
       if (parsed.containsKey(source)) {
-        Scope scope = new Scope(source, source.file(), true);
+        Scope scope = new Scope(source, source.label(), true);
         walk(parsed.get(source).getStatementListNode(), scope);
       }
     }
@@ -161,9 +158,7 @@ final class SqlGate {
   /** Level 1: the whole source parses as a BigQuery script. */
   ASTScript parse(SqlSource source) {
     try {
-      long t0 = System.nanoTime();
       ASTScript script = Parser.parseScript(source.sql(), language);
-      parseNanos += System.nanoTime() - t0;
       statementsParsed += countStatements(script.getStatementListNode());
       return script;
     } catch (SqlException e) {
@@ -315,11 +310,8 @@ final class SqlGate {
 
     SimpleCatalog catalog() {
       if (built == null) {
-        long t0 = System.nanoTime();
         built = catalog.build(temps, variables);
         built.register();
-        registrations++;
-        registerNanos += System.nanoTime() - t0;
       }
       return built;
     }
@@ -472,10 +464,6 @@ final class SqlGate {
     }
   }
 
-  static long registrations;
-  static long registerNanos;
-  static long analyzeNanos;
-
   /** Analyzes {@code SELECT (expr)} in the scope; null (and a finding) when it fails. */
   private Type expressionType(Scope scope, ASTStatement s, String expr, ASTNode at) {
     String sql = "SELECT (" + expr + ")";
@@ -544,6 +532,7 @@ final class SqlGate {
         r.outputColumnIds = ctas.getOutputColumnList().stream().map(c -> c.getColumn().getId()).toList();
       }
       scope.temps.put(ProjectCatalog.key(name), r);
+      tempTables.put(ProjectCatalog.key(name), r);
       scope.changed();
     }
   }

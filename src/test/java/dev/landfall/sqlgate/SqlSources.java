@@ -55,7 +55,7 @@ final class SqlSources {
       String sql = read(path);
       List<Map<String, String>> renderings = new ArrayList<>();
       if (path.getFileName().toString().equals("scheduled_unpack.sql")) {
-        for (LandfallConfig.Source source : config.sources().values()) {
+        for (dev.landfall.config.Source source : config.sources().values()) {
           if (source.unpackSchedule() == null) {
             continue;
           }
@@ -80,7 +80,10 @@ final class SqlSources {
       for (Map<String, String> vars : renderings) {
         RoutineFile file =
             new RoutineFile(path, display, "terraform", RoutineFile.Kind.OTHER, false, false, sql);
-        out.add(new SqlSource(display, 1, file.substitute(vars), SqlSource.Origin.SCHEDULED, false));
+        String label = display + (vars.containsKey("source") ? " [" + vars.get("source") + "]" : "");
+        out.add(
+            new SqlSource(
+                display, 1, file.substitute(vars), SqlSource.Origin.SCHEDULED, false, label));
       }
     }
     return out;

@@ -355,6 +355,11 @@ final class ScanAudit {
         args.forEach(a -> constrained(a).forEach((id, b) -> out.merge(id, b, Bound::and)));
         return out;
       }
+      if (fn.equals("$is_null") && args.size() == 1 && columnOf(args.get(0)) != null) {
+        // IS NULL on the partition column reads the __NULL__ partition only.
+        out.put(columnOf(args.get(0)), Bound.POINT);
+        return out;
+      }
       if (!Set.of("$equal", "$less", "$less_or_equal", "$greater", "$greater_or_equal",
               "$between", "$in", "$in_array")
           .contains(fn)) {

@@ -196,7 +196,8 @@ final class SqlGate {
       define(source, resolved);
       analyzed.add(
           new AnalyzedStatement(
-              source.file(), source.fileLine(line), sql, source.file(), false, false, resolved));
+              source.file(), source.fileLine(line), sql, source.file(), false, false, resolved,
+              List.of()));
       if (resolved instanceof ResolvedCreateProcedureStmt proc
           && s instanceof ASTCreateProcedureStatement ast) {
         String name = objectName(proc.getNamePath());
@@ -298,6 +299,8 @@ final class SqlGate {
     final Map<String, ProjectCatalog.Relation> temps = new LinkedHashMap<>();
     final Text text;
     boolean afterEarlyReturn;
+    /** The enclosing IF conditions ("ELSE ..." inside an else branch). */
+    final List<String> conditions = new ArrayList<>();
     List<AnalyzedStatement> body;
     private SimpleCatalog built;
 
@@ -374,14 +377,21 @@ final class SqlGate {
     } else if (s instanceof ASTIfStatement i) {
       condition(scope, s, i.getCondition());
       boolean returns = returns(i.getThenList());
+      String cond = oneLine(scope.text.of(i.getCondition()));
+      scope.conditions.add(cond);
       walk(i.getThenList(), scope);
+      scope.conditions.remove(scope.conditions.size() - 1);
       if (i.getElseifClauses() != null) {
         for (ASTElseifClause c : i.getElseifClauses().getElseifClauses()) {
           condition(scope, s, c.getCondition());
+          scope.conditions.add("ELSE " + cond);
           walk(c.getBody(), scope);
+          scope.conditions.remove(scope.conditions.size() - 1);
         }
       }
+      scope.conditions.add("ELSE " + cond);
       walk(i.getElseList(), scope);
+      scope.conditions.remove(scope.conditions.size() - 1);
       if (returns) {
         scope.afterEarlyReturn = true;
       }
@@ -405,6 +415,10 @@ final class SqlGate {
     } else {
       analyze(scope, s);
     }
+  }
+
+  private static String oneLine(String sql) {
+    return sql.replaceAll("\\s+", " ").strip();
   }
 
   private static List<ASTStatementList> children(ASTStatement s) {
@@ -473,7 +487,7 @@ final class SqlGate {
       AnalyzedStatement a =
           new AnalyzedStatement(
               scope.source.file(), scope.source.fileLine(scope.text.lineOf(s)), scope.text.of(s),
-              scope.unit, scope.scheduled, scope.afterEarlyReturn, r);
+              scope.unit, scope.scheduled, scope.afterEarlyReturn, r, List.copyOf(scope.conditions));
       analyzed.add(a);
       if (scope.body != null) {
         scope.body.add(a);
@@ -504,7 +518,7 @@ final class SqlGate {
     AnalyzedStatement a =
         new AnalyzedStatement(
             scope.source.file(), scope.source.fileLine(line), sql, scope.unit, scope.scheduled,
-            scope.afterEarlyReturn, resolved);
+            scope.afterEarlyReturn, resolved, List.copyOf(scope.conditions));
     analyzed.add(a);
     if (scope.body != null) {
       scope.body.add(a);

@@ -42,6 +42,10 @@ BEGIN
       WHERE
         DATE(hist.valid_from) <= as_of
         AND (hist.valid_to IS NULL OR DATE(hist.valid_to) > as_of)
+        -- The same, on the partitioning column as is, so BigQuery prunes the
+        -- versions closed before as_of (customers_history is partitioned by
+        -- month of valid_to; no overflow: as_of itself is a valid instant).
+        AND (hist.valid_to IS NULL OR hist.valid_to >= TIMESTAMP(as_of))
       -- Versions never overlap; this only guarantees one row per customer if they did.
       QUALIFY
         ROW_NUMBER() OVER (PARTITION BY hist.customer_id ORDER BY hist.valid_from DESC) = 1

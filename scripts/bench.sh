@@ -43,9 +43,11 @@ main() {
       *) err "unknown argument: $1"; usage >&2; return 2 ;;
     esac
   done
-  local jar
-  jar="$(build_jar)"
-  local java=(java "-Djava.util.logging.config.file=${ROOT}/scripts/lib/logging.properties" -cp "${jar}")
+  # The harness is its own source set (src/bench/java), compiled beside the product jar, never
+  # into it: build_jar checks the jar holds no benchmark class.
+  local classpath
+  classpath="$(build_bench)"
+  local java=(java "-Djava.util.logging.config.file=${ROOT}/scripts/lib/logging.properties" -cp "${classpath}")
 
   if [[ "${engine}" == true ]]; then
     # Its own engine folder: scripts/test.sh runs this while its own engine is up.

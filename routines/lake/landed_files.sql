@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS `${lake_dataset}.landed_files`
   landed_at TIMESTAMP NOT NULL OPTIONS (description = 'Start of that landing run (its ingestion_timestamp).'),
   records_landed INT64 NOT NULL OPTIONS (description = 'Lake rows written for the file, parse errors included.'),
   parse_errors INT64 NOT NULL OPTIONS (description = 'Lake rows of the file with parse_error set.'),
-  blank_lines INT64 NOT NULL OPTIONS (description = 'Blank lines skipped (not landed).')
+  blank_lines INT64 NOT NULL OPTIONS (description = 'Blank lines skipped (not landed).'),
+  listing_identity STRING OPTIONS (description = 'The listed object the run landed: gs-generation:<n> on Cloud Storage, size:<n>,mtime:<ms> for a local file. A later run skips the same path and identity without reading it. NULL on rows written before it was recorded.')
 )
 PARTITION BY DATE(landed_at)
 OPTIONS (description = 'landfall landing ledger: files landed per run, written after their records are committed.');

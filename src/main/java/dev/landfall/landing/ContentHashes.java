@@ -1,6 +1,5 @@
 package dev.landfall.landing;
 
-import com.google.api.services.storage.model.StorageObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -11,11 +10,8 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.apache.beam.sdk.extensions.gcp.options.GcsOptions;
-import org.apache.beam.sdk.extensions.gcp.util.gcsfs.GcsPath;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * A file's content SHA-256, the key that skips content already landed.
@@ -24,7 +20,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * custom metadata when it uploads (it hashed the file anyway, to skip duplicates): reading it is
  * one metadata call instead of reading the whole file on one worker, which for a 100 GB file
  * would be minutes before any range is parsed. Elsewhere (local files, objects uploaded another
- * way) the file is read once and hashed.
+ * way) a new file is read once and hashed; a file landed before is known by its listing identity
+ * and never read again ({@link SkipLanded}).
  */
 final class ContentHashes {
   /** The custom metadata key {@code scripts/upload_files.sh} writes. */
@@ -32,22 +29,7 @@ final class ContentHashes {
 
   private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
 
-  /** A content hash and where it came from (for the log). */
-  record ContentHash(String sha256, boolean fromMetadata) {}
-
   private ContentHashes() {}
-
-  static ContentHash of(ResourceId resource, PipelineOptions options) throws IOException {
-    if ("gs".equals(resource.getScheme())) {
-      StorageObject object =
-          options.as(GcsOptions.class).getGcsUtil().getObject(GcsPath.fromResourceName(resource.toString()));
-      String declared = declared(object.getMetadata());
-      if (declared != null) {
-        return new ContentHash(declared, true);
-      }
-    }
-    return new ContentHash(read(resource), false);
-  }
 
   /** The {@code sha256} metadata value, lower-cased, or null when absent or not a SHA-256. */
   static String declared(Map<String, String> metadata) {

@@ -12,6 +12,8 @@ public final class FilePlan implements Serializable {
   final String source;
   final long sizeBytes;
   final String contentSha256;
+  /** The listing identity (see {@link FileListing#listingIdentity}), recorded in the ledger. */
+  final String listingIdentity;
   /** Header line as in the file (for the ledger); null for an empty file. */
   final String rawHeader;
   /** Normalized header names (lake JSON keys); empty when there is no readable header. */
@@ -26,6 +28,7 @@ public final class FilePlan implements Serializable {
       String source,
       long sizeBytes,
       String contentSha256,
+      String listingIdentity,
       String rawHeader,
       List<String> headerNames,
       long headerOffset,
@@ -34,6 +37,7 @@ public final class FilePlan implements Serializable {
     this.source = source;
     this.sizeBytes = sizeBytes;
     this.contentSha256 = contentSha256;
+    this.listingIdentity = listingIdentity;
     this.rawHeader = rawHeader;
     this.headerNames = List.copyOf(headerNames);
     this.headerOffset = headerOffset;
@@ -47,6 +51,7 @@ public final class FilePlan implements Serializable {
         && p.source.equals(source)
         && p.sizeBytes == sizeBytes
         && p.contentSha256.equals(contentSha256)
+        && Objects.equals(p.listingIdentity, listingIdentity)
         && Objects.equals(p.rawHeader, rawHeader)
         && p.headerNames.equals(headerNames)
         && p.headerOffset == headerOffset

@@ -18,6 +18,8 @@ final class LandingMetrics {
   static final String BYTES = "bytesRead";
   static final String FILES_PLANNED = "filesPlanned";
   static final String FILES_SKIPPED = "filesSkippedAlreadyLanded";
+  /** Files read end to end for their content hash (no upload metadata, not known by listing). */
+  static final String FILES_HASHED = "filesHashed";
   static final String RANGES = "rangesRead";
   static final String DEAD_LETTERED = "deadLetteredRows";
 

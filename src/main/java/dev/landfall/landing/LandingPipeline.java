@@ -2,7 +2,6 @@ package dev.landfall.landing;
 
 import com.google.api.services.bigquery.model.TableRow;
 import java.time.Instant;
-import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -14,21 +13,19 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
 import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The landing job: lands every record of every matched CSV file in the raw lake table, then
  * records each file in the ledger once its rows are committed.
  *
- * <p>Read as a sentence: match files, plan them (skip content already landed, read headers),
- * read their records in parallel byte ranges, guard the row size, write them to the lake,
+ * <p>Read as a sentence: match files, list them (source, listing identity), skip those the
+ * ledger knows (by listing, then by content for the files that had to be hashed), read their
+ * headers, read their records in parallel byte ranges, guard the row size, write them to the lake,
  * dead-letter refused rows, and after the commit write the ledger rows.
  */
 public final class LandingPipeline {
@@ -53,47 +50,55 @@ public final class LandingPipeline {
     }
   }
 
-  /** Builds and starts a run against real BigQuery (or the endpoint in the options). */
+  /**
+   * Builds and starts a run against real BigQuery (or the endpoint in the options). Building
+   * makes no query: the ledger is read by the job itself, for its own files.
+   */
   public static PipelineResult run(LandingOptions options) {
     RunContext run = RunContext.of(options, Instant.now());
-    List<String> landed =
-        options.getReprocess() ? List.of() : LandedFilesLedger.contentHashes(options, run.ledgerTable());
     Pipeline pipeline = Pipeline.create(options);
-    build(pipeline, options, run, landed, null);
+    LedgerLookup ledger =
+        new BigQueryLedgerLookup(options.getProject(), options.getBigQueryEndpoint(), run.ledgerTable());
+    build(pipeline, options, run, ledger, null);
     return pipeline.run();
   }
 
   /**
-   * Adds the landing steps to {@code pipeline}. Tests pass the ledger's hashes and, optionally,
+   * Adds the landing steps to {@code pipeline}. Tests pass a ledger lookup and, optionally,
    * BigQuery test services instead of reaching BigQuery.
    */
   static void build(
       Pipeline pipeline,
       LandingOptions options,
       RunContext run,
-      List<String> landedContentHashes,
+      LedgerLookup ledger,
       BigQueryServices testServices) {
-    PCollectionView<Iterable<String>> landed =
-        pipeline
-            .apply("ReadLedger", Create.of(landedContentHashes).withCoder(StringUtf8Coder.of()))
-            .apply("LedgerAsSideInput", View.asIterable());
-
-    PCollection<FilePlan> plans =
+    PCollection<FileListing> listed =
         pipeline
             .apply(
                 "MatchFiles",
                 FileIO.match()
                     .filepattern(options.getInputFilePattern())
                     .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
-            .apply(
-                "PlanFiles",
-                ParDo.of(
-                        new PlanFilesFn(
-                            options.getSource(),
-                            options.getReprocess(),
-                            options.getMaxRecordBytes(),
-                            landed))
-                    .withSideInputs(landed))
+            .apply("ListFiles", ParDo.of(new ListFilesFn(options.getSource())))
+            .setCoder(SerializableCoder.of(FileListing.class));
+    // Skip what the ledger knows before reading a byte: by listing identity, then (for the files
+    // that had to be hashed) by content. --reprocess lands every matched file again.
+    PCollection<FileListing> fresh =
+        options.getReprocess()
+            ? listed
+            : listed.apply("SkipLandedListings", new SkipLanded(ledger, SkipLanded.By.LISTING));
+    PCollection<FileListing> hashed =
+        fresh
+            .apply("HashNewFiles", ParDo.of(new HashFilesFn()))
+            .setCoder(SerializableCoder.of(FileListing.class));
+    PCollection<FileListing> toLand =
+        options.getReprocess()
+            ? hashed
+            : hashed.apply("SkipLandedContent", new SkipLanded(ledger, SkipLanded.By.CONTENT));
+    PCollection<FilePlan> plans =
+        toLand
+            .apply("PlanFiles", ParDo.of(new PlanFilesFn(options.getMaxRecordBytes())))
             .setCoder(SerializableCoder.of(FilePlan.class));
 
     PCollectionTuple read =

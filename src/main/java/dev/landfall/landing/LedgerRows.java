@@ -68,6 +68,7 @@ final class LedgerRows extends PTransform<PCollection<FilePlan>, PCollection<Tab
             .set("source", plan.source)
             .set("file_size_bytes", plan.sizeBytes)
             .set("content_sha256", plan.contentSha256)
+            .set("listing_identity", plan.listingIdentity)
             .set("load_id", run.loadId())
             .set("landed_at", run.ingestionTimestamp())
             .set("records_landed", total.records())

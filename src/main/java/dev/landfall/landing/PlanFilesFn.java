@@ -8,41 +8,25 @@ import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plans each matched file once: its source, content hash (to skip files already landed) and
- * header, so the parallel readers of its ranges never re-read them.
+ * Plans each new file once: reads its header, so the parallel readers of its ranges never
+ * re-read it. Its source and content hash come from the listing steps before.
  */
-final class PlanFilesFn extends DoFn<MatchResult.Metadata, FilePlan> {
+final class PlanFilesFn extends DoFn<FileListing, FilePlan> {
   private static final Logger LOG = LoggerFactory.getLogger(PlanFilesFn.class);
 
-  private final String fixedSource;
-  private final boolean reprocess;
   private final int maxRecordBytes;
-  private final PCollectionView<Iterable<String>> landedHashes;
   private transient LandingMetrics metrics;
-  /** The side input as a set, built once per DoFn instance: it is constant within a batch run. */
-  private transient Set<String> landedSet;
 
-  PlanFilesFn(
-      String fixedSource,
-      boolean reprocess,
-      int maxRecordBytes,
-      PCollectionView<Iterable<String>> landedHashes) {
-    this.fixedSource = fixedSource;
-    this.reprocess = reprocess;
+  PlanFilesFn(int maxRecordBytes) {
     this.maxRecordBytes = maxRecordBytes;
-    this.landedHashes = landedHashes;
   }
 
   @Setup
@@ -51,38 +35,32 @@ final class PlanFilesFn extends DoFn<MatchResult.Metadata, FilePlan> {
   }
 
   @ProcessElement
-  public void processElement(ProcessContext context) throws IOException {
-    MatchResult.Metadata file = context.element();
-    ResourceId resource = file.resourceId();
-    String path = resource.toString();
-    String source = fixedSource.isEmpty() ? SourceNames.fromPath(path) : fixedSource;
-    ContentHashes.ContentHash hash = ContentHashes.of(resource, context.getPipelineOptions());
-    String contentSha256 = hash.sha256();
+  public void processElement(@Element FileListing file, OutputReceiver<FilePlan> out)
+      throws IOException {
     LOG.info(
         "Planning {} ({} bytes): sha256 {} {}",
-        path,
-        file.sizeBytes(),
-        contentSha256,
-        hash.fromMetadata() ? "from its upload metadata" : "read from its content");
-    if (!reprocess && landedSet(context).contains(contentSha256)) {
-      LOG.info("Skipping {}: its content (sha256 {}) is already landed", path, contentSha256);
-      metrics.counter(source, LandingMetrics.FILES_SKIPPED).inc();
-      return;
-    }
-    metrics.counter(source, LandingMetrics.FILES_PLANNED).inc();
-    context.output(readHeader(resource, path, source, file.sizeBytes(), contentSha256));
-  }
-
-  private Set<String> landedSet(ProcessContext context) {
-    if (landedSet == null) {
-      landedSet = new HashSet<>();
-      context.sideInput(landedHashes).forEach(landedSet::add);
-    }
-    return landedSet;
+        file.path,
+        file.sizeBytes,
+        file.contentSha256,
+        file.hashFromMetadata ? "from its upload metadata" : "read from its content");
+    metrics.counter(file.source, LandingMetrics.FILES_PLANNED).inc();
+    out.output(
+        readHeader(
+            FileSystems.matchNewResource(file.path, false),
+            file.path,
+            file.source,
+            file.sizeBytes,
+            file.contentSha256,
+            file.listingIdentity));
   }
 
   private FilePlan readHeader(
-      ResourceId resource, String path, String source, long size, String contentSha256)
+      ResourceId resource,
+      String path,
+      String source,
+      long size,
+      String contentSha256,
+      String listingIdentity)
       throws IOException {
     try (SeekableByteChannel channel = openSeekable(resource);
         CsvRecordReader reader = CsvRecordReader.open(channel, 0, size, false, maxRecordBytes)) {
@@ -94,13 +72,13 @@ final class PlanFilesFn extends DoFn<MatchResult.Metadata, FilePlan> {
         ParsedRecord parsed = new CsvFieldParser().parse(reader.buffer(), 0, reader.length());
         String error = headerError(reader, parsed);
         if (error != null) {
-          return new FilePlan(path, source, size, contentSha256, rawHeader, List.of(), reader.offset(), error);
+          return new FilePlan(path, source, size, contentSha256, listingIdentity, rawHeader, List.of(), reader.offset(), error);
         }
         List<String> names = Header.parse(parsed).names();
-        return new FilePlan(path, source, size, contentSha256, rawHeader, names, reader.offset(), null);
+        return new FilePlan(path, source, size, contentSha256, listingIdentity, rawHeader, names, reader.offset(), null);
       }
     }
-    return new FilePlan(path, source, size, contentSha256, null, List.of(), -1, null);
+    return new FilePlan(path, source, size, contentSha256, listingIdentity, null, List.of(), -1, null);
   }
 
   /**

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.landfall.config.LandfallConfig.ConfigException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +80,7 @@ class LandfallConfigTest {
 
     assertEquals("raw", config.sqlVariables().get("lake_dataset"));
     assertEquals("customers", config.customersDataset());
-    LandfallConfig.Source payments = config.sources().get("payments");
+    Source payments = config.sources().get("payments");
     assertEquals("small", payments.size());
     assertNull(payments.unpackSchedule());
   }
@@ -144,6 +143,38 @@ class LandfallConfigTest {
         message.contains("size_presets.small.max_workers (2) is below num_workers"), message);
     assertTrue(
         message.contains("alerting.reject_rate_threshold must be a number from 0 to 1"), message);
+  }
+
+  @Test
+  void parse_eachSectionHasItsOwnClass() {
+    LandfallConfig config =
+        LandfallConfig.parse(
+            "project_id: p\nregion: r\n"
+                + "access: {business_user_groups: [a@example.com]}\n"
+                + "pii: {policy_tag: personal}\n"
+                + "alerting: {notification_email: ops@example.com}\n"
+                + "snapshot: {schedule: '0 8 * * 1'}\n",
+            "test");
+
+    assertEquals(List.of("a@example.com"), config.access().businessUserGroups());
+    assertEquals(List.of(), config.access().dataEngineerGroups());
+    assertEquals(new Pii("landfall-pii", "personal"), config.pii());
+    assertEquals(new Alerting("ops@example.com", 0.05), config.alerting());
+    assertEquals(new Snapshot("0 8 * * 1"), config.snapshot());
+    assertEquals(new SizePreset("e2-standard-2", 1, 2), config.sizePresets().get("small"));
+  }
+
+  @Test
+  void parse_listKeyGivenAValue_isReported() {
+    String message =
+        assertThrows(
+                ConfigException.class,
+                () ->
+                    LandfallConfig.parse(
+                        "project_id: p\nregion: r\naccess: {data_engineer_groups: x}\n", "c"))
+            .getMessage();
+
+    assertTrue(message.contains("access.data_engineer_groups must be a list"), message);
   }
 
   private static Path repoFile(String relative) {

@@ -12,10 +12,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
 import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
 import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
@@ -51,7 +54,7 @@ public class LandingPipelineTest {
     datasets.createTable(table("raw_records", "data_string", "source", "ingestion_timestamp:TIMESTAMP",
         "source_file", "source_offset:INT64", "record_hash", "load_id", "parse_error"));
     datasets.createTable(table("landed_files", "source_file", "source", "file_size_bytes:INT64",
-        "content_sha256", "header", "load_id", "landed_at:TIMESTAMP", "records_landed:INT64",
+        "content_sha256", "listing_identity", "header", "load_id", "landed_at:TIMESTAMP", "records_landed:INT64",
         "parse_errors:INT64", "blank_lines:INT64"));
   }
 
@@ -62,7 +65,7 @@ public class LandingPipelineTest {
     write(data.resolve("transactions_1.csv"), "transaction_id,amount\nt1,1.00\n");
     LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.FILE_LOADS);
 
-    RunContext run = land(options, List.of());
+    RunContext run = land(options).run();
 
     List<TableRow> lake = datasets.getAllRows(PROJECT, "lake", "raw_records");
     assertEquals(3, lake.size());
@@ -82,23 +85,58 @@ public class LandingPipelineTest {
   }
 
   @Test
-  public void run_skipsFilesWhoseContentIsInTheLedgerUnlessReprocessing() throws Exception {
+  public void run_skipsFilesTheLedgerKnowsByListingWithoutReadingThemUnlessReprocessing()
+      throws Exception {
+    // Local files, like objects uploaded without the upload script, have no sha256 metadata.
     Path data = folder.newFolder("again").toPath();
     write(data.resolve("transactions_1.csv"), "transaction_id,amount\nt1,1.00\n");
+    write(data.resolve("transactions_2.csv"), "transaction_id,amount\nt2,2.00\n");
     LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.STREAMING_INSERTS);
-    land(options, List.of());
-    List<String> landed =
+    Landing first = land(options);
+    assertEquals(2L, first.counter("transactions.filesHashed"));
+    assertTrue(
         datasets.getAllRows(PROJECT, "lake", "landed_files").stream()
-            .map(r -> (String) r.get("content_sha256"))
-            .collect(Collectors.toList());
+            .allMatch(r -> String.valueOf(r.get("listing_identity")).startsWith("size:")));
 
-    land(options, landed);
-    assertEquals(1, datasets.getAllRows(PROJECT, "lake", "raw_records").size());
+    Landing second = land(options);
+
+    assertEquals(2, datasets.getAllRows(PROJECT, "lake", "raw_records").size());
+    assertEquals(2L, second.counter("transactions.filesSkippedAlreadyLanded"));
+    assertEquals("skipped by listing: nothing read", 0L, second.counter("transactions.filesHashed"));
 
     options.setReprocess(true);
-    land(options, landed);
-    assertEquals(2, datasets.getAllRows(PROJECT, "lake", "raw_records").size());
-    assertEquals(2, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+    int lookups = FakeLedgerLookup.CALLS.get();
+    land(options);
+    assertEquals(4, datasets.getAllRows(PROJECT, "lake", "raw_records").size());
+    assertEquals(4, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+    assertEquals("--reprocess asks no ledger", lookups, FakeLedgerLookup.CALLS.get());
+  }
+
+  @Test
+  public void run_hashesOnlyNewListingsAndSkipsKnownContentUnderANewIdentity() throws Exception {
+    Path data = folder.newFolder("copies").toPath();
+    Path original = data.resolve("transactions_1.csv");
+    write(original, "transaction_id,amount\nt1,1.00\n");
+    LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.FILE_LOADS);
+    land(options);
+
+    // The same bytes under a new name, and the original rewritten unchanged (a new mtime): both
+    // are new listings, hashed once, and skipped by content. A changed file lands.
+    Files.copy(original, data.resolve("transactions_copy.csv"));
+    Files.setLastModifiedTime(original, FileTime.fromMillis(Files.getLastModifiedTime(original).toMillis() + 5000));
+    write(data.resolve("transactions_3.csv"), "transaction_id,amount\nt3,3.00\n");
+    Landing second = land(options);
+
+
+    assertEquals(3L, second.counter("transactions.filesHashed"));
+    assertEquals(2L, second.counter("transactions.filesSkippedAlreadyLanded"));
+    assertEquals(1L, second.counter("transactions.filesPlanned"));
+    assertEquals(
+        List.of("t1", "t3"),
+        datasets.getAllRows(PROJECT, "lake", "raw_records").stream()
+            .map(r -> ((String) r.get("data_string")).replaceAll(".*\"transaction_id\":\"(t\\d)\".*", "$1"))
+            .sorted()
+            .collect(Collectors.toList()));
   }
 
   @Test
@@ -111,7 +149,7 @@ public class LandingPipelineTest {
     Path deadLetters = folder.newFolder("dead").toPath();
     options.setDeadLetterDirectory(deadLetters.toString());
 
-    RunContext run = land(options, List.of());
+    RunContext run = land(options).run();
 
     assertEquals(1, datasets.getAllRows(PROJECT, "lake", "raw_records").size());
     List<String> lines;
@@ -132,7 +170,7 @@ public class LandingPipelineTest {
         "transaction_id,amount".getBytes(StandardCharsets.UTF_16LE));
     LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.FILE_LOADS);
 
-    land(options, List.of());
+    land(options);
 
     List<TableRow> lake = datasets.getAllRows(PROJECT, "lake", "raw_records");
     assertEquals(1, lake.size());
@@ -152,12 +190,21 @@ public class LandingPipelineTest {
     assertEquals("2026-11-01T10:00:00.123456Z", run.ingestionTimestamp());
   }
 
-  private RunContext land(LandingOptions options, List<String> landedHashes) {
+  /** A finished run: its constants and its counters. */
+  private record Landing(RunContext run, Map<String, Long> counters) {
+    long counter(String name) {
+      return counters.getOrDefault(name, 0L);
+    }
+  }
+
+  private Landing land(LandingOptions options) {
     Pipeline pipeline = Pipeline.create(options);
     RunContext run = RunContext.of(options, Instant.now());
-    LandingPipeline.build(pipeline, options, run, landedHashes, services);
-    pipeline.run().waitUntilFinish();
-    return run;
+    LandingPipeline.build(
+        pipeline, options, run, new FakeLedgerLookup(PROJECT, "lake", "landed_files"), services);
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return new Landing(run, LandingSummary.counters(result));
   }
 
   private LandingOptions options(String pattern, LakeWriteMethod method) {

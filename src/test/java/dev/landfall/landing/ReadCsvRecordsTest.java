@@ -228,10 +228,12 @@ public class ReadCsvRecordsTest {
   }
 
   static PCollectionTuple readPattern(Pipeline p, String pattern, long splitSize) {
-    PCollectionView<Iterable<String>> noneLanded =
-        p.apply("NoLedger", Create.empty(StringUtf8Coder.of())).apply(View.asIterable());
     return p.apply(FileIO.match().filepattern(pattern))
-        .apply(ParDo.of(new PlanFilesFn("", false, 1 << 20, noneLanded)).withSideInputs(noneLanded))
+        .apply(ParDo.of(new ListFilesFn("")))
+        .setCoder(SerializableCoder.of(FileListing.class))
+        .apply(ParDo.of(new HashFilesFn()))
+        .setCoder(SerializableCoder.of(FileListing.class))
+        .apply(ParDo.of(new PlanFilesFn(1 << 20)))
         .setCoder(SerializableCoder.of(FilePlan.class))
         .apply(new ReadCsvRecords(splitSize, 1 << 20));
   }

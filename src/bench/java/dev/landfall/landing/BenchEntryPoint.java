@@ -22,14 +22,11 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.gcp.bigquery.TableRowJsonCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
@@ -60,10 +57,7 @@ public final class BenchEntryPoint {
     LandingOptions options =
         PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(LandingOptions.class);
     Pipeline pipeline = Pipeline.create(options);
-    PCollectionView<Iterable<String>> landed =
-        pipeline
-            .apply("ReadLedger", Create.empty(StringUtf8Coder.of()))
-            .apply("LedgerAsSideInput", View.asIterable());
+    // No ledger: every matched file is new, as on a first run.
     PCollection<FilePlan> plans =
         pipeline
             .apply(
@@ -71,10 +65,11 @@ public final class BenchEntryPoint {
                 FileIO.match()
                     .filepattern(inputFilePattern)
                     .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
-            .apply(
-                "PlanFiles",
-                ParDo.of(new PlanFilesFn("", false, options.getMaxRecordBytes(), landed))
-                    .withSideInputs(landed))
+            .apply("ListFiles", ParDo.of(new ListFilesFn("")))
+            .setCoder(SerializableCoder.of(FileListing.class))
+            .apply("HashNewFiles", ParDo.of(new HashFilesFn()))
+            .setCoder(SerializableCoder.of(FileListing.class))
+            .apply("PlanFiles", ParDo.of(new PlanFilesFn(options.getMaxRecordBytes())))
             .setCoder(SerializableCoder.of(FilePlan.class));
     PCollection<LakeRecord> lakeRecords =
         plans

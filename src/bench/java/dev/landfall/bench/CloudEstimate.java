@@ -1,6 +1,6 @@
 package dev.landfall.bench;
 
-import dev.landfall.config.LandfallConfig.SizePreset;
+import dev.landfall.config.SizePreset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

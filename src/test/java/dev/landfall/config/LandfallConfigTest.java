@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class LandfallConfigTest {
@@ -175,6 +177,25 @@ class LandfallConfigTest {
             .getMessage();
 
     assertTrue(message.contains("access.data_engineer_groups must be a list"), message);
+  }
+
+  /** The optional keys config.yaml shows commented out are keys this reader accepts too. */
+  @Test
+  void load_shippedConfigWithEveryCommentedKeyUncommented() throws Exception {
+    String text = Files.readString(repoFile("terraform/config.yaml"));
+    // "# key: value" and "#   nested: value" lines whose value looks like YAML (quoted, a list,
+    // a mapping, a number, a boolean, a resource name or a <placeholder>), or a mapping's
+    // first line; not prose ("# schedule: cron (Cloud Scheduler, ...)").
+    String uncommented =
+        Pattern.compile(
+                "(?m)^# ( *)([a-z_]+:(?: *$| +(?:[\"\\[{<0-9]|true|false|projects/|regions/)))")
+            .matcher(text)
+            .replaceAll("$1$2");
+    assertTrue(uncommented.contains("\nkms_key:"), "config.yaml shows the optional keys");
+
+    LandfallConfig config = LandfallConfig.parse(uncommented, "config.yaml");
+
+    assertEquals("my-bank-data-project", config.projectId());
   }
 
   private static Path repoFile(String relative) {

@@ -55,7 +55,7 @@ final class SqlSources {
       String sql = read(path);
       List<Map<String, String>> renderings = new ArrayList<>();
       if (path.getFileName().toString().equals("scheduled_unpack.sql")) {
-        for (LandfallConfig.Source source : config.sources().values()) {
+        for (dev.landfall.config.Source source : config.sources().values()) {
           if (source.unpackSchedule() == null) {
             continue;
           }

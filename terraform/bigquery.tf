@@ -26,6 +26,32 @@ locals {
       key == "analytics" ? [for group in local.config.access.business_user_groups : { role = "READER", kind = "group", member = group }] : [],
     )
   }
+
+  # Authorized routines. A table function is not covered by the authorized
+  # dataset entry below ("all of the views": https://cloud.google.com/bigquery/docs/authorized-datasets),
+  # so every analytics table function that reads a service dataset is
+  # authorized on that dataset (https://cloud.google.com/bigquery/docs/authorized-routines):
+  # business users call it (and the views that read through it) without access
+  # to the service tables. What a function reads is taken from its SQL (routines
+  # name objects as `dataset.object`); the lake is never authorized.
+  _analytics_functions = {
+    for key, kind in local.routine_kinds : key => local.routine_objects[key]
+    if kind == "function" && local.routine_objects[key].service == "analytics"
+  }
+  _analytics_function_code = {
+    for key, object in local._analytics_functions :
+    key => replace(replace(object.sql, "/(?s)/\\*.*?\\*//", ""), "/--[^\\n]*/", "")
+  }
+  authorized_routines = {
+    for key in local._service_datasets : key => sort([
+      for fn, object in local._analytics_functions : object.name
+      if can(regex("`([a-z][a-z0-9-]*[a-z0-9]\\.)?${local.config.datasets[key]}\\.", local._analytics_function_code[fn]))
+    ])
+  }
+
+  # Time travel window per dataset (hours); 168 is BigQuery's default and maximum.
+  # https://cloud.google.com/bigquery/docs/time-travel#configure_the_time_travel_window
+  time_travel_hours = { for key in keys(local.config.datasets) : key => tostring(lookup(local.config.max_time_travel_hours, key, 168)) }
 }
 
 # Analytics first: the service datasets name it in their authorized-dataset entry.
@@ -35,6 +61,15 @@ resource "google_bigquery_dataset" "analytics" {
   labels                     = local.labels
   description                = local._descriptions.analytics
   delete_contents_on_destroy = false
+  max_time_travel_hours      = local.time_travel_hours.analytics
+
+  # CMEK: tables created in the dataset are encrypted with kms_key.
+  dynamic "default_encryption_configuration" {
+    for_each = local.config.kms_key == "" ? [] : [local.config.kms_key]
+    content {
+      kms_key_name = default_encryption_configuration.value
+    }
+  }
 
   dynamic "access" {
     for_each = local._dataset_access.analytics
@@ -46,7 +81,7 @@ resource "google_bigquery_dataset" "analytics" {
     }
   }
 
-  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler]
+  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler, google_kms_crypto_key_iam_member.service_agents]
 }
 
 # The lake and the service datasets.
@@ -59,6 +94,15 @@ resource "google_bigquery_dataset" "this" {
   description = lookup(local._descriptions, each.key, "landfall ${each.key} service tables, unpacked from the lake. Pipeline and data engineers only.")
   # Never drop landed or unpacked data with the infrastructure.
   delete_contents_on_destroy = false
+  max_time_travel_hours      = local.time_travel_hours[each.key]
+
+  # CMEK: tables created in the dataset are encrypted with kms_key.
+  dynamic "default_encryption_configuration" {
+    for_each = local.config.kms_key == "" ? [] : [local.config.kms_key]
+    content {
+      kms_key_name = default_encryption_configuration.value
+    }
+  }
 
   dynamic "access" {
     for_each = local._dataset_access[each.key]
@@ -84,5 +128,17 @@ resource "google_bigquery_dataset" "this" {
     }
   }
 
-  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler]
+  # Authorized routines: the analytics table functions that read this dataset.
+  dynamic "access" {
+    for_each = lookup(local.authorized_routines, each.key, [])
+    content {
+      routine {
+        project_id = local.config.project_id
+        dataset_id = google_bigquery_dataset.analytics.dataset_id
+        routine_id = access.value
+      }
+    }
+  }
+
+  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler, google_kms_crypto_key_iam_member.service_agents]
 }

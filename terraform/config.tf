@@ -18,6 +18,16 @@ locals {
     time_zone     = "Etc/UTC"
     routines_dir  = "../routines"
     enable_apis   = true
+    # Enterprise project (terraform/README.md "Enterprise project"): CMEK for
+    # datasets and buckets, and the project number that names the Google
+    # service agents which must be allowed to use the key(s).
+    kms_key        = ""
+    project_number = ""
+    # Dataset key => time travel window in hours (48-168, whole days); 168 if absent.
+    max_time_travel_hours = {}
+
+    # Days after its ingestion date a transaction may be dated (else implausible_date).
+    max_future_days = 1
     datasets = {
       lake         = "lake"
       customers    = "customers"
@@ -55,6 +65,12 @@ locals {
     dataflow = {
       temp_retention_days    = 7
       staging_retention_days = 30
+      # Worker network, for scheduled and manual launches alike. "" = the
+      # project's default network / the region's auto subnetwork.
+      network     = ""
+      subnetwork  = "" # regions/<region>/subnetworks/<name>, or its full URL (Shared VPC)
+      private_ips = false
+      kms_key     = "" # CMEK for job state; "" = kms_key when that key is in region
     }
   }
 
@@ -98,13 +114,22 @@ locals {
     access        = local._nested.access
     pii           = local._nested.pii
     alerting      = local._nested.alerting
-    landing       = local._nested.landing
-    dataflow      = local._nested.dataflow
+
+    max_future_days = coalesce(lookup(local._raw, "max_future_days", null), local._defaults.max_future_days)
+
+    landing  = local._nested.landing
+    dataflow = local._nested.dataflow
     # Every source that is unpacked needs a dataset; it defaults to the source name.
     datasets = merge(
       { for name, source in local._sources : name => name if source.unpack_schedule != null },
       local._datasets_base,
     )
+
+    # Enterprise project: "" / {} when not set.
+    kms_key = lookup(local._raw, "kms_key", null) == null ? "" : local._raw.kms_key
+    # A YAML number or string: digits either way.
+    project_number        = lookup(local._raw, "project_number", null) == null ? "" : tostring(local._raw.project_number)
+    max_time_travel_hours = merge({}, lookup(local._raw, "max_time_travel_hours", null))
   }
 
   # --- checks (terraform_data.config turns each list into an error message) ---
@@ -189,6 +214,34 @@ locals {
     for table in keys(local._nested.pii.columns) : table if !contains(keys(local.routine_objects), table) || lookup(local.routine_kinds, table, "") != "table"
   ]
 
+  # --- enterprise project: CMEK, worker network, time travel ---
+  # A Cloud KMS key name; group 1 is its location.
+  _kms_re = "^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/([a-z0-9-]+)/keyRings/[A-Za-z0-9_-]{1,63}/cryptoKeys/[A-Za-z0-9_-]{1,63}$"
+  # BigQuery and Cloud Storage use a key only in their data's location; the EU
+  # and US multi-regions take keys in "europe" and "us".
+  # https://cloud.google.com/bigquery/docs/customer-managed-encryption#supported_locations
+  _storage_key_location  = lookup({ eu = "europe", us = "us" }, lower(local.config.location), lower(local.config.location))
+  _kms_location          = try(regex(local._kms_re, local.config.kms_key)[0], "")
+  _dataflow_kms_set      = local._nested.dataflow.kms_key
+  _dataflow_kms_location = try(regex(local._kms_re, local._dataflow_kms_set)[0], "")
+  _kms_problems = compact([
+    local.config.kms_key == "" || can(regex(local._kms_re, local.config.kms_key)) ? null : "kms_key \"${local.config.kms_key}\" is not a Cloud KMS key name (projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>)",
+    local._kms_location == "" || local._kms_location == local._storage_key_location ? null : "kms_key is in location ${local._kms_location}, but datasets and buckets in ${local.config.location} need a key in ${local._storage_key_location}",
+    local._dataflow_kms_set == "" || can(regex(local._kms_re, local._dataflow_kms_set)) ? null : "dataflow.kms_key \"${local._dataflow_kms_set}\" is not a Cloud KMS key name",
+    local._dataflow_kms_location == "" || local._dataflow_kms_location == local.config.region ? null : "dataflow.kms_key is in location ${local._dataflow_kms_location}; Dataflow jobs in ${local.config.region} need a key in ${local.config.region}",
+    local._kms_location == "" || local._kms_location == local.config.region || local._dataflow_kms_set != "" ? null : "kms_key is in ${local._kms_location}, which Dataflow jobs in ${local.config.region} cannot use: set dataflow.kms_key to a key in ${local.config.region}",
+    (local.config.kms_key == "" && local._dataflow_kms_set == "") || can(regex("^[0-9]{6,20}$", local.config.project_number)) ? null : "project_number \"${local.config.project_number}\" is needed with kms_key: the number of project ${local.config.project_id} (gcloud projects describe ${local.config.project_id} --format='value(projectNumber)'), which names the service agents that use the key",
+  ])
+  _network_problems = compact([
+    local._nested.dataflow.network == "" || can(regex("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", local._nested.dataflow.network)) ? null : "dataflow.network \"${local._nested.dataflow.network}\" must be a VPC network name (a Shared VPC is named by dataflow.subnetwork alone)",
+    local._nested.dataflow.subnetwork == "" || can(regex("^(https://www\\.googleapis\\.com/compute/v1/projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/)?regions/${local.config.region}/subnetworks/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", local._nested.dataflow.subnetwork)) ? null : "dataflow.subnetwork \"${local._nested.dataflow.subnetwork}\" must be regions/${local.config.region}/subnetworks/<name> or its full URL https://www.googleapis.com/compute/v1/projects/<host project>/regions/${local.config.region}/subnetworks/<name> (the workers' region)",
+    can(tobool(local._nested.dataflow.private_ips)) ? null : "dataflow.private_ips must be true or false",
+  ])
+  _bad_time_travel = [
+    for key, hours in local.config.max_time_travel_hours : "${key}: ${hours}"
+    if !contains(keys(local.config.datasets), key) || !try(hours >= 48 && hours <= 168 && hours % 24 == 0, false)
+  ]
+
   # Longest generated names: buckets (63), service accounts (30).
   _longest_bucket = "${local.config.project_id}-${local.config.name_prefix}-templates"
   _longest_sa     = "${local.config.name_prefix}-scheduler"
@@ -210,7 +263,11 @@ locals {
     !local._missing_snapshot ? null : "config.yaml: snapshot.schedule is set but ${local.config.routines_dir}/analytics/snapshot_top_customers.sql is missing; add it or set snapshot.schedule to null.",
     length(local._bad_groups) == 0 ? null : "config.yaml: not a group email: ${join(", ", local._bad_groups)}.",
     can(tonumber(local.config.alerting.reject_rate_threshold)) && try(local.config.alerting.reject_rate_threshold >= 0 && local.config.alerting.reject_rate_threshold <= 1, false) ? null : "config.yaml: alerting.reject_rate_threshold must be a share between 0 and 1 (0.05 = 5 %).",
+    can(tonumber(local.config.max_future_days)) && try(floor(local.config.max_future_days) == local.config.max_future_days && local.config.max_future_days >= 0 && local.config.max_future_days <= 366, false) ? null : "config.yaml: max_future_days must be a whole number of days from 0 to 366.",
     length(local._bad_pii_tables) == 0 ? null : "config.yaml: pii.columns names table(s) ${join(", ", local._bad_pii_tables)} that no CREATE TABLE file in routines/ defines (keys are <dataset key>.<table>).",
+    length(local._kms_problems) == 0 ? null : "config.yaml: ${join("; ", local._kms_problems)}.",
+    length(local._network_problems) == 0 ? null : "config.yaml: ${join("; ", local._network_problems)}.",
+    length(local._bad_time_travel) == 0 ? null : "config.yaml: max_time_travel_hours ${join(", ", local._bad_time_travel)}: keys are dataset keys (${join(", ", sort(keys(local.config.datasets)))}), values whole days in hours from 48 to 168 (48, 72, ... 168).",
     length(local._routine_problems) == 0 ? null : "routines/: ${join("; ", local._routine_problems)}.",
   ])
 }

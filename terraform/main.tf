@@ -9,13 +9,17 @@ locals {
     landing   = "${local.config.project_id}-${local.prefix}-landing"
     dataflow  = "${local.config.project_id}-${local.prefix}-dataflow"
     templates = "${local.config.project_id}-${local.prefix}-templates"
+    # Cloud Build's staged sources and logs (scripts/build_template.sh).
+    builds = "${local.config.project_id}-${local.prefix}-builds"
   }
   template_spec_path = "gs://${local.bucket_names.templates}/landfall.json"
   template_image     = "${local.config.region}-docker.pkg.dev/${local.config.project_id}/${local.prefix}/landfall-template"
 
-  apis = [
+  apis = concat([
     "artifactregistry.googleapis.com",
     "bigquery.googleapis.com",
+    "bigquerydatapolicy.googleapis.com", # dynamic data masking of PII columns
+    "cloudbuild.googleapis.com",         # scripts/build_template.sh builds the image
     "cloudscheduler.googleapis.com",
     "compute.googleapis.com", # Dataflow workers are Compute Engine VMs
     "datacatalog.googleapis.com",
@@ -24,7 +28,7 @@ locals {
     "logging.googleapis.com",
     "monitoring.googleapis.com",
     "storage.googleapis.com",
-  ]
+  ], local.kms_keys_used ? ["cloudkms.googleapis.com"] : [])
 
   # Dataflow bucket folders and how long their objects live (days; null: kept).
   dataflow_folders = {
@@ -51,6 +55,13 @@ resource "google_storage_bucket" "landing" {
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
 
+  dynamic "encryption" {
+    for_each = local.config.kms_key == "" ? [] : [local.config.kms_key]
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+
   versioning {
     enabled = true
   }
@@ -64,7 +75,7 @@ resource "google_storage_bucket" "landing" {
     }
   }
 
-  depends_on = [google_project_service.this]
+  depends_on = [google_project_service.this, google_kms_crypto_key_iam_member.service_agents]
 }
 
 # A managed folder per source makes each source's prefix a real object, where
@@ -84,6 +95,13 @@ resource "google_storage_bucket" "dataflow" {
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
 
+  dynamic "encryption" {
+    for_each = local.config.kms_key == "" ? [] : [local.config.kms_key]
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+
   dynamic "lifecycle_rule" {
     for_each = { for folder, days in local.dataflow_folders : folder => days if days != null }
     content {
@@ -97,7 +115,7 @@ resource "google_storage_bucket" "dataflow" {
     }
   }
 
-  depends_on = [google_project_service.this]
+  depends_on = [google_project_service.this, google_kms_crypto_key_iam_member.service_agents]
 }
 
 # The Flex Template spec (landfall.json); versioned to roll a bad build back.
@@ -107,6 +125,13 @@ resource "google_storage_bucket" "templates" {
   labels                      = local.labels
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
+
+  dynamic "encryption" {
+    for_each = local.config.kms_key == "" ? [] : [local.config.kms_key]
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
 
   versioning {
     enabled = true
@@ -121,7 +146,7 @@ resource "google_storage_bucket" "templates" {
     }
   }
 
-  depends_on = [google_project_service.this]
+  depends_on = [google_project_service.this, google_kms_crypto_key_iam_member.service_agents]
 }
 
 resource "google_artifact_registry_repository" "templates" {
@@ -132,4 +157,32 @@ resource "google_artifact_registry_repository" "templates" {
   labels        = local.labels
 
   depends_on = [google_project_service.this]
+}
+
+# Cloud Build's staged sources and logs: the build service account reads the
+# one and writes the other; nothing else is kept here, and only for a while.
+resource "google_storage_bucket" "builds" {
+  name                        = local.bucket_names.builds
+  location                    = local.config.location
+  labels                      = local.labels
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+
+  dynamic "encryption" {
+    for_each = local.config.kms_key == "" ? [] : [local.config.kms_key]
+    content {
+      default_kms_key_name = encryption.value
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      age = 30
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  depends_on = [google_project_service.this, google_kms_crypto_key_iam_member.service_agents]
 }

@@ -80,3 +80,36 @@ output "routines" {
   description = "Deployed routine objects (<service>.<object>) by kind."
   value       = { for kind in ["table", "function", "view", "procedure"] : kind => sort([for key, k in local.routine_kinds : key if k == kind]) }
 }
+
+output "dataflow_worker_options" {
+  description = "Worker network and CMEK of every landing launch, scheduled or manual (scripts/run_dataflow.sh): network, subnetwork, private_ips (no external IPs), kms_key (\"\" = not set)."
+  value = {
+    network     = local.config.dataflow.network
+    subnetwork  = local.config.dataflow.subnetwork
+    private_ips = try(tobool(local.config.dataflow.private_ips), false)
+    kms_key     = local.dataflow_kms_key
+  }
+}
+
+output "build_service_account" {
+  description = "Email of the service account Cloud Build runs scripts/build_template.sh's build as."
+  value       = local.sa_email.build
+}
+
+output "builds_bucket" {
+  description = "Bucket name for Cloud Build's staged sources (source/) and logs (logs/)."
+  value       = google_storage_bucket.builds.name
+}
+
+output "pii_policy_tags" {
+  description = "Policy tags for personal-data columns, by column type: string (STRING/BYTES: masked as SHA-256) and date (DATE: masked as the type's default value)."
+  value = {
+    string = google_data_catalog_policy_tag.pii.name
+    date   = google_data_catalog_policy_tag.pii_date.name
+  }
+}
+
+output "authorized_routines" {
+  description = "Dataset key => analytics table functions authorized to read it."
+  value       = { for key, routines in local.authorized_routines : key => routines if length(routines) > 0 }
+}

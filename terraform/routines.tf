@@ -14,7 +14,7 @@ locals {
   _routine_files = sort([for f in fileset(local._routines_path, "*/*.sql") : f if dirname(f) != "tests"])
   _routine_vars = merge(
     { for key, name in local.config.datasets : "${key}_dataset" => name },
-    { base_currency = local.config.base_currency },
+    { base_currency = local.config.base_currency, max_future_days = local.config.max_future_days },
   )
 
   routine_objects = {

@@ -18,6 +18,19 @@ locals {
     }) if source.schedule != null && contains(keys(local.config.size_presets), source.size)
   }
 
+  # Worker network and CMEK, the same for scheduled and manual launches (the
+  # output dataflow_worker_options feeds scripts/run_dataflow.sh). Only what is
+  # set goes into the request. FlexTemplateRuntimeEnvironment:
+  # https://cloud.google.com/dataflow/docs/reference/rest/v1b3/projects.locations.flexTemplates/launch#FlexTemplateRuntimeEnvironment
+  launch_network = {
+    for key, value in {
+      network         = local.config.dataflow.network
+      subnetwork      = local.config.dataflow.subnetwork
+      ipConfiguration = try(tobool(local.config.dataflow.private_ips), false) ? "WORKER_IP_PRIVATE" : ""
+      kmsKeyName      = local.dataflow_kms_key
+    } : key => value if value != ""
+  }
+
   launch_requests = {
     for name, source in local.landing_jobs : name => {
       launchParameter = {
@@ -37,7 +50,7 @@ locals {
             maxRecordBytes      = source.max_record_bytes
           } : key => tostring(value) if value != null
         }
-        environment = {
+        environment = merge({
           serviceAccountEmail  = local.sa_email.dataflow
           tempLocation         = "gs://${local.bucket_names.dataflow}/temp"
           stagingLocation      = "gs://${local.bucket_names.dataflow}/staging"
@@ -45,7 +58,7 @@ locals {
           numWorkers           = source.preset.num_workers
           maxWorkers           = source.preset.max_workers
           additionalUserLabels = local.labels
-        }
+        }, local.launch_network)
       }
     }
   }

@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS `${customers_dataset}.customers_history`
   city STRING OPTIONS (description = 'City, trimmed; NULL when blank or absent.'),
   country STRING OPTIONS (description = 'Country as in the file, trimmed; NULL when blank or absent.'),
   updated_at TIMESTAMP OPTIONS (description = 'updated_at of the source row that started this version; NULL when the file had none.'),
-  valid_from TIMESTAMP NOT NULL OPTIONS (description = 'Start of the version: updated_at of its source row, else that row''s ingestion_timestamp.'),
+  valid_from TIMESTAMP NOT NULL OPTIONS (description = 'Start of the version: updated_at of its source row, else that row\'s ingestion_timestamp.'),
   valid_to TIMESTAMP OPTIONS (description = 'End of the version (exclusive) = valid_from of the next version; NULL while current.'),
   is_current BOOL NOT NULL OPTIONS (description = 'TRUE for the latest version of the customer (valid_to IS NULL).'),
   source_file STRING NOT NULL OPTIONS (description = 'Provenance: lake source_file of the row that started this version.'),

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS `${customers_dataset}.rejects`
   source STRING NOT NULL OPTIONS (description = 'Lake source of the row (always customers).'),
   data_string STRING NOT NULL OPTIONS (description = 'The lake data_string, unchanged.'),
   customer_id STRING OPTIONS (description = 'Trimmed customer_id when the row has one.'),
-  reason_code STRING NOT NULL OPTIONS (description = 'Stable snake_case code: parse_error, missing_required_column, missing_value, invalid_date, invalid_timestamp.'),
+  reason_code STRING NOT NULL OPTIONS (description = 'Stable snake_case code: parse_error, malformed_json, missing_required_column, missing_value, invalid_date, invalid_timestamp.'),
   reason STRING NOT NULL OPTIONS (description = 'Human-readable explanation naming the column and the offending value.'),
   rejected_at TIMESTAMP NOT NULL OPTIONS (description = 'When CALL unpack() rejected the row.')
 )

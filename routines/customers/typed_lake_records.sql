@@ -5,8 +5,18 @@
 -- Rules (CONTRACT §1, §3): values are trimmed and blank means NULL; only
 -- customer_id is required; date_of_birth and updated_at must parse when present;
 -- other attributes are kept as text. The first failing check gives the reason,
--- in this order: parse_error, missing_required_column, missing_value,
--- invalid_date, invalid_timestamp.
+-- in this order: parse_error, malformed_json, missing_required_column,
+-- missing_value, invalid_date, invalid_timestamp.
+--
+-- Same answer on BigQuery and on the local engine (DuckDB), which is more
+-- lenient: dates and timestamps are checked by pattern and range before they
+-- are parsed, so a value BigQuery cannot represent (hour 24, second 60, year
+-- 0000, an offset beyond +/-14:00, an instant past 9999-12-31 23:59:59.999999
+-- UTC or before 0001-01-01 UTC; BigQuery's TIMESTAMP and DATE ranges:
+-- https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#timestamp_type)
+-- is invalid on both. A data_string that is not a JSON object is read as '{}'
+-- (the JSON functions never see it: on the local engine they raise "Malformed
+-- JSON") and rejected as malformed_json.
 CREATE OR REPLACE VIEW `${customers_dataset}.typed_lake_records`
 (
   data_string OPTIONS (description = 'The lake data_string, unchanged.'),
@@ -32,7 +42,7 @@ CREATE OR REPLACE VIEW `${customers_dataset}.typed_lake_records`
 OPTIONS (description = 'landfall: every lake row of source customers typed and validated; reason_code is NULL for a valid row. effective_at = updated_at, else ingestion_timestamp. Used by CALL customers.unpack().')
 AS
 WITH
-  fields AS (
+  json_rows AS (
     SELECT
       data_string,
       source,
@@ -42,34 +52,56 @@ WITH
       record_hash,
       load_id,
       parse_error,
+      -- The JSON functions read json_text, never a malformed data_string.
+      IF(is_json_object, data_string, '{}') AS json_text,
+      is_json_object
+    FROM (
+      SELECT
+        lake.*,
+        COALESCE(JSON_TYPE(SAFE.PARSE_JSON(lake.data_string)) = 'object', FALSE) AS is_json_object
+      FROM
+        `${lake_dataset}.raw_records` AS lake
+      WHERE
+        lake.source = 'customers'
+    )
+  ),
+
+  fields AS (
+    SELECT
+      json_rows.*,
       -- JSON_QUERY is NULL only when the key is absent: the file lacks the column.
-      JSON_QUERY(data_string, '$.customer_id') IS NOT NULL AS has_customer_id,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.customer_id')), '') AS customer_id,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.first_name')), '') AS first_name,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.last_name')), '') AS last_name,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.email')), '') AS email,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.date_of_birth')), '') AS date_of_birth_text,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.city')), '') AS city,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.country')), '') AS country,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.updated_at')), '') AS updated_at_text
+      JSON_QUERY(json_text, '$.customer_id') IS NOT NULL AS has_customer_id,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.customer_id')), '') AS customer_id,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.first_name')), '') AS first_name,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.last_name')), '') AS last_name,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.email')), '') AS email,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.date_of_birth')), '') AS date_of_birth_text,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.city')), '') AS city,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.country')), '') AS country,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.updated_at')), '') AS updated_at_text
     FROM
-      `${lake_dataset}.raw_records`
-    WHERE
-      source = 'customers'
+      json_rows
   ),
 
   typed AS (
     SELECT
       fields.*,
+      -- Years 0001-9999 (year 0000 does not exist in BigQuery).
       IF(
-        REGEXP_CONTAINS(date_of_birth_text, r'^\d{4}-\d{2}-\d{2}$'),
+        REGEXP_CONTAINS(date_of_birth_text, r'^\d{4}-\d{2}-\d{2}$') AND SUBSTR(date_of_birth_text, 1, 4) != '0000',
         SAFE.PARSE_DATE('%Y-%m-%d', date_of_birth_text),
         NULL
       ) AS date_of_birth,
-      -- ISO-8601: date, 'T' or space, time with seconds, optional fraction (up to
-      -- microseconds, BigQuery's precision) and zone; no zone means UTC.
+      -- ISO-8601: date, 'T' or space, time with seconds (hours 00-23, seconds
+      -- 00-59), optional fraction (up to microseconds, BigQuery's precision) and
+      -- zone (Z or an offset up to +/-14:00); no zone means UTC. The instant must
+      -- lie in BigQuery's TIMESTAMP range.
       IF(
-        REGEXP_CONTAINS(updated_at_text, r'^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2})?)?$'),
+        REGEXP_CONTAINS(
+          updated_at_text,
+          r'^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-3])(:[0-5]\d)?|[+-]14(:00)?)?$')
+          AND SAFE_CAST(updated_at_text AS TIMESTAMP)
+            BETWEEN TIMESTAMP '0001-01-01 00:00:00+00' AND TIMESTAMP '9999-12-31 23:59:59.999999+00',
         SAFE_CAST(updated_at_text AS TIMESTAMP),
         NULL
       ) AS updated_at
@@ -82,6 +114,7 @@ WITH
       typed.*,
       CASE
         WHEN parse_error IS NOT NULL THEN 'parse_error'
+        WHEN NOT is_json_object THEN 'malformed_json'
         WHEN NOT has_customer_id THEN 'missing_required_column'
         WHEN customer_id IS NULL THEN 'missing_value'
         WHEN date_of_birth_text IS NOT NULL AND date_of_birth IS NULL THEN 'invalid_date'
@@ -112,6 +145,7 @@ SELECT
   reason_code,
   CASE reason_code
     WHEN 'parse_error' THEN CONCAT('The line could not be parsed as CSV: ', parse_error)
+    WHEN 'malformed_json' THEN 'data_string is not a JSON object: the lake row was not written by the landing, or was damaged'
     WHEN 'missing_required_column' THEN 'The file has no required column customer_id'
     WHEN 'missing_value' THEN 'Required value is blank: customer_id'
     WHEN 'invalid_date' THEN FORMAT("date_of_birth '%s' is not a valid YYYY-MM-DD date", date_of_birth_text)

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS `${transactions_dataset}.rejects`
   source STRING NOT NULL OPTIONS (description = 'Lake source of the row (always transactions).'),
   data_string STRING NOT NULL OPTIONS (description = 'The lake data_string, unchanged.'),
   transaction_id STRING OPTIONS (description = 'Trimmed transaction_id when the row has one; lets a conflict be traced to the kept row.'),
-  reason_code STRING NOT NULL OPTIONS (description = 'Stable snake_case code: parse_error, missing_required_column, missing_value, invalid_date, invalid_amount, non_positive_amount, unsupported_currency, conflicting_duplicate.'),
+  reason_code STRING NOT NULL OPTIONS (description = 'Stable snake_case code: parse_error, malformed_json, missing_required_column, missing_value, invalid_date, implausible_date, invalid_amount, non_positive_amount, unsupported_currency, conflicting_duplicate.'),
   reason STRING NOT NULL OPTIONS (description = 'Human-readable explanation naming the column and the offending value.'),
   rejected_at TIMESTAMP NOT NULL OPTIONS (description = 'When CALL unpack() rejected the row.')
 )

@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS `${transactions_dataset}.transactions`
 (
   transaction_id STRING NOT NULL OPTIONS (description = 'Business key of the transaction, trimmed; unique in this table.'),
   customer_id STRING NOT NULL OPTIONS (description = 'Customer who spent; may not (yet) exist in customers_history, customers can arrive later.'),
-  transaction_date DATE NOT NULL OPTIONS (description = 'Day of the transaction (from YYYY-MM-DD, or the UTC date of an ISO-8601 timestamp).'),
+  transaction_date DATE NOT NULL OPTIONS (description = 'Day of the transaction as written: YYYY-MM-DD, or the date part of an ISO-8601 timestamp as written in its own offset (not converted to UTC).'),
   amount NUMERIC NOT NULL OPTIONS (description = 'Outgoing spend, > 0, exactly as in the file (NUMERIC, never FLOAT64).'),
   currency STRING NOT NULL OPTIONS (description = 'ISO 4217 code, upper case; always the configured base currency (others are rejected).'),
   merchant STRING OPTIONS (description = 'Merchant name as in the file, trimmed; NULL when blank or absent.'),

@@ -3,10 +3,20 @@
 -- files only (filters on ingestion_timestamp, a plain column here, prune lake
 -- partitions through the view); it also answers "why was this row rejected?".
 -- Rules (CONTRACT §1, §3): values are trimmed and blank means NULL; the first
--- failing check gives the reason, in this order: parse_error,
--- missing_required_column, missing_value, invalid_date, invalid_amount,
--- non_positive_amount, unsupported_currency. (conflicting_duplicate needs the
--- typed table, so unpack() decides it.)
+-- failing check gives the reason, in this order: parse_error, malformed_json,
+-- missing_required_column, missing_value, invalid_date, implausible_date,
+-- invalid_amount, non_positive_amount, unsupported_currency.
+-- (conflicting_duplicate needs the typed table, so unpack() decides it.)
+--
+-- Same answer on BigQuery and on the local engine (DuckDB), which is more
+-- lenient: every date and timestamp is checked by pattern and range before it
+-- is parsed, so a value BigQuery cannot represent (hour 24, second 60, year
+-- 0000, an offset beyond +/-14:00, an instant past 9999-12-31 23:59:59.999999
+-- UTC or before 0001-01-01 UTC; BigQuery's TIMESTAMP and DATE ranges:
+-- https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#timestamp_type)
+-- is invalid on both. A data_string that is not a JSON object is read as '{}'
+-- (the JSON functions never see it: on the local engine they raise "Malformed
+-- JSON") and rejected as malformed_json.
 CREATE OR REPLACE VIEW `${transactions_dataset}.typed_lake_records`
 (
   data_string OPTIONS (description = 'The lake data_string, unchanged.'),
@@ -30,7 +40,7 @@ CREATE OR REPLACE VIEW `${transactions_dataset}.typed_lake_records`
 OPTIONS (description = 'landfall: every lake row of source transactions typed and validated; reason_code is NULL for a valid row. Used by CALL transactions.unpack().')
 AS
 WITH
-  fields AS (
+  json_rows AS (
     SELECT
       data_string,
       source,
@@ -40,38 +50,59 @@ WITH
       record_hash,
       load_id,
       parse_error,
+      -- The JSON functions read json_text, never a malformed data_string.
+      IF(is_json_object, data_string, '{}') AS json_text,
+      is_json_object
+    FROM (
+      SELECT
+        lake.*,
+        COALESCE(JSON_TYPE(SAFE.PARSE_JSON(lake.data_string)) = 'object', FALSE) AS is_json_object
+      FROM
+        `${lake_dataset}.raw_records` AS lake
+      WHERE
+        lake.source = 'transactions'
+    )
+  ),
+
+  fields AS (
+    SELECT
+      json_rows.*,
       -- JSON_QUERY is NULL only when the key is absent: the file lacks the column.
-      JSON_QUERY(data_string, '$.transaction_id') IS NOT NULL AS has_transaction_id,
-      JSON_QUERY(data_string, '$.customer_id') IS NOT NULL AS has_customer_id,
-      JSON_QUERY(data_string, '$.transaction_date') IS NOT NULL AS has_transaction_date,
-      JSON_QUERY(data_string, '$.amount') IS NOT NULL AS has_amount,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.transaction_id')), '') AS transaction_id,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.customer_id')), '') AS customer_id,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.transaction_date')), '') AS transaction_date_text,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.amount')), '') AS amount_text,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.currency')), '') AS currency_text,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.merchant')), '') AS merchant,
-      NULLIF(TRIM(JSON_VALUE(data_string, '$.category')), '') AS category
+      JSON_QUERY(json_text, '$.transaction_id') IS NOT NULL AS has_transaction_id,
+      JSON_QUERY(json_text, '$.customer_id') IS NOT NULL AS has_customer_id,
+      JSON_QUERY(json_text, '$.transaction_date') IS NOT NULL AS has_transaction_date,
+      JSON_QUERY(json_text, '$.amount') IS NOT NULL AS has_amount,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.transaction_id')), '') AS transaction_id,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.customer_id')), '') AS customer_id,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.transaction_date')), '') AS transaction_date_text,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.amount')), '') AS amount_text,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.currency')), '') AS currency_text,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.merchant')), '') AS merchant,
+      NULLIF(TRIM(JSON_VALUE(json_text, '$.category')), '') AS category
     FROM
-      `${lake_dataset}.raw_records`
-    WHERE
-      source = 'transactions'
+      json_rows
   ),
 
   typed AS (
     SELECT
       fields.*,
       -- YYYY-MM-DD as is; an ISO-8601 timestamp keeps the calendar date it was
-      -- written with (its local date), once the whole timestamp has parsed.
+      -- written with (its local date, not the UTC date), once the whole
+      -- timestamp has passed the checks and parsed. Years 0001-9999, hours
+      -- 00-23, seconds 00-59, offsets up to +/-14:00.
       IF(
-        REGEXP_CONTAINS(transaction_date_text, r'^\d{4}-\d{2}-\d{2}$'),
-        SAFE.PARSE_DATE('%Y-%m-%d', transaction_date_text),
+        REGEXP_CONTAINS(transaction_date_text, r'^\d{4}-\d{2}-\d{2}$')
+          OR (
+            REGEXP_CONTAINS(
+              transaction_date_text,
+              r'^\d{4}-\d{2}-\d{2}[T ]([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-3])(:[0-5]\d)?|[+-]14(:00)?)?$')
+            AND SAFE_CAST(transaction_date_text AS TIMESTAMP)
+              BETWEEN TIMESTAMP '0001-01-01 00:00:00+00' AND TIMESTAMP '9999-12-31 23:59:59.999999+00'),
         IF(
-          REGEXP_CONTAINS(transaction_date_text, r'^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:\d{2})?)?$')
-            AND SAFE_CAST(transaction_date_text AS TIMESTAMP) IS NOT NULL,
-          SAFE.PARSE_DATE('%Y-%m-%d', SUBSTR(transaction_date_text, 1, 10)),
-          NULL
-        )
+          SUBSTR(transaction_date_text, 1, 4) = '0000',
+          NULL,
+          SAFE.PARSE_DATE('%Y-%m-%d', SUBSTR(transaction_date_text, 1, 10))),
+        NULL
       ) AS transaction_date,
       -- Checked by regex before parsing: PARSE_NUMERIC alone would accept
       -- exponents and round a 10th decimal.
@@ -80,7 +111,11 @@ WITH
         SAFE.PARSE_NUMERIC(amount_text),
         NULL
       ) AS amount,
-      COALESCE(UPPER(currency_text), '${base_currency}') AS currency
+      COALESCE(UPPER(currency_text), '${base_currency}') AS currency,
+      -- A transaction cannot be dated later than the day it was landed plus
+      -- max_future_days (clock skew, time zones), nor before 1900: such a date
+      -- is a typo that would stretch every monthly series.
+      DATE_ADD(DATE(ingestion_timestamp), INTERVAL ${max_future_days} DAY) AS latest_plausible_date
     FROM
       fields
   ),
@@ -90,11 +125,13 @@ WITH
       typed.*,
       CASE
         WHEN parse_error IS NOT NULL THEN 'parse_error'
+        WHEN NOT is_json_object THEN 'malformed_json'
         WHEN NOT (has_transaction_id AND has_customer_id AND has_transaction_date AND has_amount)
           THEN 'missing_required_column'
         WHEN transaction_id IS NULL OR customer_id IS NULL OR transaction_date_text IS NULL OR amount_text IS NULL
           THEN 'missing_value'
         WHEN transaction_date IS NULL THEN 'invalid_date'
+        WHEN transaction_date > latest_plausible_date OR transaction_date < DATE '1900-01-01' THEN 'implausible_date'
         WHEN amount IS NULL THEN 'invalid_amount'
         WHEN amount <= 0 THEN 'non_positive_amount'
         WHEN currency != '${base_currency}' THEN 'unsupported_currency'
@@ -122,6 +159,7 @@ SELECT
   reason_code,
   CASE reason_code
     WHEN 'parse_error' THEN CONCAT('The line could not be parsed as CSV: ', parse_error)
+    WHEN 'malformed_json' THEN 'data_string is not a JSON object: the lake row was not written by the landing, or was damaged'
     WHEN 'missing_required_column' THEN CONCAT(
       'The file has no required column ',
       ARRAY_TO_STRING([
@@ -140,6 +178,9 @@ SELECT
       ], ', '))
     WHEN 'invalid_date' THEN FORMAT(
       "transaction_date '%s' is neither a valid YYYY-MM-DD date nor an ISO-8601 timestamp", transaction_date_text)
+    WHEN 'implausible_date' THEN FORMAT(
+      "transaction_date '%s' is implausible: before 1900-01-01 or after %s (ingestion date + ${max_future_days} day(s))",
+      transaction_date_text, CAST(latest_plausible_date AS STRING))
     WHEN 'invalid_amount' THEN FORMAT(
       "amount '%s' is not a plain decimal (digits, optional sign, '.', at most 9 decimals; no separators, symbols or exponents)",
       amount_text)

@@ -82,3 +82,46 @@ run "missing_project_id_fails" {
   }
   expect_failures = [terraform_data.config]
 }
+
+run "bad_kms_keys_fail" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/bad_kms.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "kms_key_out_of_the_jobs_region_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/kms_not_in_region.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "bad_network_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/bad_network.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "bad_time_travel_fails" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/invalid/bad_time_travel.yaml"
+  }
+  expect_failures = [terraform_data.config]
+}
+
+run "enterprise_configs_pass_the_checks" {
+  command = plan
+  variables {
+    config_file = "tests/fixtures/enterprise.yaml"
+  }
+  assert {
+    condition     = terraform_data.config.input != ""
+    error_message = "Network, keys and time travel as configured plan without errors."
+  }
+}

@@ -4,6 +4,8 @@
 
 readonly IMAGE="registry.invalid/test-project/landfall/landfall-template"
 readonly SPEC="gs://test-project-landfall-templates/templates/landfall.json"
+readonly BUILD_FLAGS="--service-account=projects/test-project/serviceAccounts/landfall-build@test-project.iam.gserviceaccount.com \
+--gcs-source-staging-dir=gs://test-project-landfall-builds/source --gcs-log-dir=gs://test-project-landfall-builds/logs"
 
 test_build_fullSequence_exactCommands() {
   run_script build_template.sh --tag v1
@@ -12,7 +14,7 @@ test_build_fullSequence_exactCommands() {
   assert_eq "mvn -B -f ${REPO}/pom.xml package" "$(calls mvn)" "maven call"
   local gcloud_calls
   gcloud_calls="$(calls gcloud | sed -E 's#^(gcloud builds submit )[^ ]+#\1CONTEXT#')"
-  assert_eq "gcloud builds submit CONTEXT --project=test-project --region=europe-west2 --tag=${IMAGE}:v1
+  assert_eq "gcloud builds submit CONTEXT --project=test-project --region=europe-west2 --tag=${IMAGE}:v1 ${BUILD_FLAGS}
 gcloud dataflow flex-template build ${SPEC} --project=test-project --image=${IMAGE}:v1 --sdk-language=JAVA --metadata-file=${REPO}/metadata.json" \
     "${gcloud_calls}" "gcloud calls"
   assert_eq $'./Dockerfile\n./metadata.json\n./target/landfall-bundled.jar' \
@@ -46,7 +48,7 @@ test_build_dryRun_printsOnly() {
   assert_eq "" "$(calls mvn)$(calls gcloud)" "nothing run"
   assert_eq "Dry run; would run:
 mvn -B -f ${REPO}/pom.xml package
-gcloud builds submit BUILD_CONTEXT --project=test-project --region=europe-west2 --tag=${IMAGE}:v3
+gcloud builds submit BUILD_CONTEXT --project=test-project --region=europe-west2 --tag=${IMAGE}:v3 ${BUILD_FLAGS}
 gcloud dataflow flex-template build ${SPEC} --project=test-project --image=${IMAGE}:v3 --sdk-language=JAVA --metadata-file=${REPO}/metadata.json
 (BUILD_CONTEXT: a temporary folder with Dockerfile, metadata.json and target/landfall-bundled.jar)" "${OUT}"
 }
@@ -74,5 +76,16 @@ test_build_missingInputs_clearErrors() {
   run_script build_template.sh --tag 'bad tag'
   assert_status 2
   assert_contains "${ERR}" "'bad tag' is not a valid image tag"
+  assert_eq "" "$(calls mvn)$(calls gcloud)" "nothing run"
+}
+
+test_build_noBuildAccountOutput_refusesBeforeBuilding() {
+  jq 'del(.build_service_account)' "${FAKE_TF_OUTPUTS}" >"${TEST_TMP}/outputs.json"
+  export LANDFALL_TF_OUTPUTS="${TEST_TMP}/outputs.json"
+
+  run_script build_template.sh --tag v5
+
+  assert_status 2
+  assert_contains "${ERR}" "Terraform output 'build_service_account' is missing"
   assert_eq "" "$(calls mvn)$(calls gcloud)" "nothing run"
 }

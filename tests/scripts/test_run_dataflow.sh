@@ -144,3 +144,34 @@ test_run_presetFromOutputs_notHardCoded() {
   assert_status 0
   assert_contains "$(launch_call)" "--worker-machine-type=c3-standard-4 --num-workers=3 --max-workers=7"
 }
+
+test_run_workerOptions_networkPrivateIpsAndKms() {
+  jq '.dataflow_worker_options.value = {network: "bank-vpc",
+      subnetwork: "regions/europe-west2/subnetworks/dataflow", private_ips: true,
+      kms_key: "projects/kms-project/locations/europe-west2/keyRings/landfall/cryptoKeys/dataflow"}' \
+    "${FAKE_TF_OUTPUTS}" >"${TEST_TMP}/outputs.json"
+  export LANDFALL_TF_OUTPUTS="${TEST_TMP}/outputs.json"
+
+  run_script run_dataflow.sh --source customers --size small
+
+  assert_status 0
+  assert_eq "$(expected_launch customers e2-standard-2 1 2 | sed -E 's# --parameters=# --network=bank-vpc --subnetwork=regions/europe-west2/subnetworks/dataflow --disable-public-ips --dataflow-kms-key=projects/kms-project/locations/europe-west2/keyRings/landfall/cryptoKeys/dataflow&#')" \
+    "$(launch_call)"
+}
+
+test_run_workerOptions_partialOrAbsent_onlyWhatIsSet() {
+  jq '.dataflow_worker_options.value.subnetwork = "https://www.googleapis.com/compute/v1/projects/host/regions/europe-west2/subnetworks/shared"' \
+    "${FAKE_TF_OUTPUTS}" >"${TEST_TMP}/outputs.json"
+  export LANDFALL_TF_OUTPUTS="${TEST_TMP}/outputs.json"
+  run_script run_dataflow.sh --source customers --size small
+  assert_status 0
+  assert_contains "$(launch_call)" "--max-workers=2 --subnetwork=https://www.googleapis.com/compute/v1/projects/host/regions/europe-west2/subnetworks/shared --parameters="
+  assert_not_contains "$(launch_call)" "--network="
+  assert_not_contains "$(launch_call)" "--disable-public-ips"
+
+  # An older deployment without the output launches as before.
+  jq 'del(.dataflow_worker_options)' "${FAKE_TF_OUTPUTS}" >"${TEST_TMP}/outputs.json"
+  run_script run_dataflow.sh --source customers --size small
+  assert_status 0
+  assert_eq "$(expected_launch customers e2-standard-2 1 2)" "$(launch_call | tail -n1)"
+}

@@ -16,6 +16,12 @@ every module, so a bucket, binding or key added later is checked too:
   dataset-owner     no service account owns a dataset
   key               no service account, HMAC or API keys (long-lived secrets)
   scheduler-auth    every Cloud Scheduler HTTP target authenticates
+  kms-grant         a Cloud KMS key is granted only for encrypting and
+                    decrypting, and only to Google's service agents
+  cmek              when a key protects one bucket or dataset, it protects
+                    every bucket and dataset (none left on Google's keys)
+  data-policy       masking policies mask (a predefined rule or a routine),
+                    and grant nothing but Masked Reader
 
 Usage: check_plan.py [--name NAME] PLAN.json
 Prints one line per violation and a summary; exits 1 on a violation.
@@ -23,6 +29,7 @@ Prints one line per violation and a summary; exits 1 on a violation.
 
 import argparse
 import json
+import re
 import sys
 
 BASIC_ROLES = {"roles/owner", "roles/editor", "roles/viewer"}
@@ -45,6 +52,23 @@ ACL_RESOURCES = {
     "google_storage_object_access_control",
 }
 KEY_RESOURCES = {"google_service_account_key", "google_storage_hmac_key", "google_apikeys_key"}
+KMS_GRANTS = {
+    "google_kms_crypto_key_iam_member", "google_kms_crypto_key_iam_binding", "google_kms_crypto_key_iam_policy",
+    "google_kms_key_ring_iam_member", "google_kms_key_ring_iam_binding", "google_kms_key_ring_iam_policy",
+}
+KMS_USE_ROLES = {
+    "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+    "roles/cloudkms.cryptoKeyEncrypter",
+    "roles/cloudkms.cryptoKeyDecrypter",
+}
+# Google-managed service agents: service-<project number>@<service domain>, and
+# BigQuery's bq-<project number>@bigquery-encryption.
+SERVICE_AGENT = re.compile(r"^serviceAccount:(service|bq)-[0-9]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$")
+DATA_POLICY_GRANTS = {
+    "google_bigquery_datapolicy_data_policy_iam_member",
+    "google_bigquery_datapolicy_data_policy_iam_binding",
+    "google_bigquery_datapolicy_data_policy_iam_policy",
+}
 
 
 def resources(module):
@@ -87,6 +111,35 @@ def granted_roles(resource):
     return roles
 
 
+def granted_members(resource):
+    """The members a grant resource names: member, members and policy bindings."""
+    values = resource.get("values") or {}
+    members = []
+    if isinstance(values.get("member"), str):
+        members.append(values["member"])
+    members.extend(m for m in values.get("members") or [] if isinstance(m, str))
+    policy = values.get("policy_data")
+    if isinstance(policy, str) and policy:
+        try:
+            for binding in json.loads(policy).get("bindings", []):
+                members.extend(binding.get("members", []))
+        except ValueError:
+            pass
+    return members
+
+
+def encryption_key(resource):
+    """The CMEK of a bucket or dataset ("" when Google's keys are used), else None."""
+    values = resource.get("values") or {}
+    if resource["type"] == "google_storage_bucket":
+        blocks, field = values.get("encryption") or [], "default_kms_key_name"
+    elif resource["type"] == "google_bigquery_dataset":
+        blocks, field = values.get("default_encryption_configuration") or [], "kms_key_name"
+    else:
+        return None
+    return next((block.get(field) or "" for block in blocks if block.get(field)), "")
+
+
 def check_resource(resource):
     """Violations of one resource, as (rule, message) pairs."""
     kind = resource["type"]
@@ -116,6 +169,20 @@ def check_resource(resource):
                 found.append(("dataset-owner", f"service account {entry['user_by_email']} owns the dataset"))
     if kind in KEY_RESOURCES:
         found.append(("key", f"{kind} creates a long-lived credential"))
+    if kind in KMS_GRANTS:
+        for role in granted_roles(resource):
+            if role not in KMS_USE_ROLES:
+                found.append(("kms-grant", f"grants {role} on a key: only encrypt/decrypt roles"))
+        for member in granted_members(resource):
+            if not SERVICE_AGENT.match(member):
+                found.append(("kms-grant", f"grants key use to {member}: only Google's service agents use the key"))
+    if kind == "google_bigquery_datapolicy_data_policy" and values.get("data_policy_type") == "DATA_MASKING_POLICY":
+        if not any(p.get("predefined_expression") or p.get("routine") for p in values.get("data_masking_policy") or []):
+            found.append(("data-policy", "a masking policy without a masking rule"))
+    if kind in DATA_POLICY_GRANTS:
+        for role in granted_roles(resource):
+            if role != "roles/bigquerydatapolicy.maskedReader":
+                found.append(("data-policy", f"grants {role} on a data policy: only Masked Reader"))
     if kind == "google_cloud_scheduler_job":
         for target in values.get("http_target") or []:
             if not (target.get("oauth_token") or target.get("oidc_token")):
@@ -127,12 +194,20 @@ def check_plan(plan):
     """(resources checked, violations as (address, rule, message))."""
     checked = 0
     violations = []
+    keys = {}
     for resource in resources(plan.get("planned_values", {}).get("root_module", {})):
         if resource.get("mode", "managed") != "managed":
             continue
         checked += 1
         for rule, message in check_resource(resource):
             violations.append((resource["address"], rule, message))
+        key = encryption_key(resource)
+        if key is not None:
+            keys[resource["address"]] = key
+    if any(keys.values()):
+        for address, key in keys.items():
+            if not key:
+                violations.append((address, "cmek", "not encrypted with a customer-managed key, unlike the other buckets and datasets"))
     return checked, sorted(set(violations))
 
 

@@ -15,7 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 readonly ROOT
 readonly HERE="${ROOT}/tests/terraform_security"
 # config.yaml and the valid fixtures, relative to terraform/.
-readonly CONFIGS=(config.yaml tests/fixtures/added_source.yaml tests/fixtures/minimal.yaml tests/fixtures/lake_only.yaml)
+readonly CONFIGS=(config.yaml tests/fixtures/added_source.yaml tests/fixtures/minimal.yaml tests/fixtures/lake_only.yaml
+  tests/fixtures/enterprise.yaml tests/fixtures/regional.yaml)
 # shellcheck source=../../scripts/lib/terraform_tools.sh
 source "${ROOT}/scripts/lib/terraform_tools.sh"
 
@@ -39,9 +40,10 @@ check_config() {
 }
 
 # The same walk must catch violations in a real plan (the provider's real
-# attribute names): plan a copy with a bucket open to public access, a basic
-# role for allAuthenticatedUsers and a service account key, and expect those
-# rules to fail. Arguments: work dir.
+# attribute names): plan a copy of the enterprise config with a bucket open to
+# public access, a basic role for allAuthenticatedUsers, a service account key,
+# a key administered by a group and a bucket left on Google's keys, and expect
+# those rules to fail. Arguments: work dir.
 check_mutant() {
   local -r work="$1"
   local -r mutant="${work}/mutant"
@@ -60,20 +62,33 @@ resource "google_project_iam_member" "mutant" {
 resource "google_service_account_key" "mutant" {
   service_account_id = google_service_account.dataflow.name
 }
+
+resource "google_kms_crypto_key_iam_member" "mutant" {
+  crypto_key_id = "projects/bank-kms/locations/europe/keyRings/landfall/cryptoKeys/data"
+  role          = "roles/cloudkms.admin"
+  member        = "group:eng@example.com"
+}
+
+resource "google_storage_bucket" "mutant" {
+  name                        = "mutant-plain-bucket"
+  location                    = "EU"
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+}
 EOF_MUTANT
-  if output="$(check_config "${mutant}" config.yaml)"; then
+  if output="$(check_config "${mutant}" tests/fixtures/enterprise.yaml)"; then
     echo "${output}" >&2
-    err "a plan with a public bucket, a basic role and a key passed the checks"
+    err "a plan with a public bucket, a basic role, a key, a key admin and a bucket without CMEK passed the checks"
     return 1
   fi
-  for rule in bucket-access basic-role public-member key; do
+  for rule in bucket-access basic-role public-member key kms-grant cmek; do
     if ! grep -q "FAIL ${rule} " <<<"${output}"; then
       echo "${output}" >&2
       err "mutated plan: rule ${rule} did not fire"
       return 1
     fi
   done
-  echo "terraform_security: a mutated plan (public bucket, basic role, key) is refused"
+  echo "terraform_security: a mutated plan (public bucket, basic role, key, key admin, bucket without CMEK) is refused"
 }
 
 main() {

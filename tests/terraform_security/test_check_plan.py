@@ -97,6 +97,46 @@ class CheckPlanTest(unittest.TestCase):
         self.assertEqual(["scheduler-auth"], self.rules(plan(
             res("google_cloud_scheduler_job", http_target=[{"uri": "https://x", "oauth_token": [], "oidc_token": []}]))))
 
+    def test_kmsGrants_onlyEncryptDecryptForServiceAgents(self):
+        agent = "serviceAccount:bq-123456789012@bigquery-encryption.iam.gserviceaccount.com"
+        key = "projects/k/locations/europe/keyRings/r/cryptoKeys/c"
+        ok = res("google_kms_crypto_key_iam_member", crypto_key_id=key, member=agent,
+                 role="roles/cloudkms.cryptoKeyEncrypterDecrypter")
+        self.assertEqual([], self.rules(plan(ok)))
+        admin = res("google_kms_crypto_key_iam_member", crypto_key_id=key, member=agent, role="roles/cloudkms.admin")
+        person = res("google_kms_crypto_key_iam_binding", crypto_key_id=key, members=["group:eng@example.com"],
+                     role="roles/cloudkms.cryptoKeyEncrypterDecrypter")
+        worker = res("google_kms_key_ring_iam_member", key_ring_id="r", member=SA,
+                     role="roles/cloudkms.cryptoKeyDecrypter")
+        for grant in (admin, person, worker):
+            self.assertEqual(["kms-grant"], self.rules(plan(grant)), grant)
+
+    def test_cmekOnSomeBucketsOrDatasets_findsTheOthers(self):
+        key = "projects/k/locations/europe/keyRings/r/cryptoKeys/c"
+        encrypted = bucket(name="a", encryption=[{"default_kms_key_name": key}])
+        dataset = res("google_bigquery_dataset", "d", access=[],
+                      default_encryption_configuration=[{"kms_key_name": key}])
+        self.assertEqual([], self.rules(plan(encrypted, dataset)))
+        found = check_plan.check_plan(plan(encrypted, dataset, bucket(name="b"),
+                                           res("google_bigquery_dataset", "e", access=[])))[1]
+        self.assertEqual([("google_bigquery_dataset.e", "cmek"), ("google_storage_bucket.b", "cmek")],
+                         sorted((address, rule) for address, rule, _ in found))
+        self.assertEqual([], self.rules(CLEAN), "no key anywhere: nothing to be consistent with")
+
+    def test_dataPolicies_maskAndGrantOnlyMaskedReader(self):
+        masked = res("google_bigquery_datapolicy_data_policy", data_policy_type="DATA_MASKING_POLICY",
+                     data_masking_policy=[{"predefined_expression": "SHA256"}])
+        self.assertEqual([], self.rules(plan(masked)))
+        self.assertEqual(["data-policy"], self.rules(plan(res(
+            "google_bigquery_datapolicy_data_policy", data_policy_type="DATA_MASKING_POLICY",
+            data_masking_policy=[{"predefined_expression": None, "routine": None}]))))
+        self.assertEqual([], self.rules(plan(res(
+            "google_bigquery_datapolicy_data_policy_iam_member", member="group:a@example.com",
+            role="roles/bigquerydatapolicy.maskedReader"))))
+        self.assertEqual(["data-policy"], self.rules(plan(res(
+            "google_bigquery_datapolicy_data_policy_iam_member", member="group:a@example.com",
+            role="roles/bigquerydatapolicy.admin"))))
+
     def test_resourcesInChildModules_areChecked(self):
         self.assertEqual(["bucket-access"], self.rules(plan(child=[bucket(public_access_prevention="inherited")])))
 

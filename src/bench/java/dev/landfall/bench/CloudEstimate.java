@@ -1,6 +1,6 @@
 package dev.landfall.bench;
 
-import dev.landfall.config.LandfallConfig.SizePreset;
+import dev.landfall.config.SizePreset;
 import dev.landfall.landing.LakeWriteMethod;
 import dev.landfall.landing.LandingOptions;
 import dev.landfall.landing.LoadFileFormat;

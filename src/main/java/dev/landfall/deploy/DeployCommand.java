@@ -2,6 +2,7 @@ package dev.landfall.deploy;
 
 import com.google.cloud.bigquery.BigQuery;
 import dev.landfall.bigquery.BigQueryClients;
+import dev.landfall.config.ConfigException;
 import dev.landfall.config.LandfallConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ public final class DeployCommand {
       BigQuery bigQuery = BigQueryClients.create(project, options.endpoint());
       new Deployer(bigQuery, project, config, out).deploy(options.routines());
       return 0;
-    } catch (DeployException | LandfallConfig.ConfigException | IllegalArgumentException e) {
+    } catch (DeployException | ConfigException | IllegalArgumentException e) {
       err.println("deploy: " + e.getMessage());
       return 1;
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * shipped samples, a local drop folder) works; pass {@code --source} when neither fits.
  */
 public final class SourceNames {
-  private static final Pattern VALID = Pattern.compile("[a-z][a-z0-9-]*");
+  private static final Pattern VALID = Pattern.compile(dev.landfall.config.SourceName.REGEX);
   private static final Pattern PREFIX = Pattern.compile("^([A-Za-z][A-Za-z0-9-]*)_.*");
 
   private SourceNames() {}
@@ -38,7 +38,7 @@ public final class SourceNames {
             + " or pass --source");
   }
 
-  /** Whether {@code name} is usable as a source name (lower-case letters, digits, dashes). */
+  /** Whether {@code name} is usable as a source name (the one rule: {@code SourceName.REGEX}). */
   public static boolean isValid(String name) {
     return name != null && VALID.matcher(name).matches();
   }

@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.landfall.config.LandfallConfig.ConfigException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class LandfallConfigTest {
@@ -34,8 +35,27 @@ class LandfallConfigTest {
             "analytics_dataset",
             "analytics",
             "base_currency",
-            "GBP"),
+            "GBP",
+            "max_future_days",
+            "1"),
         config.sqlVariables());
+  }
+
+  @Test
+  void parse_maxFutureDays_defaultsToOneAndRejectsNegatives() {
+    assertEquals(1, LandfallConfig.parse("project_id: p\nregion: r\n", "test").maxFutureDays());
+    assertEquals(
+        "3",
+        LandfallConfig.parse("project_id: p\nregion: r\nmax_future_days: 3\n", "test")
+            .sqlVariables()
+            .get("max_future_days"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> LandfallConfig.parse("project_id: p\nregion: r\nmax_future_days: -1\n", "t"));
+    assertTrue(
+        e.getMessage().contains("max_future_days must be a whole number from 0 to 366"),
+        e.getMessage());
   }
 
   @Test
@@ -62,7 +82,7 @@ class LandfallConfigTest {
 
     assertEquals("raw", config.sqlVariables().get("lake_dataset"));
     assertEquals("customers", config.customersDataset());
-    LandfallConfig.Source payments = config.sources().get("payments");
+    Source payments = config.sources().get("payments");
     assertEquals("small", payments.size());
     assertNull(payments.unpackSchedule());
   }
@@ -125,6 +145,57 @@ class LandfallConfigTest {
         message.contains("size_presets.small.max_workers (2) is below num_workers"), message);
     assertTrue(
         message.contains("alerting.reject_rate_threshold must be a number from 0 to 1"), message);
+  }
+
+  @Test
+  void parse_eachSectionHasItsOwnClass() {
+    LandfallConfig config =
+        LandfallConfig.parse(
+            "project_id: p\nregion: r\n"
+                + "access: {business_user_groups: [a@example.com]}\n"
+                + "pii: {policy_tag: personal}\n"
+                + "alerting: {notification_email: ops@example.com}\n"
+                + "snapshot: {schedule: '0 8 * * 1'}\n",
+            "test");
+
+    assertEquals(List.of("a@example.com"), config.access().businessUserGroups());
+    assertEquals(List.of(), config.access().dataEngineerGroups());
+    assertEquals(new Pii("landfall-pii", "personal"), config.pii());
+    assertEquals(new Alerting("ops@example.com", 0.05), config.alerting());
+    assertEquals(new Snapshot("0 8 * * 1"), config.snapshot());
+    assertEquals(new SizePreset("e2-standard-2", 1, 2), config.sizePresets().get("small"));
+  }
+
+  @Test
+  void parse_listKeyGivenAValue_isReported() {
+    String message =
+        assertThrows(
+                ConfigException.class,
+                () ->
+                    LandfallConfig.parse(
+                        "project_id: p\nregion: r\naccess: {data_engineer_groups: x}\n", "c"))
+            .getMessage();
+
+    assertTrue(message.contains("access.data_engineer_groups must be a list"), message);
+  }
+
+  /** The optional keys config.yaml shows commented out are keys this reader accepts too. */
+  @Test
+  void load_shippedConfigWithEveryCommentedKeyUncommented() throws Exception {
+    String text = Files.readString(repoFile("terraform/config.yaml"));
+    // "# key: value" and "#   nested: value" lines whose value looks like YAML (quoted, a list,
+    // a mapping, a number, a boolean, a resource name or a <placeholder>), or a mapping's
+    // first line; not prose ("# schedule: cron (Cloud Scheduler, ...)").
+    String uncommented =
+        Pattern.compile(
+                "(?m)^# ( *)([a-z_]+:(?: *$| +(?:[\"\\[{<0-9]|true|false|projects/|regions/)))")
+            .matcher(text)
+            .replaceAll("$1$2");
+    assertTrue(uncommented.contains("\nkms_key:"), "config.yaml shows the optional keys");
+
+    LandfallConfig config = LandfallConfig.parse(uncommented, "config.yaml");
+
+    assertEquals("my-bank-data-project", config.projectId());
   }
 
   private static Path repoFile(String relative) {

@@ -26,6 +26,11 @@ class DockerfileTest {
 
     assertTrue(text.contains("java17-template-launcher-base"), "Java 17 launcher base image");
     assertTrue(text.contains("ENTRYPOINT [\"/opt/google/dataflow/java_template_launcher\"]"));
+    // A pinned release (issue 18 §5): ":latest" or no tag would change under a rebuild.
+    java.util.regex.Matcher base =
+        java.util.regex.Pattern.compile("(?m)^ARG LAUNCHER_IMAGE=\\S+:(\\S+)$").matcher(text);
+    assertTrue(base.find(), "ARG LAUNCHER_IMAGE=<image>:<tag>");
+    assertTrue(base.group(1).matches("\\d{8}_RC\\d{2}"), "pinned launcher tag, got " + base.group(1));
   }
 
   @Test

@@ -29,7 +29,7 @@ class MetadataJsonTest {
           "inputFilePattern",
               List.of(List.of("gs://b/transactions/*.csv", "gs://bucket-1/a/b.csv"),
                   List.of("", "/local/file.csv", "s3://b/x.csv")),
-          "source", List.of(List.of("", "customers", "card-payments"), List.of("Customers", "1x", "a b")),
+          "source", List.of(List.of("", "customers", "card_payments"), List.of("Customers", "1x", "a b", "card-payments")),
           "outputTable",
               List.of(List.of("lake.raw_records", "my-project:lake.raw_records"),
                   List.of("", "raw_records", "my project:lake.t", "lake.raw records")),

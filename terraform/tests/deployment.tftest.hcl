@@ -101,7 +101,7 @@ run "unpack_job_calls_the_procedure_and_checks_rejects" {
     error_message = "The customers unpack job calls customers.unpack()."
   }
   assert {
-    condition     = strcontains(jsondecode(base64decode(google_cloud_scheduler_job.routine["unpack-customers"].http_target[0].body)).configuration.query.query, "rejected_rows / lake_rows > 0.05")
+    condition     = strcontains(jsondecode(base64decode(google_cloud_scheduler_job.routine["unpack-customers"].http_target[0].body)).configuration.query.query, "rejected_rows / unpacked_rows > 0.05")
     error_message = "The reject-rate threshold comes from alerting.reject_rate_threshold."
   }
   assert {

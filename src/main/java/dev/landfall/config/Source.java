@@ -3,6 +3,7 @@ package dev.landfall.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,16 +11,18 @@ import java.util.Set;
  * One source (service) of input files: one entry of section {@code sources:}.
  *
  * @param unpackSchedule cron of {@code CALL <source>.unpack()}, or null for a lake-only source
+ * @param paths globs (relative to the landing root) of the files this source owns; empty: the
+ *     default rules (a folder named after it anywhere, then the file-name prefix {@code <name>_})
  */
-public record Source(String name, String schedule, String size, String unpackSchedule) {
+public record Source(String name, String schedule, String size, String unpackSchedule, List<String> paths) {
 
   /** The sources by name, in file order; customers and transactions when the section is absent. */
   static Map<String, Source> readAll(
       ConfigReader reader, JsonNode node, Map<String, SizePreset> presets) {
     Map<String, Source> sources = new LinkedHashMap<>();
     if (node == null || node.isNull()) {
-      sources.put("customers", new Source("customers", "0 5 * * *", "small", "30 5 * * *"));
-      sources.put("transactions", new Source("transactions", "0 5 * * *", "medium", "30 5 * * *"));
+      sources.put("customers", new Source("customers", "0 5 * * *", "small", "30 5 * * *", List.of()));
+      sources.put("transactions", new Source("transactions", "0 5 * * *", "medium", "30 5 * * *", List.of()));
       return sources;
     }
     JsonNode map = reader.mapping(node, "sources");
@@ -31,7 +34,7 @@ public record Source(String name, String schedule, String size, String unpackSch
         reader.problem("source name '" + name + "' " + SourceName.RULE);
       }
       JsonNode source = reader.mapping(entry.getValue(), "sources." + name);
-      reader.checkKeys(source, path, Set.of("schedule", "size", "unpack_schedule"));
+      reader.checkKeys(source, path, Set.of("schedule", "size", "unpack_schedule", "paths"));
       String schedule = reader.string(source, "schedule", "0 5 * * *", path);
       String size = reader.string(source, "size", "small", path);
       if (size != null && !presets.containsKey(size)) {
@@ -44,7 +47,8 @@ public record Source(String name, String schedule, String size, String unpackSch
                 + ")");
       }
       String unpackSchedule = reader.string(source, "unpack_schedule", null, path);
-      sources.put(name, new Source(name, schedule, size, unpackSchedule));
+      List<String> paths = reader.stringList(source, "paths", List.of(), path);
+      sources.put(name, new Source(name, schedule, size, unpackSchedule, paths));
     }
     return sources;
   }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +70,13 @@ public final class SourceRules implements Serializable {
     SourceRules rules = new SourceRules(sources);
     rules.matchers(); // a malformed glob fails at launch, not on a worker
     return rules;
+  }
+
+  /** The option form of config.yaml's sources (their {@code paths}), for {@code --sourceRules}. */
+  public static String spec(Collection<dev.landfall.config.Source> configured) {
+    Map<String, List<String>> globs = new LinkedHashMap<>();
+    configured.forEach(source -> globs.put(source.name(), source.paths()));
+    return spec(globs);
   }
 
   /** The option form of {@code globsBySource} (config order; an empty list: default rules). */

@@ -66,6 +66,27 @@ class SourceRulesTest {
   }
 
   @Test
+  void spec_fromConfigYamlPaths() {
+    dev.landfall.config.LandfallConfig config =
+        dev.landfall.config.LandfallConfig.parse(
+            String.join(
+                "\n",
+                "project_id: my-project-1",
+                "region: europe-west2",
+                "sources:",
+                "  customers: {}",
+                "  payments:",
+                "    paths: [\"exports/pay_*.csv\", \"**/card/*.csv\"]",
+                ""),
+            "test.yaml");
+
+    String spec = SourceRules.spec(config.sources().values());
+
+    assertEquals("customers;payments=exports/pay_*.csv|**/card/*.csv", spec);
+    assertEquals(Optional.of("payments"), SourceRules.parse(spec).sourceOf("exports/pay_1.csv"));
+  }
+
+  @Test
   void parse_refusesBadNamesAndDuplicates() {
     assertThrows(IllegalArgumentException.class, () -> SourceRules.parse("Customers"));
     assertThrows(IllegalArgumentException.class, () -> SourceRules.parse("customers;customers"));

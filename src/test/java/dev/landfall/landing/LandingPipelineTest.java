@@ -190,6 +190,23 @@ public class LandingPipelineTest {
   }
 
   @Test
+  public void run_sendsARowOverTheAvroBlockLimitInAJsonLoadAndLandsIt() throws Exception {
+    Path data = folder.newFolder("avro").toPath();
+    String large = "x".repeat(17 << 20); // over Avro's 16 MB data block, far under JSON's 100 MB row
+    write(data.resolve("transactions_1.csv"), "transaction_id,note\nt1," + large + "\nt2,small\n");
+    LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.FILE_LOADS);
+    options.setSplitSizeBytes(4L << 20);
+    assertEquals(LoadFileFormat.AVRO, options.getLoadFileFormat());
+
+    land(options);
+
+    List<TableRow> lake = datasets.getAllRows(PROJECT, "lake", "raw_records");
+    assertEquals(2, lake.size());
+    assertTrue(lake.stream().anyMatch(r -> ((String) r.get("data_string")).contains(large)));
+    assertEquals(1, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+  }
+
+  @Test
   public void run_landsAnUnreadableHeaderAsOneCountedError() throws Exception {
     Path data = folder.newFolder("utf16").toPath();
     Files.write(data.resolve("transactions_1.csv"),

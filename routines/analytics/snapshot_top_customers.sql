@@ -37,11 +37,30 @@ BEGIN
         hist.date_of_birth,
         hist.city,
         hist.country
-      FROM
-        `${customers_dataset}.customers_history` AS hist
+      FROM (
+        -- Current versions (customers_history's __NULL__ partition of valid_to) ...
+        SELECT
+          current_version.*
+        FROM
+          `${customers_dataset}.customers_history` AS current_version
+        WHERE
+          current_version.valid_to IS NULL
+          AND DATE(current_version.valid_from) <= as_of
+        UNION ALL
+        -- ... and versions closed after as_of: valid_to >= TIMESTAMP(as_of) on the
+        -- partitioning column as is, so BigQuery prunes the versions closed
+        -- before (no overflow: as_of itself is a valid instant).
+        SELECT
+          closed_version.*
+        FROM
+          `${customers_dataset}.customers_history` AS closed_version
+        WHERE
+          closed_version.valid_to >= TIMESTAMP(as_of)
+          AND DATE(closed_version.valid_from) <= as_of
+          AND DATE(closed_version.valid_to) > as_of
+      ) AS hist
       WHERE
-        DATE(hist.valid_from) <= as_of
-        AND (hist.valid_to IS NULL OR DATE(hist.valid_to) > as_of)
+        TRUE
       -- Versions never overlap; this only guarantees one row per customer if they did.
       QUALIFY
         ROW_NUMBER() OVER (PARTITION BY hist.customer_id ORDER BY hist.valid_from DESC) = 1

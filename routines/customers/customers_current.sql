@@ -36,4 +36,7 @@ SELECT
 FROM
   `${customers_dataset}.customers_history`
 WHERE
-  is_current;
+  -- valid_to IS NULL is is_current, on the partitioning column: BigQuery reads
+  -- only the __NULL__ partition (the current versions), not the closed history.
+  valid_to IS NULL
+  AND is_current;

@@ -3,6 +3,12 @@
 -- Versions of a customer do not overlap: [valid_from, valid_to), valid_to NULL on
 -- the current one. A version whose valid_from equals its valid_to (two versions at
 -- the same instant) is kept for audit but is valid at no instant.
+-- Partitioned by month of valid_to: the current versions (valid_to NULL) sit in
+-- a partition of their own, and unpack() reads and rewrites only versions in
+-- force at or after its batch's earliest row (valid_to NULL or later), so a
+-- daily unpack never reads the closed history. Clustered by customer_id: the
+-- batch's customers. (A version moves partition when it closes: unpack()
+-- deletes and re-inserts it anyway.)
 CREATE TABLE IF NOT EXISTS `${customers_dataset}.customers_history`
 (
   customer_id STRING NOT NULL OPTIONS (description = 'Business key of the customer, trimmed.'),
@@ -23,5 +29,6 @@ CREATE TABLE IF NOT EXISTS `${customers_dataset}.customers_history`
   load_id STRING NOT NULL OPTIONS (description = 'Provenance: id of the landing run that landed the row.'),
   unpacked_at TIMESTAMP NOT NULL OPTIONS (description = 'When CALL unpack() first typed the source row.')
 )
+PARTITION BY TIMESTAMP_TRUNC(valid_to, MONTH)
 CLUSTER BY customer_id
 OPTIONS (description = 'landfall customers, SCD type 2: one row per version; a new version only when an attribute changes; versions ordered by updated_at, else ingestion time. Written by CALL customers.unpack().');

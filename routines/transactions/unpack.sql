@@ -62,6 +62,7 @@ BEGIN
   DECLARE known_last_date DATE;
   DECLARE known_customer_count INT64;
   DECLARE known_customers ARRAY<STRING>;
+  DECLARE rekeyed_since TIMESTAMP;
   DECLARE rekeyed_days ARRAY<DATE>;
   DECLARE rekeyed_first_day DATE;
   DECLARE rekeyed_last_day DATE;
@@ -245,6 +246,15 @@ BEGIN
       transaction_id NOT IN (SELECT transaction_id FROM rekeyed);
 
     IF EXISTS (SELECT 1 FROM rekeyed) THEN
+      -- Every other row of a rekeyed id sorts after its typed row, so it was
+      -- landed on or after that row's day: the partitions of duplicates and
+      -- rejects to read start there.
+      SET rekeyed_since = (
+        SELECT TIMESTAMP_TRUNC(MIN(ingestion_timestamp), DAY)
+        FROM typed_before
+        WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
+      );
+
       -- Where the rows unpacked so far for the rekeyed ids are: typed, duplicate
       -- or conflicting_duplicate reject (clustered by transaction_id).
       CREATE OR REPLACE TEMP TABLE rekeyed_rows AS
@@ -255,13 +265,15 @@ BEGIN
       SELECT load_id, source_file, source_offset, ingestion_timestamp, detected_at
       FROM `${transactions_dataset}.duplicates`
       WHERE
-        transaction_id BETWEEN first_id AND last_id
+        ingestion_timestamp >= rekeyed_since
+        AND transaction_id BETWEEN first_id AND last_id
         AND transaction_id IN (SELECT transaction_id FROM rekeyed)
       UNION ALL
       SELECT load_id, source_file, source_offset, ingestion_timestamp, rejected_at
       FROM `${transactions_dataset}.rejects`
       WHERE
-        reason_code = 'conflicting_duplicate'
+        ingestion_timestamp >= rekeyed_since
+        AND reason_code = 'conflicting_duplicate'
         AND transaction_id BETWEEN first_id AND last_id
         AND transaction_id IN (SELECT transaction_id FROM rekeyed);
 

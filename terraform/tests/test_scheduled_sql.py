@@ -101,17 +101,21 @@ class ScheduledSqlTest(unittest.TestCase):
         self.assertNotIn("errorResult", status, sql)
 
     def _given_a_load(self, lake_rows, rejects_per_unpack):
-        """A lake with one load of `lake_rows` customers rows, and an unpack that
-        rejects `rejects_per_unpack` of them."""
-        self._query("CREATE OR REPLACE TABLE `lake.raw_records` (source STRING, ingestion_timestamp TIMESTAMP)")
+        """An unpack that unpacks one file of `lake_rows` customers rows (its row in
+        unpacked_files) and rejects `rejects_per_unpack` of them."""
+        self._query("CREATE OR REPLACE TABLE `customers.unpacked_files` "
+                    "(source_file STRING, landed_at TIMESTAMP, records_unpacked INT64, unpacked_at TIMESTAMP)")
         self._query("CREATE OR REPLACE TABLE `customers.rejects` "
                     "(ingestion_timestamp TIMESTAMP, rejected_at TIMESTAMP)")
-        self._query(f"INSERT INTO `lake.raw_records` SELECT 'customers', TIMESTAMP '{LOAD_AT}' "
-                    f"FROM UNNEST(GENERATE_ARRAY(1, {lake_rows}))")
-        # Another source's rows of the same load must not count.
-        self._query(f"INSERT INTO `lake.raw_records` VALUES ('transactions', TIMESTAMP '{LOAD_AT}')")
+        # A file an earlier run unpacked must not count.
+        self._query("INSERT INTO `customers.unpacked_files` (source_file, landed_at, records_unpacked, unpacked_at) "
+                    "VALUES ('old.csv', TIMESTAMP '2026-11-01 05:00:00', 1000, TIMESTAMP '2026-11-01 06:00:00')")
+        unpacked = ("" if lake_rows == 0 else
+                    "INSERT INTO `customers.unpacked_files` (source_file, landed_at, records_unpacked, unpacked_at) "
+                    f"VALUES ('new.csv', TIMESTAMP '{LOAD_AT}', {lake_rows}, CURRENT_TIMESTAMP()); ")
         self._query("CREATE OR REPLACE PROCEDURE `customers.unpack`() BEGIN "
-                    "INSERT INTO `customers.rejects` "
+                    + unpacked +
+                    "INSERT INTO `customers.rejects` (ingestion_timestamp, rejected_at) "
                     f"SELECT TIMESTAMP '{LOAD_AT}', CURRENT_TIMESTAMP() FROM UNNEST(GENERATE_ARRAY(1, {rejects_per_unpack})); "
                     "END")
 
@@ -137,13 +141,18 @@ class ScheduledSqlTest(unittest.TestCase):
 
     def test_unpack_countsOnlyThisRunsRejects(self):
         self._given_a_load(lake_rows=10, rejects_per_unpack=0)
-        self._query(f"INSERT INTO `customers.rejects` VALUES (TIMESTAMP '{LOAD_AT}', TIMESTAMP '2026-11-02 06:00:00')")
+        self._query(f"INSERT INTO `customers.rejects` (ingestion_timestamp, rejected_at) VALUES (TIMESTAMP '{LOAD_AT}', TIMESTAMP '2026-11-02 06:00:00')")
 
         status = self._run_job(self._unpack_sql(threshold=0.05))
 
         self.assertNotIn("errorResult", status, "an earlier run's rejects were counted")
 
-    def test_snapshot_callsTheProcedureWithTodayInTheTimeZone(self):
+    def test_unpack_withNothingUnpacked_succeeds(self):
+        self._given_a_load(lake_rows=0, rejects_per_unpack=0)
+        status = self._run_job(self._unpack_sql(threshold=0.05))
+        self.assertNotIn("errorResult", status)
+
+    def test_snapshot_callsTheProcedureWithYesterdayInTheTimeZone(self):
         self._query("CREATE OR REPLACE TABLE `analytics.calls` (as_of DATE)")
         self._query("CREATE OR REPLACE PROCEDURE `analytics.snapshot_top_customers`(as_of DATE) BEGIN "
                     "INSERT INTO `analytics.calls` VALUES (as_of); END")
@@ -153,7 +162,7 @@ class ScheduledSqlTest(unittest.TestCase):
 
         rows = self._call("POST", f"/bigquery/v2/projects/{PROJECT}/queries", {
             "query": "SELECT COUNT(*) FROM `analytics.calls` "
-                     "WHERE as_of = CURRENT_DATE('Europe/London')", "useLegacySql": False})["rows"]
+                     "WHERE as_of = DATE_SUB(CURRENT_DATE('Europe/London'), INTERVAL 1 DAY)", "useLegacySql": False})["rows"]
         self.assertEqual(rows[0]["f"][0]["v"], "1")
 
 

@@ -6,7 +6,10 @@ import dev.landfall.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,10 +139,19 @@ final class Flow {
    */
   Map<String, Queries.Table> queryExports(String loadId) {
     long started = System.nanoTime();
-    Map<String, QueryParameterValue> parameters =
-        loadId == null ? Map.of() : Map.of("load_id", QueryParameterValue.string(loadId));
+    Map<String, QueryParameterValue> parameters = new LinkedHashMap<>();
+    boolean bounded = false;
+    if (loadId != null) {
+      parameters.put("load_id", QueryParameterValue.string(loadId));
+      String[] window = loadWindow(loadId);
+      if (window != null) {
+        parameters.put("first_landed_at", QueryParameterValue.string(window[0]));
+        parameters.put("last_landed_at", QueryParameterValue.string(window[1]));
+        bounded = true;
+      }
+    }
     Map<String, Queries.Table> tables = new LinkedHashMap<>();
-    for (Map.Entry<String, Export> entry : exports(loadId).entrySet()) {
+    for (Map.Entry<String, Export> entry : exports(loadId, bounded).entrySet()) {
       Export export = entry.getValue();
       String[] object = export.object().split("\\.");
       if (export.sql() == null || !queries.tableExists(object[0], object[1])) {
@@ -147,8 +159,14 @@ final class Flow {
         continue;
       }
       String sql = export.sql();
-      tables.put(
-          entry.getKey(), queries.query(sql, sql.contains("@load_id") ? parameters : Map.of()));
+      Map<String, QueryParameterValue> used = new LinkedHashMap<>();
+      parameters.forEach(
+          (name, value) -> {
+            if (sql.contains("@" + name)) {
+              used.put(name, value);
+            }
+          });
+      tables.put(entry.getKey(), queries.query(sql, used));
     }
     timed("export queries", started);
     return tables;
@@ -168,13 +186,59 @@ final class Flow {
     }
   }
 
+  /**
+   * The first and last {@code landed_at} of a load in the ledger, as {@code TIMESTAMP()} text, or
+   * null when the ledger has no row of it. A load's lake rows carry its start as their {@code
+   * ingestion_timestamp} (= {@code landed_at}), so these bound the lake and ledger reads of its
+   * exports by their partitioning column: BigQuery then reads only the load's day instead of the
+   * whole lake.
+   */
+  private String[] loadWindow(String loadId) {
+    String l = config.lakeDataset();
+    if (!queries.tableExists(l, "landed_files")) {
+      return null;
+    }
+    Queries.Table window =
+        queries.query(
+            "SELECT MIN(landed_at) AS first_landed_at, MAX(landed_at) AS last_landed_at FROM `"
+                + l
+                + "`.landed_files WHERE load_id = @load_id",
+            Map.of("load_id", QueryParameterValue.string(loadId)));
+    List<String> row = window.rows().isEmpty() ? null : window.rows().get(0);
+    if (row == null || row.get(0) == null || row.get(1) == null) {
+      return null;
+    }
+    return new String[] {timestampText(row.get(0)), timestampText(row.get(1))};
+  }
+
+  /** ISO-8601 UTC text (as {@link Queries} formats a TIMESTAMP) → {@code TIMESTAMP()} input. */
+  static String timestampText(String iso) {
+    return TIMESTAMP_TEXT.format(Instant.parse(iso)) + "+00";
+  }
+
+  private static final DateTimeFormatter TIMESTAMP_TEXT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+
   /** File name → its export, in file order. */
-  private Map<String, Export> exports(String loadId) {
+  private Map<String, Export> exports(String loadId, boolean bounded) {
     String c = config.customersDataset();
     String t = config.transactionsDataset();
     String a = config.analyticsDataset();
     String l = config.lakeDataset();
     String byLoad = loadId == null ? "" : " WHERE load_id = @load_id";
+    // The partitioning column, bounded by the load's start: prunes the lake and the ledger.
+    String lakeByLoad =
+        byLoad
+            + (bounded
+                ? " AND ingestion_timestamp >= TIMESTAMP(@first_landed_at)"
+                    + " AND ingestion_timestamp <= TIMESTAMP(@last_landed_at)"
+                : "");
+    String ledgerByLoad =
+        byLoad
+            + (bounded
+                ? " AND landed_at >= TIMESTAMP(@first_landed_at)"
+                    + " AND landed_at <= TIMESTAMP(@last_landed_at)"
+                : "");
     Map<String, Export> exports = new LinkedHashMap<>();
     exports.put(
         MONTHLY_SPEND_CSV,
@@ -222,7 +286,7 @@ final class Flow {
             "SELECT source, source_file, source_offset, data_string, parse_error FROM `"
                 + l
                 + "`.raw_records"
-                + byLoad
+                + lakeByLoad
                 + " ORDER BY source, source_file, source_offset"));
     exports.put(
         RECONCILIATION_CSV,
@@ -230,7 +294,12 @@ final class Flow {
             "load_reconciliation",
             "SELECT '%1$s' AS source, load_id, ingestion_timestamp, files, lake_rows, typed_rows,"
                 + " rejected_rows, duplicate_rows, rows_awaiting_unpack, rows_without_ledger,"
-                + " rows_not_in_lake, status FROM `%2$s`.load_reconciliation",
+                + " rows_not_in_lake, status FROM "
+                // With a load: only its days of the lake (the view reads every day).
+                + (bounded
+                    ? "`%2$s`.load_reconciliation_between(DATE(TIMESTAMP(@first_landed_at)),"
+                        + " DATE(TIMESTAMP(@last_landed_at)))"
+                    : "`%2$s`.load_reconciliation"),
             " ORDER BY source, ingestion_timestamp, load_id"));
     exports.put(
         LANDED_FILES_CSV,
@@ -240,7 +309,7 @@ final class Flow {
                 + " records_landed, parse_errors, blank_lines FROM `"
                 + l
                 + "`.landed_files"
-                + byLoad
+                + ledgerByLoad
                 + " ORDER BY source, source_file"));
     return exports;
   }

@@ -36,6 +36,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,7 +64,8 @@ public final class FixtureRunner {
           .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
-  private static final Set<String> STEP_KINDS = Set.of("insert", "sql", "expect", "expect_error");
+  private static final Set<String> STEP_KINDS =
+      Set.of("insert", "sql", "expect", "expect_error", "concurrently");
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private final BigQuery bigQuery;
@@ -185,6 +191,7 @@ public final class FixtureRunner {
           case "sql" -> sql(where, body);
           case "expect" -> expect(where, body);
           case "expect_error" -> expectError(where, body);
+          case "concurrently" -> concurrently(where, body);
           default ->
               throw new AssertionError(
                   where + ": unknown step kind '" + kind + "' (allowed: " + STEP_KINDS + ")");
@@ -201,6 +208,71 @@ public final class FixtureRunner {
         query(sql);
       } catch (BigQueryException | JobException e) {
         throw new AssertionError(where + ": failed: " + e.getMessage() + "\n  sql: " + sql, e);
+      }
+    }
+
+    /**
+     * {@code concurrently: {sql: [A, B, ...], may_fail_with: TEXT}}: starts every statement at the
+     * same moment, each in its own thread and job. Each must succeed or fail with TEXT in its
+     * message, and at least one must succeed. (The local engine runs one job at a time, so this
+     * shows the outcome of two overlapping calls as far as it can: queued one after the other.)
+     */
+    private void concurrently(String where, JsonNode body) {
+      checkKeys(where, body, Set.of("sql", "may_fail_with"));
+      JsonNode statements = body.get("sql");
+      if (statements == null || !statements.isArray() || statements.size() < 2) {
+        throw new AssertionError(where + ": 'sql' must be a list of at least two statements");
+      }
+      String mayFailWith = requiredText(where, body, "may_fail_with");
+      List<String> sqls = new ArrayList<>();
+      statements.forEach(statement -> sqls.add(substitute(where, statement.asText())));
+      CountDownLatch start = new CountDownLatch(1);
+      ExecutorService threads =
+          Executors.newFixedThreadPool(sqls.size());
+      List<Future<String>> outcomes = new ArrayList<>();
+      try {
+        for (String sql : sqls) {
+          outcomes.add(
+              threads.submit(
+                  () -> {
+                    start.await();
+                    try {
+                      query(sql);
+                      return null;
+                    } catch (BigQueryException | JobException e) {
+                      return String.valueOf(e.getMessage());
+                    }
+                  }));
+        }
+        start.countDown();
+        int succeeded = 0;
+        for (int i = 0; i < outcomes.size(); i++) {
+          String error;
+          try {
+            error = outcomes.get(i).get(10, TimeUnit.MINUTES);
+          } catch (Exception e) {
+            throw new AssertionError(where + ": statement " + (i + 1) + " did not finish", e);
+          }
+          if (error == null) {
+            succeeded++;
+          } else if (!error.contains(mayFailWith)) {
+            throw new AssertionError(
+                where
+                    + ": statement "
+                    + (i + 1)
+                    + " failed without '"
+                    + mayFailWith
+                    + "':\n  "
+                    + error
+                    + "\n  sql: "
+                    + sqls.get(i));
+          }
+        }
+        if (succeeded == 0) {
+          throw new AssertionError(where + ": every statement failed; at least one must succeed");
+        }
+      } finally {
+        threads.shutdownNow();
       }
     }
 

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every SQL fixture {@code routines/<service>/tests/*.yaml} as one test named {@code
- * <service>/<file>}, each in freshly deployed datasets of its own on the local engine.
+ * <service>/<file>}, each in freshly deployed datasets of its own on the local engine. {@code
+ * -Dlandfall.fixtures=TEXT} runs only the fixtures whose name contains TEXT (comma-separated: any).
  */
 class RoutineFixturesTest {
 
@@ -32,7 +33,9 @@ class RoutineFixturesTest {
     if (fixtures.isEmpty()) {
       throw new IllegalStateException("no fixtures under " + routines + "/*/tests/*.yaml");
     }
+    String only = System.getProperty("landfall.fixtures", "");
     return fixtures.stream()
+        .filter(file -> only.isBlank() || matches(file, only))
         .map(
             file -> {
               String name = file.getParent().getParent().getFileName() + "/" + file.getFileName();
@@ -46,6 +49,16 @@ class RoutineFixturesTest {
                         .run(file, name);
                   });
             });
+  }
+
+  private static boolean matches(Path file, String only) {
+    String name = file.getParent().getParent().getFileName() + "/" + file.getFileName();
+    for (String part : only.split(",")) {
+      if (!part.isBlank() && name.contains(part.strip())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Stream<Path> yamlFiles(Path testsDir) {

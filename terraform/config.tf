@@ -81,6 +81,7 @@ locals {
     write_method     = "FILE_LOADS"
     split_size_bytes = null
     max_record_bytes = null
+    paths            = [] # globs of the files the source owns (pipeline --sourceRules); []: its folder, then <name>_ prefix
   }
   _required_keys = ["project_id", "region"]
   _nested_keys   = ["snapshot", "access", "pii", "alerting", "landing", "dataflow"]

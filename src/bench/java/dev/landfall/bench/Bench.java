@@ -484,6 +484,7 @@ public final class Bench {
   }
 
   private void report() throws IOException {
+    table.sort(Comparator.comparing(Row::number));
     StringBuilder md = new StringBuilder();
     md.append("# landfall benchmark").append(quick ? " (quick: sizes scaled down, a smoke test; the verdicts mean nothing)" : "").append("\n\n");
     md.append("Run ").append(started).append(" by `scripts/bench.sh").append(quick ? " --quick" : "").append("`.\n");

@@ -5,7 +5,7 @@ import dev.landfall.csv.LakeRecordEncoder;
 import dev.landfall.csv.LakeRecordEncoder.EncodedRecord;
 import dev.landfall.landing.BenchEntryPoint;
 import dev.landfall.landing.LakeRecord;
-import dev.landfall.landing.SourceNames;
+import dev.landfall.landing.SourceRules;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class PlainLanding {
   private static final int MAX_RECORD_BYTES = 32 * 1024 * 1024;
+  /** The pipeline's default source rules: the generated files are named <source>_....csv. */
+  private static final SourceRules DEFAULT_SOURCES = SourceRules.parse("customers;transactions");
 
   private PlainLanding() {}
 
@@ -35,7 +37,7 @@ public final class PlainLanding {
     try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
       for (Path file : files) {
         String path = file.toAbsolutePath().toString();
-        String source = SourceNames.fromPath(path);
+        String source = DEFAULT_SOURCES.sourceOf(file.getFileName().toString()).orElseThrow();
         BenchEntryPoint.contentSha256(file); // as PlanFiles does for a local file
         try (CsvRecordReader reader =
             CsvRecordReader.open(

@@ -65,7 +65,13 @@ public final class BenchEntryPoint {
                 FileIO.match()
                     .filepattern(inputFilePattern)
                     .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
-            .apply("ListFiles", ParDo.of(new ListFilesFn("")))
+            .apply(
+                "ListFiles",
+                ParDo.of(
+                    new ListFilesFn(
+                        "",
+                        SourceRules.parse(options.getSourceRules()),
+                        LandingPipeline.landingRoot(inputFilePattern))))
             .setCoder(SerializableCoder.of(FileListing.class))
             .apply("HashNewFiles", ParDo.of(new HashFilesFn()))
             .setCoder(SerializableCoder.of(FileListing.class))

@@ -94,7 +94,7 @@ public final class SinkEncoding {
   static List<LakeRecord> lakeRecords(Path csv, int max) throws IOException {
     List<LakeRecord> records = new ArrayList<>();
     LakeRecordEncoder encoder = new LakeRecordEncoder();
-    String source = SourceNames.fromPath(csv.toString());
+    String source = SourceRules.parse("customers;transactions").sourceOf(csv.getFileName().toString()).orElseThrow();
     String file = csv.toAbsolutePath().toString();
     try (SeekableByteChannel channel = Files.newByteChannel(csv, StandardOpenOption.READ);
         CsvRecordReader reader = CsvRecordReader.open(channel, 0, Files.size(csv), false, 32 << 20)) {

@@ -3,6 +3,7 @@ package dev.landfall.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,8 +11,10 @@ import java.util.Set;
  * One source (service) of input files: one entry of section {@code sources:}.
  *
  * @param unpackSchedule cron of {@code CALL <source>.unpack()}, or null for a lake-only source
+ * @param paths globs (relative to the landing root) of the files this source owns; empty: the
+ *     default rules (a folder named after it anywhere, then the file-name prefix {@code <name>_})
  */
-public record Source(String name, String schedule, String size, String unpackSchedule) {
+public record Source(String name, String schedule, String size, String unpackSchedule, List<String> paths) {
 
   /** The keys of a source; the last four are read by Terraform and the landing launch only. */
   static final Set<String> KEYS =
@@ -19,6 +22,7 @@ public record Source(String name, String schedule, String size, String unpackSch
           "schedule",
           "size",
           "unpack_schedule",
+          "paths",
           "paused",
           "write_method",
           "split_size_bytes",
@@ -29,8 +33,8 @@ public record Source(String name, String schedule, String size, String unpackSch
       ConfigReader reader, JsonNode node, Map<String, SizePreset> presets) {
     Map<String, Source> sources = new LinkedHashMap<>();
     if (node == null || node.isNull()) {
-      sources.put("customers", new Source("customers", "0 5 * * *", "small", "30 5 * * *"));
-      sources.put("transactions", new Source("transactions", "0 5 * * *", "medium", "30 5 * * *"));
+      sources.put("customers", new Source("customers", "0 5 * * *", "small", "30 5 * * *", List.of()));
+      sources.put("transactions", new Source("transactions", "0 5 * * *", "medium", "30 5 * * *", List.of()));
       return sources;
     }
     JsonNode map = reader.mapping(node, "sources");
@@ -55,7 +59,8 @@ public record Source(String name, String schedule, String size, String unpackSch
                 + ")");
       }
       String unpackSchedule = reader.string(source, "unpack_schedule", null, path);
-      sources.put(name, new Source(name, schedule, size, unpackSchedule));
+      List<String> paths = reader.stringList(source, "paths", List.of(), path);
+      sources.put(name, new Source(name, schedule, size, unpackSchedule, paths));
     }
     return sources;
   }

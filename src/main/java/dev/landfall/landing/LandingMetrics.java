@@ -17,6 +17,8 @@ final class LandingMetrics {
   static final String BLANK_LINES = "blankLines";
   static final String BYTES = "bytesRead";
   static final String FILES_PLANNED = "filesPlanned";
+  /** Files matching no configured source, not landed (one counter, not per source). */
+  static final String UNMATCHED_FILES = "unmatchedFiles";
   static final String FILES_SKIPPED = "filesSkippedAlreadyLanded";
   /** Files read end to end for their content hash (no upload metadata, not known by listing). */
   static final String FILES_HASHED = "filesHashed";

@@ -19,12 +19,22 @@ public interface LandingOptions extends BigQueryOptions {
   void setInputFilePattern(String value);
 
   @Description(
-      "Source (service) of every matched file. Empty: derived per file from its folder or its"
-          + " file-name prefix (customers/2026-11-01.csv or customers_2026-11-01.csv).")
+      "Source (service) of every matched file. Empty: each file's source comes from"
+          + " --sourceRules.")
   @Default.String("")
   String getSource();
 
   void setSource(String value);
+
+  @Description(
+      "The configured sources and their path globs, relative to the pattern's folder:"
+          + " name[=glob|glob] separated by ';' (config.yaml sources.<name>.paths). A source without"
+          + " globs owns a folder named after it anywhere in the path, then the file-name prefix"
+          + " <source>_; folders win. A file matching none is reported, not landed.")
+  @Default.String("customers;transactions")
+  String getSourceRules();
+
+  void setSourceRules(String value);
 
   @Description("Lake table, [project:]dataset.table (e.g. my-project:lake.raw_records).")
   @Validation.Required

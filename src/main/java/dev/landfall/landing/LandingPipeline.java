@@ -65,6 +65,15 @@ public final class LandingPipeline {
     return pipeline.run();
   }
 
+  /** The folder source rules are relative to; absolute for a local pattern, as matched paths are. */
+  static String landingRoot(String filePattern) {
+    String root = SourceRules.root(filePattern);
+    if (root.contains("://") || root.startsWith("/")) {
+      return root;
+    }
+    return java.nio.file.Path.of(root.isEmpty() ? "." : root).toAbsolutePath().normalize() + "/";
+  }
+
   /**
    * Adds the landing steps to {@code pipeline}. Tests pass a ledger lookup and, optionally,
    * BigQuery test services instead of reaching BigQuery.
@@ -82,7 +91,13 @@ public final class LandingPipeline {
                 FileIO.match()
                     .filepattern(options.getInputFilePattern())
                     .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW_IF_WILDCARD))
-            .apply("ListFiles", ParDo.of(new ListFilesFn(options.getSource())))
+            .apply(
+                "ListFiles",
+                ParDo.of(
+                    new ListFilesFn(
+                        options.getSource(),
+                        SourceRules.parse(options.getSourceRules()),
+                        landingRoot(options.getInputFilePattern()))))
             .setCoder(SerializableCoder.of(FileListing.class));
     // Skip what the ledger knows before reading a byte: by listing identity, then (for the files
     // that had to be hashed) by content. --reprocess lands every matched file again.

@@ -33,6 +33,13 @@ final class LandingSummary {
         String.format("%.1f", seconds),
         Math.round(records / seconds),
         counters);
+    long unmatched = counters.getOrDefault(LandingMetrics.UNMATCHED_FILES, 0L);
+    if (unmatched > 0) {
+      LOG.error(
+          "{} file(s) matched no configured source and were not landed (each is named in an ERROR"
+              + " line above); they are reported on every run until moved or configured",
+          unmatched);
+    }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("Landing run ended " + state);
     }

@@ -4,28 +4,64 @@ import com.google.api.services.storage.model.StorageObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.apache.beam.sdk.extensions.gcp.options.GcsOptions;
 import org.apache.beam.sdk.extensions.gcp.util.gcsfs.GcsPath;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns each matched file into its {@link FileListing}: its source and its listing identity,
  * with no byte of its content read. On Cloud Storage that is one metadata call, which also
- * brings the {@code sha256} the upload script stamps.
+ * brings the {@code sha256} the upload script stamps. A file that matches no configured source is
+ * not landed: it is reported (an ERROR line naming it, the {@code unmatchedFiles} counter) on
+ * every run until it is moved or its source configured.
  */
 final class ListFilesFn extends DoFn<MatchResult.Metadata, FileListing> {
-  private final String fixedSource;
+  private static final Logger LOG = LoggerFactory.getLogger(ListFilesFn.class);
 
-  ListFilesFn(String fixedSource) {
+  private final String fixedSource;
+  private final SourceRules rules;
+  private final String root;
+  private transient Counter unmatched;
+
+  /**
+   * @param fixedSource the source of every file, or empty to apply {@code rules}
+   * @param root the landing root the rules' paths are relative to
+   */
+  ListFilesFn(String fixedSource, SourceRules rules, String root) {
     this.fixedSource = fixedSource;
+    this.rules = rules;
+    this.root = root;
+  }
+
+  @Setup
+  public void setup() {
+    unmatched = Metrics.counter(LandingMetrics.NAMESPACE, LandingMetrics.UNMATCHED_FILES);
   }
 
   @ProcessElement
   public void processElement(ProcessContext context) throws IOException {
     MatchResult.Metadata file = context.element();
     String path = file.resourceId().toString();
-    String source = fixedSource.isEmpty() ? SourceNames.fromPath(path) : fixedSource;
+    String source = fixedSource;
+    if (source.isEmpty()) {
+      Optional<String> matched = rules.sourceOf(SourceRules.relativize(root, path));
+      if (matched.isEmpty()) {
+        LOG.error(
+            "Not landed: {} matches no configured source ({}); move it under a source's folder,"
+                + " name it <source>_..., or add a glob to its source's paths in config.yaml",
+            path,
+            String.join(", ", rules.names()));
+        unmatched.inc();
+        return;
+      }
+      source = matched.get();
+    }
     if ("gs".equals(file.resourceId().getScheme())) {
       StorageObject object =
           context.getPipelineOptions().as(GcsOptions.class).getGcsUtil().getObject(GcsPath.fromResourceName(path));

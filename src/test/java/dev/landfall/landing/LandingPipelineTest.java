@@ -143,6 +143,29 @@ public class LandingPipelineTest {
   }
 
   @Test
+  public void run_takesSourcesFromTheRulesAndReportsUnmatchedFilesWithoutLandingThem()
+      throws Exception {
+    Path data = folder.newFolder("landing").toPath();
+    write(Files.createDirectories(data.resolve("customers")).resolve("2026-11-01.csv"), "customer_id\nc1\n");
+    write(data.resolve("transactions_2026-11.csv"), "transaction_id\nt1\n");
+    write(Files.createDirectories(data.resolve("2026/customers")).resolve("customer_export.csv"), "customer_id\nc2\n");
+    write(Files.createDirectories(data.resolve("payments")).resolve("p.csv"), "payment_id\np1\n");
+    LandingOptions options = options(data.resolve("**.csv").toString(), LakeWriteMethod.FILE_LOADS);
+
+    Landing landing = land(options);
+
+    assertEquals(
+        List.of("2026-11-01.csv:customers", "customer_export.csv:customers", "transactions_2026-11.csv:transactions"),
+        datasets.getAllRows(PROJECT, "lake", "raw_records").stream()
+            .map(r -> Path.of((String) r.get("source_file")).getFileName() + ":" + r.get("source"))
+            .sorted()
+            .collect(Collectors.toList()));
+    assertEquals(1L, landing.counter(LandingMetrics.UNMATCHED_FILES));
+    assertEquals(3, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+    assertEquals("reported again next run", 1L, land(options).counter(LandingMetrics.UNMATCHED_FILES));
+  }
+
+  @Test
   public void run_deadLettersARowTooLargeForTheWriteMethodAndLandsTheRest() throws Exception {
     Path data = folder.newFolder("large").toPath();
     write(data.resolve("transactions_1.csv"),
@@ -164,6 +187,23 @@ public class LandingPipelineTest {
     assertEquals(1, lines.size());
     assertTrue(lines.get(0).startsWith("{\"error\":\"row-too-large: data_string of "));
     assertTrue(lines.get(0).contains(run.loadId()));
+  }
+
+  @Test
+  public void run_sendsARowOverTheAvroBlockLimitInAJsonLoadAndLandsIt() throws Exception {
+    Path data = folder.newFolder("avro").toPath();
+    String large = "x".repeat(17 << 20); // over Avro's 16 MB data block, far under JSON's 100 MB row
+    write(data.resolve("transactions_1.csv"), "transaction_id,note\nt1," + large + "\nt2,small\n");
+    LandingOptions options = options(data.resolve("*.csv").toString(), LakeWriteMethod.FILE_LOADS);
+    options.setSplitSizeBytes(4L << 20);
+    assertEquals(LoadFileFormat.AVRO, options.getLoadFileFormat());
+
+    land(options);
+
+    List<TableRow> lake = datasets.getAllRows(PROJECT, "lake", "raw_records");
+    assertEquals(2, lake.size());
+    assertTrue(lake.stream().anyMatch(r -> ((String) r.get("data_string")).contains(large)));
+    assertEquals(1, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
   }
 
   @Test

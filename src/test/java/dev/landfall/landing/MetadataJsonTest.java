@@ -25,21 +25,22 @@ class MetadataJsonTest {
 
   /** Values each parameter's regex must accept, then values it must refuse. */
   private static final Map<String, List<List<String>>> EXAMPLES =
-      Map.of(
-          "inputFilePattern",
-              List.of(List.of("gs://b/transactions/*.csv", "gs://bucket-1/a/b.csv"),
-                  List.of("", "/local/file.csv", "s3://b/x.csv")),
-          "source", List.of(List.of("", "customers", "card_payments"), List.of("Customers", "1x", "a b", "card-payments")),
-          "outputTable",
-              List.of(List.of("lake.raw_records", "my-project:lake.raw_records"),
-                  List.of("", "raw_records", "my project:lake.t", "lake.raw records")),
-          "ledgerTable", List.of(List.of("", "lake.landed_files", "my-project:lake.landed_files"), List.of("landed_files", "a:b:c.d")),
-          "writeMethod", List.of(List.of("FILE_LOADS", "STORAGE_WRITE_API", "STREAMING_INSERTS"), List.of("", "file_loads", "DEFAULT")),
-          "loadId", List.of(List.of("load-20261101T000000Z-abc", "manual_1"), List.of("", "a b", "x;DROP")),
-          "reprocess", List.of(List.of("true", "false"), List.of("", "yes", "TRUE")),
-          "splitSizeBytes", List.of(List.of("1", "67108864"), List.of("", "0", "-1", "64MB")),
-          "maxRecordBytes", List.of(List.of("1048576", "33554432"), List.of("0", "1e6", "")),
-          "deadLetterDirectory", List.of(List.of("", "gs://b/dead"), List.of("/tmp/dead", "gs:/b")));
+      Map.ofEntries(
+          Map.entry("inputFilePattern", List.of(List.of("gs://b/transactions/*.csv", "gs://bucket-1/a/b.csv"),
+                  List.of("", "/local/file.csv", "s3://b/x.csv"))),
+          Map.entry("source", List.of(List.of("", "customers", "card_payments"), List.of("Customers", "1x", "a b", "card-payments"))),
+          Map.entry("outputTable", List.of(List.of("lake.raw_records", "my-project:lake.raw_records"),
+                  List.of("", "raw_records", "my project:lake.t", "lake.raw records"))),
+          Map.entry("ledgerTable", List.of(List.of("", "lake.landed_files", "my-project:lake.landed_files"), List.of("landed_files", "a:b:c.d"))),
+          Map.entry("sourceRules", List.of(List.of("customers;transactions", "payments=exports/pay_*.csv|**/card/*.csv;customers"),
+                  List.of("", "Customers", "customers;;x", "payments=", "a=b=c"))),
+          Map.entry("loadFileFormat", List.of(List.of("AVRO", "JSON"), List.of("", "avro", "PARQUET"))),
+          Map.entry("writeMethod", List.of(List.of("FILE_LOADS", "STORAGE_WRITE_API", "STREAMING_INSERTS"), List.of("", "file_loads", "DEFAULT"))),
+          Map.entry("loadId", List.of(List.of("load-20261101T000000Z-abc", "manual_1"), List.of("", "a b", "x;DROP"))),
+          Map.entry("reprocess", List.of(List.of("true", "false"), List.of("", "yes", "TRUE"))),
+          Map.entry("splitSizeBytes", List.of(List.of("1", "67108864"), List.of("", "0", "-1", "64MB"))),
+          Map.entry("maxRecordBytes", List.of(List.of("1048576", "33554432"), List.of("0", "1e6", ""))),
+          Map.entry("deadLetterDirectory", List.of(List.of("", "gs://b/dead"), List.of("/tmp/dead", "gs:/b"))));
 
   @BeforeAll
   static void readMetadata() throws IOException {

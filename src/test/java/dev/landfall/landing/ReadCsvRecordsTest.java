@@ -229,7 +229,10 @@ public class ReadCsvRecordsTest {
 
   static PCollectionTuple readPattern(Pipeline p, String pattern, long splitSize) {
     return p.apply(FileIO.match().filepattern(pattern))
-        .apply(ParDo.of(new ListFilesFn("")))
+        .apply(
+            ParDo.of(
+                new ListFilesFn(
+                    "", SourceRules.parse("customers;transactions"), LandingPipeline.landingRoot(pattern))))
         .setCoder(SerializableCoder.of(FileListing.class))
         .apply(ParDo.of(new HashFilesFn()))
         .setCoder(SerializableCoder.of(FileListing.class))
@@ -271,12 +274,5 @@ public class ReadCsvRecordsTest {
     Path file = folder.getRoot().toPath().resolve(name);
     Files.writeString(file, content, StandardCharsets.UTF_8);
     return file;
-  }
-
-  @Test
-  public void sourceNames_followFolderOrPrefix() {
-    assertEquals("customers", SourceNames.fromPath("gs://b/customers/2026-11-01.csv"));
-    assertEquals("customers", SourceNames.fromPath("gs://b/drop/customers_2026-11-01.csv"));
-    assertEquals("transactions", SourceNames.fromPath("/data/Transactions_x.csv"));
   }
 }

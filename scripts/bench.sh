@@ -66,6 +66,11 @@ main() {
   [[ "${quick}" == true ]] && results="${ROOT}/target/bench/results-quick.md"
   (cd "${ROOT}" && "${java[@]}" dev.landfall.bench.Bench "${bench_args[@]}" \
     --work "${ROOT}/target/bench" --results "${results}" --config "${ROOT}/terraform/config.yaml")
+  # Bytes billed at a 1 TB lake: a model, not a timing, kept up to date by BytesBilledTest
+  # (mvn test); appended so that results.md shows it beside the run's figures.
+  if [[ -f "${ROOT}/bench/bytes_billed.md" ]]; then
+    { echo; cat "${ROOT}/bench/bytes_billed.md"; } >> "${results}"
+  fi
 }
 
 main "$@"

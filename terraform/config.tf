@@ -50,10 +50,9 @@ locals {
       policy_tag    = "pii"
       # Who may read tagged columns besides the pipeline and the data engineers.
       reader_groups = []
-      # "<dataset key>.<table>" => columns. Names, email and date of birth.
-      columns = {
-        "customers.customers_history" = ["first_name", "last_name", "email", "date_of_birth"]
-      }
+      # Columns holding personal data, tagged by the deploy in every table: a bare
+      # name in every table, "<package>.<table>.<column>" in one (dev.landfall.config.Pii).
+      columns = ["first_name", "last_name", "email", "date_of_birth", "lake.raw_records.data_string", "customers.rejects.data_string"]
     }
     alerting = {
       notification_email    = ""
@@ -211,7 +210,8 @@ locals {
     group if !can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]+$", group))
   ]
   _bad_pii_tables = [
-    for table in keys(local._nested.pii.columns) : table if !contains(keys(local.routine_objects), table) || lookup(local.routine_kinds, table, "") != "table"
+    for entry in local._nested.pii.columns : entry
+    if try(lookup(local.routine_kinds, regex("^([^.]+\\.[^.]+)\\.[^.]+$", entry)[0], "") != "table", false)
   ]
 
   # --- enterprise project: CMEK, worker network, time travel ---
@@ -264,7 +264,7 @@ locals {
     length(local._bad_groups) == 0 ? null : "config.yaml: not a group email: ${join(", ", local._bad_groups)}.",
     can(tonumber(local.config.alerting.reject_rate_threshold)) && try(local.config.alerting.reject_rate_threshold >= 0 && local.config.alerting.reject_rate_threshold <= 1, false) ? null : "config.yaml: alerting.reject_rate_threshold must be a share between 0 and 1 (0.05 = 5 %).",
     can(tonumber(local.config.max_future_days)) && try(floor(local.config.max_future_days) == local.config.max_future_days && local.config.max_future_days >= 0 && local.config.max_future_days <= 366, false) ? null : "config.yaml: max_future_days must be a whole number of days from 0 to 366.",
-    length(local._bad_pii_tables) == 0 ? null : "config.yaml: pii.columns names table(s) ${join(", ", local._bad_pii_tables)} that no CREATE TABLE file in routines/ defines (keys are <dataset key>.<table>).",
+    length(local._bad_pii_tables) == 0 ? null : "config.yaml: pii.columns names column(s) ${join(", ", local._bad_pii_tables)} of a table that no CREATE TABLE file in routines/ defines (entries are <column> or <package>.<table>.<column>).",
     length(local._kms_problems) == 0 ? null : "config.yaml: ${join("; ", local._kms_problems)}.",
     length(local._network_problems) == 0 ? null : "config.yaml: ${join("; ", local._network_problems)}.",
     length(local._bad_time_travel) == 0 ? null : "config.yaml: max_time_travel_hours ${join(", ", local._bad_time_travel)}: keys are dataset keys (${join(", ", sort(keys(local.config.datasets)))}), values whole days in hours from 48 to 168 (48, 72, ... 168).",

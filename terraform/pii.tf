@@ -49,13 +49,6 @@ locals {
     { scheduler = "serviceAccount:${local.sa_email.scheduler}" },
     { for group in distinct(concat(local.config.access.data_engineer_groups, local.config.pii.reader_groups)) : group => "group:${group}" },
   )
-
-  pii_tables = {
-    for key, columns in local.config.pii.columns : key => {
-      table   = "${local.config.project_id}.${local.config.datasets[split(".", key)[0]]}.${split(".", key)[1]}"
-      columns = sort(columns)
-    } if contains(keys(local.routine_objects), key)
-  }
 }
 
 resource "google_data_catalog_policy_tag_iam_member" "pii_readers" {
@@ -106,30 +99,6 @@ resource "google_bigquery_datapolicy_data_policy_iam_member" "masked_readers" {
   member         = each.value.member
 }
 
-# BigQuery DDL cannot attach policy tags, and a google_bigquery_table would take
-# the table away from its SQL file, so the tag is set on the columns through the
-# tables API (scripts/set_policy_tags.py), again whenever the tag, the columns
-# or the table's DDL change.
-data "google_client_config" "current" {}
-
-resource "terraform_data" "pii_columns" {
-  for_each = local.pii_tables
-
-  triggers_replace = [
-    google_data_catalog_policy_tag.pii.name,
-    each.value.columns,
-    local.ddl_jobs[each.key].name,
-  ]
-
-  provisioner "local-exec" {
-    interpreter = ["python3", "${path.module}/scripts/set_policy_tags.py"]
-    command     = each.value.table
-    environment = {
-      LANDFALL_POLICY_TAG   = google_data_catalog_policy_tag.pii.name
-      LANDFALL_PII_COLUMNS  = join(",", each.value.columns)
-      LANDFALL_ACCESS_TOKEN = data.google_client_config.current.access_token
-    }
-  }
-
-  depends_on = [module.ddl_tables]
-}
+# The tags are set on every personal-data column (config pii.columns) by the
+# deploy (terraform_data.routines in routines.tf, dev.landfall.deploy.PiiTags):
+# "pii" on STRING and BYTES columns, "<policy_tag>-date" on the others.

@@ -1,11 +1,18 @@
-# Every table, view, function and procedure comes from routines/<service>/*.sql:
-# one DDL statement a file, rendered with templatefile() (dataset names and the
-# base currency) and run as a BigQuery query job. No SQL is copied here.
+# Every table, view, function and procedure comes from routines/<service>/*.sql,
+# one package per folder (package.yaml: name, version, depends_on). Terraform
+# does not run that SQL as google_bigquery_job resources: such a job returns as
+# soon as it exists, neither waiting for it nor failing the apply when the SQL
+# fails (hashicorp/terraform-provider-google#9826), and jobs are immutable, so a
+# changed label re-creates every DDL job under its old job id and BigQuery
+# answers 409 Already Exists (job ids are unique in a project forever). Instead
+# terraform_data.routines runs the one deploy path (scripts/deploy.sh routines,
+# dev.landfall.deploy.DeployCommand): packages in dependency order, one
+# statement at a time, waiting for each and failing the apply at the first
+# error with file:line and BigQuery's message; schema evolution and migrations
+# on redeploy; the personal-data policy tag on every PII column. docs/deploy.md.
 #
-# Order: all tables first (CREATE TABLE IF NOT EXISTS never drops data), then
-# functions and views in dependency waves (an object that names another view or
-# function runs after it; BigQuery checks references when it creates a view or
-# table function), then procedures, which may name anything.
+# The locals below only classify the files for the plan-time checks in
+# config.tf and the "routines" output.
 
 locals {
   _routines_path = startswith(local.config.routines_dir, "/") ? local.config.routines_dir : "${path.module}/${local.config.routines_dir}"
@@ -49,26 +56,6 @@ locals {
     }, head, "unknown")
   }
 
-  _routine_deps = {
-    for key, object in local.routine_objects : key => [
-      for other, o in local.routine_objects : other
-      if other != key && contains(["function", "view"], local.routine_kinds[other]) &&
-      can(regex("(?i)\\b${o.dataset}`?\\.`?${o.name}\\b", local._routine_code[key]))
-    ]
-  }
-  _layered   = [for key, kind in local.routine_kinds : key if contains(["function", "view"], kind)]
-  _ddl_wave1 = [for key in local._layered : key if length(local._routine_deps[key]) == 0]
-  _ddl_wave2 = [
-    for key in local._layered : key
-    if !contains(local._ddl_wave1, key) && alltrue([for d in local._routine_deps[key] : contains(local._ddl_wave1, d)])
-  ]
-  _ddl_wave3 = [
-    for key in local._layered : key
-    if !contains(concat(local._ddl_wave1, local._ddl_wave2), key) &&
-    alltrue([for d in local._routine_deps[key] : contains(concat(local._ddl_wave1, local._ddl_wave2), d)])
-  ]
-  _unplaced = setsubtract(local._layered, concat(local._ddl_wave1, local._ddl_wave2, local._ddl_wave3))
-
   _routine_problems = concat(
     [
       for service in distinct([for f in local._routine_files : dirname(f)]) :
@@ -80,73 +67,47 @@ locals {
       for key, kind in local.routine_kinds : "${local.routine_objects[key].file} must use CREATE TABLE IF NOT EXISTS (a redeploy must never drop data)"
       if kind == "table" && !can(regex("(?i)^CREATE\\s+TABLE\\s+IF\\s+NOT\\s+EXISTS\\b", local._routine_code[key]))
     ],
-    [for key in local._unplaced : "${local.routine_objects[key].file} is more than three views/functions deep or in a reference cycle"],
   )
+}
 
-  # Job ids are unique forever in a project: the hash makes an edited file a new
-  # job (the module adds the deployment's creation time, see ddl_epoch).
-  ddl_jobs = {
-    for key, object in local.routine_objects : key => {
-      name = "${local.config.name_prefix}_ddl_${object.service}_${object.name}_${substr(sha256(object.sql), 0, 16)}"
-      sql  = object.sql
+# What the deploy reads: a change to any of it (or to the config or the tag)
+# runs the deploy again. Re-running is safe: every statement is idempotent, a
+# table is evolved, never re-created, and each migration runs once.
+locals {
+  _deploy_inputs = sort(setunion(
+    fileset(local._routines_path, "*/*.sql"),
+    fileset(local._routines_path, "*/package.yaml"),
+    fileset(local._routines_path, "*/migrations/*.sql"),
+  ))
+  routines_hash = sha256(join(",", [for f in local._deploy_inputs : "${f}=${filesha256("${local._routines_path}/${f}")}"]))
+}
+
+# Terraform's own credentials (including impersonation) for the deploy.
+data "google_client_config" "current" {}
+
+resource "terraform_data" "routines" {
+  triggers_replace = {
+    routines   = local.routines_hash
+    config     = filesha256(local._config_path)
+    policy_tag = google_data_catalog_policy_tag.pii.name
+    date_tag   = google_data_catalog_policy_tag.pii_date.name
+  }
+
+  provisioner "local-exec" {
+    # command is the last argument: the routines folder.
+    interpreter = [
+      "bash", "${path.module}/../scripts/deploy.sh", "routines",
+      "--config", abspath(local._config_path),
+      "--project", local.config.project_id,
+      "--policy-tag", google_data_catalog_policy_tag.pii.name,
+      "--date-policy-tag", google_data_catalog_policy_tag.pii_date.name,
+      "--routines",
+    ]
+    command = abspath(local._routines_path)
+    environment = {
+      LANDFALL_ACCESS_TOKEN = data.google_client_config.current.access_token
     }
   }
-  _ddl_of = {
-    for kind in ["table", "procedure"] : kind => { for key, job in local.ddl_jobs : key => job if local.routine_kinds[key] == kind }
-  }
-}
 
-# Set once, when the deployment is created: part of every DDL job id, so that a
-# destroyed deployment can be created again (BigQuery never reuses a job id).
-resource "terraform_data" "ddl_epoch" {
-  input = formatdate("YYYYMMDDhhmmss", plantimestamp())
-
-  lifecycle {
-    ignore_changes = [input]
-  }
-}
-
-module "ddl_tables" {
-  source     = "./modules/ddl_jobs"
-  jobs       = local._ddl_of["table"]
-  epoch      = terraform_data.ddl_epoch.output
-  location   = local.config.location
-  labels     = local.labels
   depends_on = [google_bigquery_dataset.this, google_bigquery_dataset.analytics]
-}
-
-module "ddl_wave_1" {
-  source     = "./modules/ddl_jobs"
-  jobs       = { for key in local._ddl_wave1 : key => local.ddl_jobs[key] }
-  epoch      = terraform_data.ddl_epoch.output
-  location   = local.config.location
-  labels     = local.labels
-  depends_on = [module.ddl_tables]
-}
-
-module "ddl_wave_2" {
-  source     = "./modules/ddl_jobs"
-  jobs       = { for key in local._ddl_wave2 : key => local.ddl_jobs[key] }
-  epoch      = terraform_data.ddl_epoch.output
-  location   = local.config.location
-  labels     = local.labels
-  depends_on = [module.ddl_wave_1]
-}
-
-module "ddl_wave_3" {
-  source     = "./modules/ddl_jobs"
-  jobs       = { for key in local._ddl_wave3 : key => local.ddl_jobs[key] }
-  epoch      = terraform_data.ddl_epoch.output
-  location   = local.config.location
-  labels     = local.labels
-  depends_on = [module.ddl_wave_2]
-}
-
-module "ddl_procedures" {
-  source     = "./modules/ddl_jobs"
-  jobs       = local._ddl_of["procedure"]
-  epoch      = terraform_data.ddl_epoch.output
-  location   = local.config.location
-  labels     = local.labels
-  depends_on = [module.ddl_wave_3]
 }

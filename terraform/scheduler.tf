@@ -165,5 +165,5 @@ resource "google_cloud_scheduler_job" "routine" {
   }
 
   # The routines must exist before their first scheduled run.
-  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler, module.ddl_procedures]
+  depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler, terraform_data.routines]
 }

@@ -199,33 +199,6 @@ run "defaults_fill_a_minimal_config" {
   }
 }
 
-run "routines_run_in_dependency_order" {
-  command = plan
-
-  assert {
-    condition = (
-      keys(module.ddl_tables.job_names) == ["analytics.top_customers_snapshots", "customers.customers_history", "customers.rejects", "lake.landed_files", "lake.raw_records", "transactions.rejects", "transactions.transactions"] &&
-      keys(module.ddl_wave_1.job_names) == ["analytics.customer_lifetime_value", "analytics.monthly_spend", "customers.customers_current"] &&
-      keys(module.ddl_wave_2.job_names) == ["analytics.customer_monthly_spend", "analytics.top_customers"] &&
-      length(module.ddl_wave_3.job_names) == 0 &&
-      keys(module.ddl_procedures.job_names) == ["analytics.snapshot_top_customers", "customers.unpack", "transactions.unpack"]
-    )
-    error_message = "Tables, then views/functions after what they name, then procedures; tests/ folders are not deployed."
-  }
-  assert {
-    condition     = can(regex("^landfall_ddl_lake_raw_records_[0-9a-f]{16}$", module.ddl_tables.job_names["lake.raw_records"]))
-    error_message = "Job ids name the object and a hash of its SQL."
-  }
-  assert {
-    condition     = strcontains(module.ddl_tables.job_names["transactions.transactions"], "landfall_ddl_transactions_transactions_")
-    error_message = "Job ids name the object."
-  }
-  assert {
-    condition     = keys(terraform_data.pii_columns) == ["customers.customers_history"] && terraform_data.pii_columns["customers.customers_history"].triggers_replace[1] == tolist(["date_of_birth", "email", "first_name", "last_name"])
-    error_message = "Names, email and date of birth of customers_history get the PII policy tag."
-  }
-}
-
 run "security_rules_hold" {
   command = plan
 

@@ -1,6 +1,7 @@
 # Plans the real routines/ folder (no fixture): every file must be one CREATE
-# statement of a known kind, tables must be CREATE TABLE IF NOT EXISTS, and
-# views and functions must form at most three dependency waves.
+# statement of a known kind and tables CREATE TABLE IF NOT EXISTS; the DDL is
+# applied by the one deploy path (terraform_data.routines running
+# scripts/deploy.sh), never as google_bigquery_job resources.
 
 mock_provider "google" {
   # OpenTofu fills computed attributes at plan time with random strings, which
@@ -8,6 +9,12 @@ mock_provider "google" {
   mock_resource "google_service_account" {
     defaults = {
       name = "projects/my-bank-data-project/serviceAccounts/landfall-mock@my-bank-data-project.iam.gserviceaccount.com"
+    }
+  }
+  mock_resource "google_data_catalog_policy_tag" {
+    override_during = plan
+    defaults = {
+      name = "projects/my-bank-data-project/locations/eu/taxonomies/1/policyTags/2"
     }
   }
 }
@@ -20,17 +27,48 @@ run "real_routines_plan" {
   }
 
   assert {
-    condition     = contains(keys(module.ddl_tables.job_names), "lake.raw_records") && contains(keys(module.ddl_tables.job_names), "lake.landed_files")
-    error_message = "The lake tables are created from routines/lake/."
-  }
-  assert {
-    condition     = strcontains(module.ddl_tables.job_names["lake.raw_records"], "landfall_ddl_lake_raw_records_")
-    error_message = "Job ids name the object."
+    condition     = contains(output.routines.table, "lake.raw_records") && contains(output.routines.table, "lake.landed_files")
+    error_message = "The lake tables are classified from routines/lake/."
   }
   assert {
     condition     = alltrue([for key, kind in output.routines : true]) && length(output.routines.table) >= 2
     error_message = "Every routine file is classified."
   }
+  assert {
+    condition     = length(local._routine_problems) == 0
+    error_message = "The real routines/ pass the plan-time checks."
+  }
+}
+
+run "routines_deploy_through_the_one_deploy_path" {
+  command = plan
+
+  assert {
+    condition     = can(regex("^[0-9a-f]{64}$", terraform_data.routines.triggers_replace.routines))
+    error_message = "The deploy runs again when any routine, manifest or migration file changes."
+  }
+  assert {
+    condition     = contains(local._deploy_inputs, "customers/package.yaml") && contains(local._deploy_inputs, "customers/unpack.sql") && !contains(local._deploy_inputs, "customers/tests/README.md")
+    error_message = "The deploy inputs are the object files, the manifests and the migrations, not the fixtures."
+  }
+  assert {
+    condition     = terraform_data.routines.triggers_replace.policy_tag == "projects/my-bank-data-project/locations/eu/taxonomies/1/policyTags/2"
+    error_message = "A new policy tag re-runs the deploy, which tags every personal-data column with it."
+  }
+  assert {
+    condition     = terraform_data.routines.triggers_replace.config == filesha256("config.yaml")
+    error_message = "A config change (datasets, labels, pii.columns) re-runs the idempotent deploy."
+  }
+}
+
+run "pii_columns_reject_an_unknown_table" {
+  command = plan
+
+  variables {
+    config_file = "tests/fixtures/invalid/pii_unknown_table.yaml"
+  }
+
+  expect_failures = [terraform_data.config]
 }
 
 # The deployment as configured in config.yaml, with the real routines. It fails

@@ -81,9 +81,14 @@ public final class BenchEntryPoint {
     PCollectionTuple sized =
         lakeRecords.apply(
             "GuardRowSize",
-            ParDo.of(new GuardRowSizeFn(LakeWriteMethod.FILE_LOADS, ingestionTimestamp, loadId))
-                .withOutputTags(GuardRowSizeFn.FITS, TupleTagList.of(GuardRowSizeFn.TOO_LARGE)));
+            ParDo.of(
+                    new GuardRowSizeFn(
+                        new LakeSink(LakeWriteMethod.FILE_LOADS, LoadFileFormat.JSON), ingestionTimestamp, loadId))
+                .withOutputTags(
+                    GuardRowSizeFn.FITS,
+                    TupleTagList.of(GuardRowSizeFn.JSON_LOADS).and(GuardRowSizeFn.TOO_LARGE)));
     sized.get(GuardRowSizeFn.TOO_LARGE).setCoder(StringUtf8Coder.of());
+    sized.get(GuardRowSizeFn.JSON_LOADS).setCoder(LakeRecord.Coder.of());
     sized
         .get(GuardRowSizeFn.FITS)
         .setCoder(LakeRecord.Coder.of())

@@ -44,8 +44,12 @@ public final class LandfallConfig {
           "access",
           "pii",
           "alerting",
-          // Read by Terraform only (CMEK, worker network, time travel); accepted here so the
-          // one config file stays valid for both readers.
+          // Read by Terraform only (terraform/config.tf checks them: CMEK, worker network, time
+          // travel, buckets); accepted here so the one config file stays valid for both readers.
+          // ConfigKeysTest keeps this list in step with config.tf.
+          "routines_dir",
+          "enable_apis",
+          "landing",
           "project_number",
           "kms_key",
           "dataflow",

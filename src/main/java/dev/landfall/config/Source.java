@@ -13,6 +13,17 @@ import java.util.Set;
  */
 public record Source(String name, String schedule, String size, String unpackSchedule) {
 
+  /** The keys of a source; the last four are read by Terraform and the landing launch only. */
+  static final Set<String> KEYS =
+      Set.of(
+          "schedule",
+          "size",
+          "unpack_schedule",
+          "paused",
+          "write_method",
+          "split_size_bytes",
+          "max_record_bytes");
+
   /** The sources by name, in file order; customers and transactions when the section is absent. */
   static Map<String, Source> readAll(
       ConfigReader reader, JsonNode node, Map<String, SizePreset> presets) {
@@ -31,7 +42,7 @@ public record Source(String name, String schedule, String size, String unpackSch
         reader.problem("source name '" + name + "' " + SourceName.RULE);
       }
       JsonNode source = reader.mapping(entry.getValue(), "sources." + name);
-      reader.checkKeys(source, path, Set.of("schedule", "size", "unpack_schedule"));
+      reader.checkKeys(source, path, KEYS);
       String schedule = reader.string(source, "schedule", "0 5 * * *", path);
       String size = reader.string(source, "size", "small", path);
       if (size != null && !presets.containsKey(size)) {

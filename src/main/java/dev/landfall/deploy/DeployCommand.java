@@ -1,29 +1,43 @@
 package dev.landfall.deploy;
 
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import dev.landfall.bigquery.BigQueryClients;
 import dev.landfall.config.ConfigException;
 import dev.landfall.config.LandfallConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Deploys the datasets and {@code routines/} to BigQuery.
+ * Deploys the datasets and the packages of {@code routines/} to BigQuery: the one deploy path
+ * (CONTRACT §3), run by {@code scripts/deploy.sh}, by Terraform ({@code terraform/routines.tf})
+ * and by the demo against the local engine.
  *
  * <pre>
  * DeployCommand --config terraform/config.yaml --routines routines
- *     [--project P] [--endpoint URL] [--dataset-suffix S] [--dry-run]
+ *     [--service NAME]... [--plan] [--dry-run] [--policy-tag NAME] [--date-policy-tag NAME]
+ *     [--project P] [--endpoint URL] [--dataset-suffix S]
  * </pre>
  *
- * <p>{@code --endpoint} targets a local engine (no credentials); without it, Google Cloud with
- * application default credentials. {@code --project} defaults to the config's {@code project_id}.
+ * <p>{@code --endpoint} targets a local engine (no credentials); without it, Google Cloud with the
+ * access token in {@code LANDFALL_ACCESS_TOKEN} (Terraform passes its own) or else application
+ * default credentials. {@code --project} defaults to the config's {@code project_id}. {@code
+ * --plan} prints what a deploy would change against the live datasets; {@code --dry-run} prints
+ * the statements without reading BigQuery.
  */
 public final class DeployCommand {
 
   static final String USAGE =
-      "usage: DeployCommand --config FILE --routines DIR [--project P] [--endpoint URL]"
-          + " [--dataset-suffix S] [--dry-run]";
+      "usage: DeployCommand --config FILE --routines DIR [--service NAME]... [--plan] [--dry-run]"
+          + " [--policy-tag NAME] [--date-policy-tag NAME] [--project P] [--endpoint URL]"
+          + " [--dataset-suffix S]";
+
+  /** Environment variable with an OAuth access token for Google Cloud (optional). */
+  static final String ACCESS_TOKEN_ENV = "LANDFALL_ACCESS_TOKEN";
 
   /** Parsed arguments. */
   record Options(
@@ -32,7 +46,11 @@ public final class DeployCommand {
       String project,
       String endpoint,
       String datasetSuffix,
-      boolean dryRun) {}
+      boolean dryRun,
+      boolean plan,
+      Set<String> services,
+      String policyTag,
+      String datePolicyTag) {}
 
   private DeployCommand() {}
 
@@ -60,13 +78,25 @@ public final class DeployCommand {
         new Deployer(null, project, config, out).dryRun(options.routines());
         return 0;
       }
-      BigQuery bigQuery = BigQueryClients.create(project, options.endpoint());
-      new Deployer(bigQuery, project, config, out).deploy(options.routines());
+      BigQuery bigQuery = client(project, options.endpoint());
+      new Deployer(bigQuery, project, config, out, options.policyTag(), options.datePolicyTag())
+          .deploy(options.routines(), options.services(), options.plan());
       return 0;
     } catch (DeployException | ConfigException | IllegalArgumentException e) {
       err.println("deploy: " + e.getMessage());
       return 1;
     }
+  }
+
+  private static BigQuery client(String project, String endpoint) {
+    String token = System.getenv(ACCESS_TOKEN_ENV);
+    if (endpoint != null || token == null || token.isBlank()) {
+      return BigQueryClients.create(project, endpoint);
+    }
+    return BigQueryClients.options(project, null).toBuilder()
+        .setCredentials(GoogleCredentials.create(new AccessToken(token.strip(), null)))
+        .build()
+        .getService();
   }
 
   static Options parse(String[] args) {
@@ -75,13 +105,19 @@ public final class DeployCommand {
     String project = null;
     String endpoint = null;
     String suffix = null;
+    String policyTag = null;
+    String datePolicyTag = null;
     boolean dryRun = false;
+    boolean plan = false;
+    Set<String> services = new LinkedHashSet<>();
     List<String> list = List.of(args);
     for (int i = 0; i < list.size(); i++) {
       String arg = list.get(i);
       switch (arg) {
         case "--dry-run" -> dryRun = true;
-        case "--config", "--routines", "--project", "--endpoint", "--dataset-suffix" -> {
+        case "--plan" -> plan = true;
+        case "--config", "--routines", "--project", "--endpoint", "--dataset-suffix", "--service",
+            "--policy-tag", "--date-policy-tag" -> {
           if (i + 1 >= list.size() || list.get(i + 1).startsWith("--")) {
             throw new IllegalArgumentException(arg + " needs a value");
           }
@@ -90,7 +126,10 @@ public final class DeployCommand {
             case "--config" -> config = Path.of(value);
             case "--routines" -> routines = Path.of(value);
             case "--project" -> project = value;
-            case "--endpoint" -> endpoint = value;
+            case "--endpoint" -> endpoint = value.isBlank() ? null : value;
+            case "--service" -> services.addAll(List.of(value.split(",")));
+            case "--policy-tag" -> policyTag = value.isBlank() ? null : value;
+            case "--date-policy-tag" -> datePolicyTag = value.isBlank() ? null : value;
             default -> suffix = value;
           }
         }
@@ -101,6 +140,19 @@ public final class DeployCommand {
     if (config == null || routines == null) {
       throw new IllegalArgumentException("--config and --routines are required");
     }
-    return new Options(config, routines, project, endpoint, suffix, dryRun);
+    if (dryRun && plan) {
+      throw new IllegalArgumentException("--plan reads the live datasets, --dry-run does not: pick one");
+    }
+    return new Options(
+        config,
+        routines,
+        project,
+        endpoint,
+        suffix,
+        dryRun,
+        plan,
+        Set.copyOf(services),
+        policyTag,
+        datePolicyTag);
   }
 }

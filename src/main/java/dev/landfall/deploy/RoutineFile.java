@@ -56,7 +56,8 @@ public record RoutineFile(
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /**
-   * Every {@code *.sql} file under {@code routinesDir}, except those in a {@code tests} folder, in
+   * Every {@code routines/<service>/*.sql} file (not those in {@code tests/} or {@code
+   * migrations/}, which are fixtures and migrations), in
    * deploy order: services lake, customers, transactions, analytics, then any other alphabetically;
    * within a service by kind, then by path.
    */
@@ -69,8 +70,7 @@ public record RoutineFile(
       for (Path path : walk.filter(Files::isRegularFile).sorted().toList()) {
         Path relative = routinesDir.relativize(path);
         if (!path.getFileName().toString().endsWith(".sql")
-            || relative.getNameCount() < 2
-            || isUnderTests(relative)) {
+            || relative.getNameCount() != 2) {
           continue;
         }
         String display = routinesDir.getFileName() + "/" + relative.toString().replace('\\', '/');
@@ -93,15 +93,6 @@ public record RoutineFile(
   static int serviceRank(String service) {
     int rank = SERVICE_ORDER.indexOf(service);
     return rank < 0 ? SERVICE_ORDER.size() : rank;
-  }
-
-  private static boolean isUnderTests(Path relative) {
-    for (int i = 0; i < relative.getNameCount() - 1; i++) {
-      if (relative.getName(i).toString().equals("tests")) {
-        return true;
-      }
-    }
-    return false;
   }
 
   static RoutineFile read(Path path, String displayPath, String service) {

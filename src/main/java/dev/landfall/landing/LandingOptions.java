@@ -48,6 +48,14 @@ public interface LandingOptions extends BigQueryOptions {
 
   void setWriteMethod(LakeWriteMethod value);
 
+  @Description(
+      "Format of the files FILE_LOADS stages: AVRO (default: binary records, no second JSON"
+          + " escaping; rows over Avro's 16 MB block go as JSON) or JSON.")
+  @Default.Enum("AVRO")
+  LoadFileFormat getLoadFileFormat();
+
+  void setLoadFileFormat(LoadFileFormat value);
+
   @Description("Id of this landing run. Empty: generated from the start time and a random part.")
   @Default.String("")
   String getLoadId();

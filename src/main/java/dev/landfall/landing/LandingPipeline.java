@@ -2,6 +2,8 @@ package dev.landfall.landing;
 
 import com.google.api.services.bigquery.model.TableRow;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -109,21 +111,42 @@ public final class LandingPipeline {
     String ingestionTimestamp = run.ingestionTimestamp();
     String loadId = run.loadId();
     LakeWriteMethod method = options.getWriteMethod();
+    LakeSink sink = LakeSink.of(options);
     PCollectionTuple sized =
         read.get(ReadRangeFn.RECORDS)
             .apply(
                 "GuardRowSize",
-                ParDo.of(new GuardRowSizeFn(method, ingestionTimestamp, loadId))
-                    .withOutputTags(GuardRowSizeFn.FITS, TupleTagList.of(GuardRowSizeFn.TOO_LARGE)));
+                ParDo.of(new GuardRowSizeFn(sink, ingestionTimestamp, loadId))
+                    .withOutputTags(
+                        GuardRowSizeFn.FITS,
+                        TupleTagList.of(GuardRowSizeFn.JSON_LOADS).and(GuardRowSizeFn.TOO_LARGE)));
     sized.get(GuardRowSizeFn.FITS).setCoder(LakeRecord.Coder.of());
+    sized.get(GuardRowSizeFn.JSON_LOADS).setCoder(LakeRecord.Coder.of());
     WriteResult written =
-        WriteToBigQuery.append(
+        WriteToBigQuery.appendLake(
             sized.get(GuardRowSizeFn.FITS),
             "WriteToLake",
             run.outputTable(),
-            method,
-            (LakeRecord r) -> r.toTableRow(ingestionTimestamp, loadId),
+            sink,
+            ingestionTimestamp,
+            loadId,
             testServices);
+    List<PCollection<?>> commits = new ArrayList<>();
+    commits.add(WriteToBigQuery.committed(written, method));
+    LakeSink fallback = GuardRowSizeFn.fallbackFor(sink);
+    if (fallback != null) {
+      // Rows over Avro's 16 MB block (rare): their own JSON load, committed before the ledger too.
+      WriteResult large =
+          WriteToBigQuery.appendLake(
+              sized.get(GuardRowSizeFn.JSON_LOADS),
+              "WriteLargeRowsToLake",
+              run.outputTable(),
+              fallback,
+              ingestionTimestamp,
+              loadId,
+              testServices);
+      commits.add(WriteToBigQuery.committed(large, method));
+    }
     DeadLetters.write(
         sized.get(GuardRowSizeFn.TOO_LARGE).setCoder(StringUtf8Coder.of()),
         written,
@@ -133,7 +156,7 @@ public final class LandingPipeline {
     PCollection<TableRow> ledgerRows =
         plans
             .apply("BuildLedgerRows", new LedgerRows(read.get(ReadRangeFn.STATS), run))
-            .apply("AfterLakeCommit", Wait.on(WriteToBigQuery.committed(written, method)));
+            .apply("AfterLakeCommit", Wait.on(commits.toArray(PCollection<?>[]::new)));
     WriteToBigQuery.append(
         ledgerRows, "WriteLedger", run.ledgerTable(), method, (TableRow row) -> row, testServices);
   }

@@ -17,6 +17,31 @@ import org.apache.beam.sdk.values.PCollection;
 final class WriteToBigQuery {
   private WriteToBigQuery() {}
 
+  /** Appends lake records through {@code sink}: Avro records or TableRow JSON for file loads. */
+  static WriteResult appendLake(
+      PCollection<LakeRecord> records,
+      String stepName,
+      String table,
+      LakeSink sink,
+      String ingestionTimestamp,
+      String loadId,
+      BigQueryServices testServices) {
+    BigQueryIO.Write<LakeRecord> write = BigQueryIO.<LakeRecord>write();
+    if (sink.method() == LakeWriteMethod.FILE_LOADS && sink.format() == LoadFileFormat.AVRO) {
+      long micros = LakeAvro.micros(ingestionTimestamp);
+      write =
+          write
+              .withSchema(LakeAvro.TABLE_SCHEMA)
+              .withAvroSchemaFactory(schema -> LakeAvro.SCHEMA)
+              .withAvroFormatFunction(request -> LakeAvro.toAvro(request.getElement(), micros, loadId))
+              .useAvroLogicalTypes();
+    } else {
+      write = write.withFormatFunction(r -> r.toTableRow(ingestionTimestamp, loadId));
+    }
+    return records.apply(stepName, configure(write, table, sink.method(), testServices));
+  }
+
+  /** Appends TableRows (the ledger) with {@code method}. */
   static <T> WriteResult append(
       PCollection<T> rows,
       String stepName,
@@ -24,10 +49,15 @@ final class WriteToBigQuery {
       LakeWriteMethod method,
       SerializableFunction<T, TableRow> format,
       BigQueryServices testServices) {
-    BigQueryIO.Write<T> write =
-        BigQueryIO.<T>write()
+    return rows.apply(
+        stepName, configure(BigQueryIO.<T>write().withFormatFunction(format), table, method, testServices));
+  }
+
+  private static <T> BigQueryIO.Write<T> configure(
+      BigQueryIO.Write<T> write, String table, LakeWriteMethod method, BigQueryServices testServices) {
+    write =
+        write
             .to(table)
-            .withFormatFunction(format)
             .withCreateDisposition(BigQueryIO.Write.CreateDisposition.CREATE_NEVER)
             .withWriteDisposition(BigQueryIO.Write.WriteDisposition.WRITE_APPEND)
             .withMethod(method.beamMethod());
@@ -47,7 +77,7 @@ final class WriteToBigQuery {
     if (testServices != null) {
       write = write.withTestServices(testServices);
     }
-    return rows.apply(stepName, write);
+    return write;
   }
 
   /** The output that completes only once every row of {@code result} is committed. */

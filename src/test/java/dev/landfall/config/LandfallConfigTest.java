@@ -1,6 +1,7 @@
 package dev.landfall.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -160,7 +161,11 @@ class LandfallConfigTest {
 
     assertEquals(List.of("a@example.com"), config.access().businessUserGroups());
     assertEquals(List.of(), config.access().dataEngineerGroups());
-    assertEquals(new Pii("landfall-pii", "personal"), config.pii());
+    assertEquals("personal", config.pii().policyTag());
+    assertEquals(Pii.DEFAULT_COLUMNS, config.pii().columns());
+    assertTrue(config.pii().holdsPersonalData("customers", "rejects", "data_string"));
+    assertTrue(config.pii().holdsPersonalData("analytics", "top_customers_snapshots", "email"));
+    assertFalse(config.pii().holdsPersonalData("transactions", "rejects", "data_string"));
     assertEquals(new Alerting("ops@example.com", 0.05), config.alerting());
     assertEquals(new Snapshot("0 8 * * 1"), config.snapshot());
     assertEquals(new SizePreset("e2-standard-2", 1, 2), config.sizePresets().get("small"));

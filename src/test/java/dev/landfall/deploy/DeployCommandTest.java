@@ -58,6 +58,7 @@ class DeployCommandTest {
     write(
         dir.resolve("routines/lake/t.sql"),
         "CREATE TABLE IF NOT EXISTS `${lake_dataset}.t` (x INT64)");
+    DeployerTest.manifest(dir.resolve("routines"), "lake");
 
     int code =
         run(
@@ -86,6 +87,7 @@ class DeployCommandTest {
     write(
         dir.resolve("routines/lake/t.sql"),
         "CREATE TABLE IF NOT EXISTS `${lake_dataset}.t` (x INT64)");
+    DeployerTest.manifest(dir.resolve("routines"), "lake");
     String suffix = "cmd_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
 
     int code =

@@ -71,7 +71,10 @@ public class LandingPipelineTest {
     assertEquals(3, lake.size());
     for (TableRow row : lake) {
       assertEquals(run.loadId(), row.get("load_id"));
-      assertEquals(run.ingestionTimestamp(), row.get("ingestion_timestamp"));
+      // Avro loads come back as BigQuery prints a TIMESTAMP ("2026-11-01 10:00:00.123456 UTC").
+      assertEquals(
+          Instant.parse(run.ingestionTimestamp()),
+          Instant.parse(((String) row.get("ingestion_timestamp")).replace(" UTC", "Z").replace(' ', 'T')));
     }
     assertEquals(1, lake.stream().filter(r -> r.get("parse_error") != null).count());
     List<TableRow> ledger = datasets.getAllRows(PROJECT, "lake", "landed_files");

@@ -15,6 +15,7 @@ import com.google.zetasql.resolvedast.ResolvedNodes.ResolvedStatement;
  * @param afterEarlyReturn comes after an {@code IF ... THEN ... RETURN; END IF} guard, so a call
  *     with nothing to do never runs it
  * @param resolved ZetaSQL's resolved statement
+ * @param conditions the enclosing IF conditions, outermost first ("ELSE " before an else branch's)
  */
 record AnalyzedStatement(
     String file,
@@ -23,7 +24,8 @@ record AnalyzedStatement(
     String unit,
     boolean scheduled,
     boolean afterEarlyReturn,
-    ResolvedStatement resolved) {
+    ResolvedStatement resolved,
+    java.util.List<String> conditions) {
 
   String where() {
     return file + ":" + line;

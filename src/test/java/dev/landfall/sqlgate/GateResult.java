@@ -28,7 +28,8 @@ final class GateResult {
 
   static synchronized GateResult get() {
     if (instance == null) {
-      instance = new GateResult(Path.of("").toAbsolutePath());
+      // -Dsqlgate.root=<checkout> runs the gate on another tree (e.g. a branch under review).
+      instance = new GateResult(Path.of(System.getProperty("sqlgate.root", "")).toAbsolutePath());
     }
     return instance;
   }
@@ -55,17 +56,29 @@ final class GateResult {
         .toList();
   }
 
+  /** One line per audited scan of a scheduled statement. */
+  String auditReport() {
+    StringBuilder out = new StringBuilder("scan audit (scheduled statements):\n");
+    for (ScanAudit.Scan scan : audit.scans()) {
+      if (!scan.statement().scheduled() || !scan.audited(gate.catalog)) {
+        continue;
+      }
+      out.append(String.format(Locale.ROOT, "  %-9s %-40s %s  %s%n", scan.pruning(),
+          scan.describe(), scan.statement().where(), scan.dmlTarget() ? "(DML target)" : ""));
+    }
+    return out.toString();
+  }
+
   String summary() {
     long allowed = allFindings().stream().filter(f -> allowList.match(f) != null).count();
     return String.format(
         Locale.ROOT,
-        "[%d registrations %.1fs] sql gate: %d statements parsed, %d analyzed (%d expect_error fixtures fail analysis as"
+        "sql gate: %d statements parsed, %d analyzed (%d expect_error fixtures fail analysis as"
             + " intended), %d scans audited, %d findings, %d allow-listed, in %.1fs",
-        SqlGate.registrations, SqlGate.registerNanos / 1e9,
         gate.statementsParsed,
         gate.analyzed.size(),
         gate.expectedErrors.size(),
-        audit.scans().size(),
+        audit.scans().stream().filter(s -> s.audited(gate.catalog)).count(),
         allFindings().size(),
         allowed,
         seconds);

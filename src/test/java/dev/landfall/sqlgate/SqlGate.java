@@ -77,6 +77,8 @@ final class SqlGate {
   int statementsParsed;
   /** Procedure name -> its body's statements, in order, for the cost model. */
   final Map<String, List<AnalyzedStatement>> procedureBodies = new LinkedHashMap<>();
+  /** Temp tables by name (the last definition), for the cost model's widths. */
+  final Map<String, ProjectCatalog.Relation> tempTables = new LinkedHashMap<>();
   /** Procedures the scheduled scripts call. */
   final List<String> scheduledProcedures = new ArrayList<>();
 
@@ -88,18 +90,13 @@ final class SqlGate {
   }
 
   /** Runs the whole gate on the repository at {@code root}. */
-  static long parseNanos;
-
   static SqlGate run(Path root) {
-    long t0 = System.nanoTime();
     var config = SqlSources.config(root);
     SqlGate gate = new SqlGate(config.projectId());
     List<SqlSource> routines = SqlSources.routines(root, config);
     List<SqlSource> scheduled = SqlSources.scheduled(root, config);
     List<SqlSource> fixtures = SqlSources.fixtures(root, config);
-    System.err.printf("sources %.1fs%n", (System.nanoTime() - t0) / 1e9);
     gate.check(routines, scheduled, fixtures);
-    System.err.printf("parse %.1fs%n", parseNanos / 1e9);
     return gate;
   }
 
@@ -138,7 +135,7 @@ final class SqlGate {
     // fixtures.
     for (SqlSource source : scheduled) {
       if (parsed.containsKey(source)) {
-        Scope scope = new Scope(source, source.file(), true);
+        Scope scope = new Scope(source, source.label(), true);
         walk(parsed.get(source).getStatementListNode(), scope);
       }
     }
@@ -161,9 +158,7 @@ final class SqlGate {
   /** Level 1: the whole source parses as a BigQuery script. */
   ASTScript parse(SqlSource source) {
     try {
-      long t0 = System.nanoTime();
       ASTScript script = Parser.parseScript(source.sql(), language);
-      parseNanos += System.nanoTime() - t0;
       statementsParsed += countStatements(script.getStatementListNode());
       return script;
     } catch (SqlException e) {
@@ -201,7 +196,8 @@ final class SqlGate {
       define(source, resolved);
       analyzed.add(
           new AnalyzedStatement(
-              source.file(), source.fileLine(line), sql, source.file(), false, false, resolved));
+              source.file(), source.fileLine(line), sql, source.file(), false, false, resolved,
+              List.of()));
       if (resolved instanceof ResolvedCreateProcedureStmt proc
           && s instanceof ASTCreateProcedureStatement ast) {
         String name = objectName(proc.getNamePath());
@@ -303,6 +299,8 @@ final class SqlGate {
     final Map<String, ProjectCatalog.Relation> temps = new LinkedHashMap<>();
     final Text text;
     boolean afterEarlyReturn;
+    /** The enclosing IF conditions ("ELSE ..." inside an else branch). */
+    final List<String> conditions = new ArrayList<>();
     List<AnalyzedStatement> body;
     private SimpleCatalog built;
 
@@ -315,11 +313,8 @@ final class SqlGate {
 
     SimpleCatalog catalog() {
       if (built == null) {
-        long t0 = System.nanoTime();
         built = catalog.build(temps, variables);
         built.register();
-        registrations++;
-        registerNanos += System.nanoTime() - t0;
       }
       return built;
     }
@@ -382,14 +377,21 @@ final class SqlGate {
     } else if (s instanceof ASTIfStatement i) {
       condition(scope, s, i.getCondition());
       boolean returns = returns(i.getThenList());
+      String cond = oneLine(scope.text.of(i.getCondition()));
+      scope.conditions.add(cond);
       walk(i.getThenList(), scope);
+      scope.conditions.remove(scope.conditions.size() - 1);
       if (i.getElseifClauses() != null) {
         for (ASTElseifClause c : i.getElseifClauses().getElseifClauses()) {
           condition(scope, s, c.getCondition());
+          scope.conditions.add("ELSE " + cond);
           walk(c.getBody(), scope);
+          scope.conditions.remove(scope.conditions.size() - 1);
         }
       }
+      scope.conditions.add("ELSE " + cond);
       walk(i.getElseList(), scope);
+      scope.conditions.remove(scope.conditions.size() - 1);
       if (returns) {
         scope.afterEarlyReturn = true;
       }
@@ -413,6 +415,10 @@ final class SqlGate {
     } else {
       analyze(scope, s);
     }
+  }
+
+  private static String oneLine(String sql) {
+    return sql.replaceAll("\\s+", " ").strip();
   }
 
   private static List<ASTStatementList> children(ASTStatement s) {
@@ -472,15 +478,20 @@ final class SqlGate {
     }
   }
 
-  static long registrations;
-  static long registerNanos;
-  static long analyzeNanos;
-
   /** Analyzes {@code SELECT (expr)} in the scope; null (and a finding) when it fails. */
   private Type expressionType(Scope scope, ASTStatement s, String expr, ASTNode at) {
     String sql = "SELECT (" + expr + ")";
     try {
       ResolvedStatement r = Analyzer.analyzeStatement(sql, options, scope.catalog());
+      // Recorded like a statement: a SET or IF with a subquery reads tables, and is billed.
+      AnalyzedStatement a =
+          new AnalyzedStatement(
+              scope.source.file(), scope.source.fileLine(scope.text.lineOf(s)), scope.text.of(s),
+              scope.unit, scope.scheduled, scope.afterEarlyReturn, r, List.copyOf(scope.conditions));
+      analyzed.add(a);
+      if (scope.body != null) {
+        scope.body.add(a);
+      }
       return ((ResolvedQueryStmt) r).getOutputColumnList().get(0).getColumn().getType();
     } catch (SqlException e) {
       findings.add(
@@ -507,7 +518,7 @@ final class SqlGate {
     AnalyzedStatement a =
         new AnalyzedStatement(
             scope.source.file(), scope.source.fileLine(line), sql, scope.unit, scope.scheduled,
-            scope.afterEarlyReturn, resolved);
+            scope.afterEarlyReturn, resolved, List.copyOf(scope.conditions));
     analyzed.add(a);
     if (scope.body != null) {
       scope.body.add(a);
@@ -535,6 +546,7 @@ final class SqlGate {
         r.outputColumnIds = ctas.getOutputColumnList().stream().map(c -> c.getColumn().getId()).toList();
       }
       scope.temps.put(ProjectCatalog.key(name), r);
+      tempTables.put(ProjectCatalog.key(name), r);
       scope.changed();
     }
   }

@@ -8,8 +8,14 @@ package dev.landfall.sqlgate;
  * @param sql the substituted SQL (same line breaks as the file)
  * @param origin where it comes from
  * @param expectsError a fixture's {@code expect_error} step: it must parse, may fail analysis
+ * @param label what runs it, e.g. {@code terraform/sql/scheduled_unpack.sql [transactions]}
  */
-record SqlSource(String file, int firstLine, String sql, Origin origin, boolean expectsError) {
+record SqlSource(
+    String file, int firstLine, String sql, Origin origin, boolean expectsError, String label) {
+
+  SqlSource(String file, int firstLine, String sql, Origin origin, boolean expectsError) {
+    this(file, firstLine, sql, origin, expectsError, file);
+  }
 
   enum Origin {
     /** routines/<service>/*.sql: deployed DDL, in deploy order. */

@@ -80,7 +80,10 @@ final class SqlSources {
       for (Map<String, String> vars : renderings) {
         RoutineFile file =
             new RoutineFile(path, display, "terraform", RoutineFile.Kind.OTHER, false, false, sql);
-        out.add(new SqlSource(display, 1, file.substitute(vars), SqlSource.Origin.SCHEDULED, false));
+        String label = display + (vars.containsKey("source") ? " [" + vars.get("source") + "]" : "");
+        out.add(
+            new SqlSource(
+                display, 1, file.substitute(vars), SqlSource.Origin.SCHEDULED, false, label));
       }
     }
     return out;

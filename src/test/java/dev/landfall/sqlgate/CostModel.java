@@ -1,0 +1,444 @@
+package dev.landfall.sqlgate;
+
+import com.google.zetasql.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Bytes billed per statement and per scheduled call at a 1 TB lake, from the scan audit: each
+ * scan's billed columns (ZetaSQL prunes the column list to the referenced ones, as BigQuery bills
+ * them), its table's size under the assumptions below, and the share of the table its pruning
+ * leaves. The rules it applies, from BigQuery's documentation:
+ *
+ * <ul>
+ *   <li>Bytes of a column by type: STRING 2 + UTF-8 bytes, INT64/FLOAT64/DATE/TIMESTAMP 8,
+ *       NUMERIC 16, BIGNUMERIC 32, BOOL 1; NULL 0 ("Data size calculation",
+ *       https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#data_type_sizes).
+ *   <li>Only referenced columns are billed; pruned partitions are free; a clustered table's filter
+ *       on its clustering key reads only the blocks that can match
+ *       (https://cloud.google.com/bigquery/docs/querying-partitioned-tables,
+ *       https://cloud.google.com/bigquery/docs/querying-clustered-tables).
+ *   <li>UPDATE, DELETE and a MERGE with UPDATE/DELETE also bill every column of the modified
+ *       table (of the partitions they touch) (DML "On-demand query size calculation",
+ *       https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax).
+ *   <li>On-demand billing has a minimum of 10 MB per table referenced and per query
+ *       (https://cloud.google.com/bigquery/pricing#on_demand_pricing); each statement of a script
+ *       is its own child job, so each pays it.
+ * </ul>
+ */
+final class CostModel {
+
+  enum Scenario {
+    NOTHING_PENDING("nothing pending"),
+    DAILY("daily unpack");
+
+    final String label;
+
+    Scenario(String label) {
+      this.label = label;
+    }
+  }
+
+  static final double MB = 1e6;
+  static final double GB = 1e9;
+  static final double MIN_PER_TABLE = 10 * MB;
+
+  // --- assumptions: a 1 TB lake, two years ---------------------------------------------------
+  static final double LAKE_ROWS = 2.9e9;
+  static final int DAYS = 730;
+  static final int MONTHS = 24;
+  static final Map<String, Double> SOURCE_SHARE = Map.of("transactions", 0.95, "customers", 0.05);
+  static final double CUSTOMERS = 2e6;
+  /** Share of a day's rows whose key is already typed (re-sent or duplicate rows). */
+  static final double RESENT_SHARE = 0.02;
+  /**
+   * Rows of a script's temp tables, as a share of the day's new rows of the source: the batch and
+   * what is derived from it row for row, 1; the typed rows of re-sent keys, RESENT_SHARE; the rows
+   * of keys that arrived out of order and are re-classified, REKEY_SHARE.
+   */
+  static final Map<String, Double> TEMP_ROWS =
+      Map.of(
+          "known_ids", RESENT_SHARE,
+          "typed_before", RESENT_SHARE,
+          "rekeyed", 0.001,
+          "rekeyed_rows", 0.001,
+          "reread", 0.001,
+          "replaced_keys", 0.001);
+
+  /**
+   * Under an IF whose condition checks data (a subquery: EXISTS (SELECT ... FROM rekeyed), a
+   * count that does not match): a fallback or rare path, counted apart from the main path.
+   */
+  static boolean conditionalPath(AnalyzedStatement s) {
+    return s.conditions().stream().anyMatch(c -> c.matches("(?is).*\\bSELECT\\b.*"));
+  }
+
+  /** An ELSE branch: the alternative to the THEN branch the model counts. */
+  static boolean alternativePath(AnalyzedStatement s) {
+    return s.conditions().stream().anyMatch(c -> c.startsWith("ELSE "));
+  }
+
+  /** Read amplification of a clustered-key IN list: keys share blocks with others. */
+  static final double CLUSTER_AMPLIFICATION = 10;
+
+  /** Rows per table at 1 TB. */
+  static final Map<String, Double> ROWS = new LinkedHashMap<>();
+
+  static {
+    double txnRows = LAKE_ROWS * SOURCE_SHARE.get("transactions");
+    double custRows = LAKE_ROWS * SOURCE_SHARE.get("customers");
+    ROWS.put("lake.raw_records", LAKE_ROWS);
+    ROWS.put("lake.landed_files", 2.0 * DAYS);
+    ROWS.put("transactions.transactions", txnRows * 0.97);
+    ROWS.put("transactions.transaction_keys", txnRows * 0.97);
+    ROWS.put("transactions.duplicates", txnRows * 0.02);
+    ROWS.put("transactions.rejects", txnRows * 0.01);
+    ROWS.put("transactions.unpacked_files", 1.0 * DAYS);
+    ROWS.put("transactions.unpack_lock", 1.0);
+    ROWS.put("customers.customers_history", CUSTOMERS * 3);
+    ROWS.put("customers.duplicates", custRows - CUSTOMERS * 3);
+    ROWS.put("customers.rejects", custRows * 0.01);
+    ROWS.put("customers.unpacked_files", 1.0 * DAYS);
+    ROWS.put("customers.unpack_lock", 1.0);
+    ROWS.put("analytics.top_customers_snapshots", 104 * CUSTOMERS * 0.05);
+  }
+
+  /** Average UTF-8 bytes of string columns, by name (default 16). */
+  static final Map<String, Integer> STRING_BYTES =
+      Map.ofEntries(
+          Map.entry("data_string", 149),
+          Map.entry("source", 12),
+          Map.entry("source_file", 60),
+          Map.entry("record_hash", 64),
+          Map.entry("content_sha256", 64),
+          Map.entry("load_id", 36),
+          Map.entry("transaction_id", 20),
+          Map.entry("customer_id", 12),
+          Map.entry("currency", 3),
+          Map.entry("merchant", 20),
+          Map.entry("category", 12),
+          Map.entry("first_name", 8),
+          Map.entry("last_name", 10),
+          Map.entry("email", 24),
+          Map.entry("city", 10),
+          Map.entry("country", 10),
+          Map.entry("reason_code", 16),
+          Map.entry("reason", 60),
+          Map.entry("kept_source_file", 60),
+          Map.entry("header", 80),
+          Map.entry("lock_name", 6),
+          Map.entry("parse_error", 0));
+
+  /** New lake rows of one source in a day. */
+  static double dailyRows(String source) {
+    return LAKE_ROWS / DAYS * SOURCE_SHARE.getOrDefault(source, 0.0);
+  }
+
+  /** Average bytes of a lake row: the new bytes a daily unpack is measured against. */
+  static double lakeRowBytes(ProjectCatalog catalog) {
+    return rowBytes(catalog.relation("lake.raw_records").columns, null);
+  }
+
+  static double columnBytes(String name, Type type) {
+    return switch (type.getKind()) {
+      case TYPE_STRING, TYPE_BYTES -> {
+        int length = STRING_BYTES.getOrDefault(name.toLowerCase(Locale.ROOT), 16);
+        yield length == 0 ? 0 : 2 + length;
+      }
+      case TYPE_BOOL -> 1;
+      case TYPE_NUMERIC -> 16;
+      case TYPE_BIGNUMERIC -> 32;
+      case TYPE_ARRAY -> 8 * 4;
+      default -> 8;
+    };
+  }
+
+  static double rowBytes(List<ProjectCatalog.Column> columns, List<String> only) {
+    double sum = 0;
+    for (ProjectCatalog.Column c : columns) {
+      if (only == null || only.stream().anyMatch(n -> n.equalsIgnoreCase(c.name()))) {
+        sum += columnBytes(c.name(), c.type());
+      }
+    }
+    return sum;
+  }
+
+  private final SqlGate gate;
+  private final ScanAudit audit;
+
+  CostModel(SqlGate gate, ScanAudit audit) {
+    this.gate = gate;
+    this.audit = audit;
+  }
+
+  /** The source (service) a unit works for: its dataset name, or the scheduled script's source. */
+  static String sourceOf(String unit) {
+    for (String s : SOURCE_SHARE.keySet()) {
+      if (unit.startsWith(s + ".") || unit.contains("[" + s + "]")) {
+        return s;
+      }
+    }
+    return "";
+  }
+
+  /** One scan's bytes in a scenario. */
+  double scanBytes(ScanAudit.Scan scan, Scenario scenario) {
+    String source = sourceOf(scan.statement().unit());
+    if (scan.temp()) {
+      ProjectCatalog.Relation t = gate.tempTables.get(ProjectCatalog.key(scan.table()));
+      double width = t == null ? 64 : rowBytes(t.columns, scan.columns());
+      // A temp table holds (at most) the batch: the day's new rows of the source, none when
+      // nothing is pending.
+      double share = TEMP_ROWS.getOrDefault(ProjectCatalog.key(scan.table()), 1.0);
+      return scenario == Scenario.NOTHING_PENDING ? 0 : dailyRows(source) * share * width;
+    }
+    ProjectCatalog.Relation r = gate.catalog.relation(scan.table());
+    double rows = ROWS.getOrDefault(scan.table(), 1e3);
+    double width = rowBytes(r.columns, scan.dmlTarget() ? null : scan.columns());
+    return rows * width * fraction(scan, r, source, scenario);
+  }
+
+  /** The share of a table a scan reads. */
+  static double fraction(
+      ScanAudit.Scan scan, ProjectCatalog.Relation r, String source, Scenario scenario) {
+    return switch (scan.pruning()) {
+      case PARTITION -> {
+        // Bounds from script variables: the pending files' days (lake, ledgers, rejects) or the
+        // months of the keys touched (monthly tables); one of each in a daily run.
+        double f = "MONTH".equals(r.partitionGranularity) ? 1.0 / MONTHS : 1.0 / DAYS;
+        if (scan.clusterFiltered() && r.name.equals("lake.raw_records")) {
+          f *= SOURCE_SHARE.getOrDefault(source, 1.0);
+        } else if (scan.clusterFiltered() && !r.clusterColumns.isEmpty()) {
+          // Typed rows looked up by key inside the partition: only re-sent keys are there.
+          double touched =
+              scenario == Scenario.NOTHING_PENDING ? 0 : dailyRows(source) * RESENT_SHARE;
+          f *= Math.min(1.0, touched / distinctKeys(r) * CLUSTER_AMPLIFICATION);
+        }
+        yield f;
+      }
+      case CLUSTER -> {
+        double touched = scenario == Scenario.NOTHING_PENDING ? 0 : keysTouched(r, source);
+        yield Math.min(1.0, touched / distinctKeys(r) * CLUSTER_AMPLIFICATION);
+      }
+      default -> 1.0;
+    };
+  }
+
+  /** Distinct values of a table's first clustering column. */
+  static double distinctKeys(ProjectCatalog.Relation r) {
+    return r.clusterColumns.get(0).equalsIgnoreCase("customer_id")
+        ? CUSTOMERS
+        : ROWS.getOrDefault(r.name, 1e3);
+  }
+
+  /** Distinct keys a daily run looks up in a clustered table. */
+  static double keysTouched(ProjectCatalog.Relation r, String source) {
+    return r.name.startsWith("customers.") ? dailyRows("customers") : dailyRows(source);
+  }
+
+  /** A statement's bytes: read (sum of scans) and billed (with the 10 MB minimums). */
+  record StatementCost(AnalyzedStatement statement, List<ScanAudit.Scan> scans, double read, double billed) {}
+
+  StatementCost cost(AnalyzedStatement s, Scenario scenario) {
+    List<ScanAudit.Scan> scans = audit.scans().stream().filter(x -> x.statement() == s).toList();
+    if (scenario == Scenario.NOTHING_PENDING && s.afterEarlyReturn()) {
+      return new StatementCost(s, scans, 0, 0);
+    }
+    Map<String, Double> perTable = new LinkedHashMap<>();
+    for (ScanAudit.Scan scan : scans) {
+      perTable.merge(scan.table(), scanBytes(scan, scenario), Double::sum);
+    }
+    double read = perTable.values().stream().mapToDouble(Double::doubleValue).sum();
+    double billed =
+        perTable.isEmpty()
+            ? 0
+            : Math.max(
+                MIN_PER_TABLE,
+                perTable.values().stream().mapToDouble(b -> Math.max(MIN_PER_TABLE, b)).sum());
+    return new StatementCost(s, scans, read, billed);
+  }
+
+  /** The statements a scheduled script runs, its CALLs expanded into the procedure's body. */
+  List<AnalyzedStatement> expand(String scriptLabel) {
+    List<AnalyzedStatement> out = new ArrayList<>();
+    for (AnalyzedStatement s : gate.analyzed) {
+      if (!s.unit().equals(scriptLabel)) {
+        continue;
+      }
+      if (s.resolved() instanceof com.google.zetasql.resolvedast.ResolvedNodes.ResolvedCallStmt call) {
+        String name = call.getProcedure().getFullName();
+        String key = ProjectCatalog.key(name.substring(name.indexOf('.') + 1));
+        List<AnalyzedStatement> body = gate.procedureBodies.get(key);
+        if (body == null) {
+          body = gate.procedureBodies.getOrDefault(ProjectCatalog.key(name), List.of());
+        }
+        out.addAll(body);
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Scheduled script labels, in order. */
+  List<String> scheduledScripts() {
+    return gate.analyzed.stream()
+        .filter(s -> s.file().startsWith("terraform/sql/"))
+        .map(AnalyzedStatement::unit)
+        .distinct()
+        .toList();
+  }
+
+  static String size(double bytes) {
+    if (bytes == 0) {
+      return "0";
+    }
+    if (bytes >= GB) {
+      return String.format(Locale.ROOT, "%.2f GB", bytes / GB);
+    }
+    return String.format(Locale.ROOT, "%.1f MB", bytes / MB);
+  }
+
+  /** The markdown for bench/results.md. */
+  String markdown() {
+    double rowBytes = lakeRowBytes(gate.catalog);
+    StringBuilder md = new StringBuilder();
+    md.append("## Bytes billed at a 1 TB lake (model)\n\n");
+    md.append(
+        "Generated by `BytesBilledTest` (`mvn test`, package `dev.landfall.sqlgate`) from ZetaSQL's"
+            + " resolved statements: each scan's billed columns and pruning (the scan audit), table"
+            + " sizes from the assumptions below. An estimate of BigQuery's on-demand bytes, not a"
+            + " measurement; a dry run on BigQuery gives the real figure per statement. *Read* sums"
+            + " the bytes scanned; *billed* adds BigQuery's 10 MB minimum per table referenced and"
+            + " per statement (every statement of a script is a child job).\n\n");
+    md.append("### Per scheduled call\n\n");
+    md.append(
+        "| Scheduled job | Nothing pending: read / billed | Daily: read / billed | New lake bytes"
+            + " | Goal: 3 x new + keys | Daily billed within goal | + ELSE branches | + branches on a"
+            + " data check |\n");
+    md.append("|---|---:|---:|---:|---:|:---:|---:|---:|\n");
+    List<String[]> detail = new ArrayList<>();
+    for (String script : scheduledScripts()) {
+      String source = sourceOf(script);
+      double[] totals = new double[6];
+      for (AnalyzedStatement s : expand(script)) {
+        StatementCost idle = cost(s, Scenario.NOTHING_PENDING);
+        StatementCost daily = cost(s, Scenario.DAILY);
+        String path = conditionalPath(s) ? "data check" : alternativePath(s) ? "ELSE" : "";
+        if (path.isEmpty()) {
+          totals[0] += idle.read();
+          totals[1] += idle.billed();
+          totals[2] += daily.read();
+          totals[3] += daily.billed();
+        } else {
+          totals[path.equals("ELSE") ? 4 : 5] += daily.billed();
+        }
+        if (daily.billed() > 0 || idle.billed() > 0) {
+          detail.add(
+              new String[] {
+                script,
+                s.where(),
+                s.headline().replace("|", "\\|"),
+                path,
+                tables(daily.scans()),
+                size(idle.billed()),
+                size(daily.read()),
+                size(daily.billed())
+              });
+        }
+      }
+      double newBytes = source.isEmpty() ? 0 : dailyRows(source) * rowBytes;
+      double keys =
+          source.isEmpty()
+              ? 0
+              : dailyRows(source)
+                  * columnBytes(source.equals("transactions") ? "transaction_id" : "customer_id",
+                      com.google.zetasql.TypeFactory.createSimpleType(
+                          com.google.zetasql.ZetaSQLType.TypeKind.TYPE_STRING));
+      String goal = source.isEmpty() ? "-" : size(3 * newBytes + keys);
+      String ok = source.isEmpty() ? "-" : (totals[3] <= 3 * newBytes + keys ? "yes" : "**no**");
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s / %s | %s / %s | %s | %s | %s | %s | %s |%n",
+              script,
+              size(totals[0]),
+              size(totals[1]),
+              size(totals[2]),
+              size(totals[3]),
+              source.isEmpty() ? "-" : size(newBytes),
+              goal,
+              ok,
+              size(totals[4]),
+              size(totals[5])));
+    }
+    md.append("\n### Per statement\n\n");
+    md.append(
+        "| Scheduled job | Statement | | Path | Tables read (pruning) | Nothing pending: billed"
+            + " | Daily: read | Daily: billed |\n");
+    md.append("|---|---|---|---|---|---:|---:|---:|\n");
+    for (String[] row : detail) {
+      md.append("| ").append(String.join(" | ", row)).append(" |\n");
+    }
+    md.append("\n### Assumptions\n\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "- Lake: %.2g rows over %d days (%.0f bytes a row as BigQuery counts it: %s), %.0f%%"
+                + " transactions, %.0f%% customers; a day lands %s (%s of transactions).%n",
+            LAKE_ROWS,
+            DAYS,
+            rowBytes,
+            size(LAKE_ROWS * rowBytes),
+            SOURCE_SHARE.get("transactions") * 100,
+            SOURCE_SHARE.get("customers") * 100,
+            size(LAKE_ROWS / DAYS * rowBytes),
+            size(dailyRows("transactions") * rowBytes)));
+    md.append("- Rows per table: ");
+    List<String> rows = new ArrayList<>();
+    ROWS.forEach((t, n) -> rows.add(String.format(Locale.ROOT, "%s %.3g", t, n)));
+    md.append(String.join(", ", rows)).append(".\n");
+    md.append(
+        "- Column bytes by type (STRING = 2 + average length by column name, e.g. data_string 149,"
+            + " source_file 60, record_hash 64, load_id 36, transaction_id 20, customer_id 12).\n");
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "- A partition filter on script variables reads one partition in a daily run: one day"
+                + " of %d, or one month of %d for monthly tables; the lake's clustering on source"
+                + " reads that source's share. An upper bound only (`<= as_of`) reads every"
+                + " partition. A clustering-key filter on variables reads %.0fx the keys' share of"
+                + " blocks: keys touched a day are that day's rows of the source for an index"
+                + " lookup, %.0f%% of them (re-sent keys) inside a typed table's partition."
+                + " Temp tables hold the day's batch, except known_ids and typed_before (the"
+                + " re-sent keys' share) and the re-keying tables rekeyed, rekeyed_rows, reread,"
+                + " replaced_keys (0.1%%); all are empty when nothing is pending.%n",
+            DAYS,
+            MONTHS,
+            CLUSTER_AMPLIFICATION,
+            RESENT_SHARE * 100));
+    md.append(
+        "- Nothing pending: only the statements before the first `IF ... THEN ... RETURN` guard"
+            + " run. Daily: every statement of the main path; an IF's THEN branch is counted, its"
+            + " ELSE branch shown apart (which one runs depends on the data), and so are branches"
+            + " under a condition that checks data with a subquery (`IF EXISTS (SELECT ... FROM"
+            + " rekeyed)`, a fallback when counts differ, the first call's lock row): rare paths,"
+            + " billed in full when they run.\n");
+    return md.toString();
+  }
+
+  private String tables(List<ScanAudit.Scan> scans) {
+    List<String> out = new ArrayList<>();
+    for (ScanAudit.Scan s : scans) {
+      String p = s.temp() ? "temp" : s.pruning().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+      String t = s.table() + " (" + p + (s.dmlTarget() ? ", DML target" : "") + ")";
+      if (!out.contains(t)) {
+        out.add(t);
+      }
+    }
+    return String.join(", ", out);
+  }
+}

@@ -61,6 +61,22 @@ run "routines_deploy_through_the_one_deploy_path" {
   }
 }
 
+run "pii_columns_cover_every_copy_by_default" {
+  command = plan
+
+  variables {
+    config_file = "tests/fixtures/minimal.yaml"
+  }
+
+  assert {
+    condition = alltrue([
+      for column in ["first_name", "last_name", "email", "date_of_birth", "lake.raw_records.data_string", "customers.rejects.data_string"] :
+      contains(local.config.pii.columns, column)
+    ])
+    error_message = "By default the deploy tags names, e-mail and date of birth in every table, and the raw customers rows in the lake and in customers rejects."
+  }
+}
+
 run "pii_columns_reject_an_unknown_table" {
   command = plan
 

@@ -1,8 +1,10 @@
 package dev.landfall.deploy;
 
+import com.google.cloud.bigquery.Acl;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryError;
 import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.Dataset;
 import com.google.cloud.bigquery.DatasetId;
 import com.google.cloud.bigquery.DatasetInfo;
 import com.google.cloud.bigquery.Field;
@@ -75,7 +77,7 @@ public final class Deployer {
   /** What one table needs: created, evolved, refused, or nothing. */
   private record TablePlan(Planned planned, TableSpec desired, Table live, SchemaDiff.Result diff) {}
 
-  private static final Pattern BIGQUERY_POSITION = Pattern.compile("\\[(\\d+):(\\d+)]");
+  private static final Pattern BIGQUERY_POSITION = Pattern.compile("\\[(?:at )?(\\d+):(\\d+)]");
 
   private final BigQuery bigQuery;
   private final String projectId;
@@ -195,6 +197,7 @@ public final class Deployer {
     history.create();
     String deployId = UUID.randomUUID().toString();
     List<Planned> applied = new ArrayList<>();
+    Set<String> replacedRoutines = new TreeSet<>();
     for (Prepared p : prepared) {
       List<String> changes = new ArrayList<>();
       List<TablePlan> plans = tablePlans.get(p.pkg().name());
@@ -216,6 +219,9 @@ public final class Deployer {
         long t0 = System.nanoTime();
         run(o.file(), o.sql(), applied.size());
         applied.add(o);
+        if (o.file().kind() != RoutineFile.Kind.VIEW && o.objectName() != null) {
+          replacedRoutines.add(o.objectName().toLowerCase(Locale.ROOT));
+        }
         log.printf(Locale.ROOT, "applied %s %.2fs%n", o.describe(), (System.nanoTime() - t0) / 1e9);
       }
       changes.add("replaced " + p.objects().size() + " views/functions/procedures");
@@ -223,6 +229,7 @@ public final class Deployer {
       log.printf(
           Locale.ROOT, "package %s %s deployed%n", p.pkg().name(), p.pkg().version());
     }
+    reauthorize(replacedRoutines);
     double seconds = (System.nanoTime() - start) / 1e9;
     log.printf(
         Locale.ROOT,
@@ -587,6 +594,48 @@ public final class Deployer {
       }
     }
     log.printf(Locale.ROOT, "deploy plan: %d changes%n", changes);
+  }
+
+  /**
+   * Grants the authorized routines that this deploy replaced again: "If that routine is updated by
+   * any user, access to the routine needs to be granted again via an update operation" (the
+   * {@code routine} field of the dataset access list,
+   * https://cloud.google.com/bigquery/docs/reference/rest/v2/datasets#Dataset.FIELDS.access). The
+   * access list is written back unchanged; Terraform owns its content (terraform/bigquery.tf).
+   */
+  private void reauthorize(Set<String> replacedRoutines) {
+    if (replacedRoutines.isEmpty()) {
+      return;
+    }
+    for (String name : config.datasets().values()) {
+      Dataset dataset = bigQuery.getDataset(DatasetId.of(projectId, name));
+      if (dataset == null || dataset.getAcl() == null) {
+        continue;
+      }
+      List<String> granted = new ArrayList<>();
+      for (Acl acl : dataset.getAcl()) {
+        if (acl.getEntity() instanceof Acl.Routine routine) {
+          String id =
+              (routine.getId().getDataset() + "." + routine.getId().getRoutine())
+                  .toLowerCase(Locale.ROOT);
+          if (replacedRoutines.contains(id)) {
+            granted.add(id);
+          }
+        }
+      }
+      if (granted.isEmpty()) {
+        continue;
+      }
+      try {
+        bigQuery.update(dataset.toBuilder().setAcl(dataset.getAcl()).build());
+      } catch (BigQueryException e) {
+        throw new DeployException(
+            "cannot grant the replaced routine(s) " + granted + " on dataset " + name + " again: "
+                + e.getMessage(),
+            e);
+      }
+      log.println("authorized again on dataset " + name + ": " + String.join(", ", granted));
+    }
   }
 
   /** Creates each configured dataset that does not exist yet; returns those created. */

@@ -107,8 +107,13 @@ class SchemaEvolutionTest {
         Files.readString(file).replace("date_of_birth DATE OPTIONS", "date_of_birth STRING OPTIONS"));
     addColumn("customers/duplicates.sql", "loyalty_tier STRING");
 
+    String plan = plan();
     DeployException e = assertThrows(DeployException.class, () -> deployer.deploy(routines));
 
+    assertTrue(
+        plan.contains(
+            "REFUSED " + config.customersDataset() + ".customers_history.date_of_birth: type change"),
+        plan);
     assertTrue(e.getMessage().contains("deploy refused, nothing changed"), e.getMessage());
     assertTrue(
         e.getMessage()

@@ -1,11 +1,11 @@
--- 001: customers_history partitioned by month of valid_to (issue 17 §3), so
+-- 002: customers_history partitioned by month of valid_to (issue 17 §3), so
 -- that unpack() reads and rewrites only the current versions (the __NULL__
 -- partition) and the recently closed ones instead of the whole history.
 -- BigQuery cannot change a table's partitioning in place: the rows are copied
 -- aside (a temp table of this script), the table re-created at its new DDL (customers_history.sql) and the
 -- rows copied back, in one script. The deploy sets the policy tags on the
 -- re-created table right after (docs/deploy.md).
-CREATE TEMP TABLE customers_history_before_001 AS
+CREATE TEMP TABLE customers_history_before AS
 SELECT * FROM `${customers_dataset}.customers_history`;
 
 DROP TABLE `${customers_dataset}.customers_history`;
@@ -44,6 +44,6 @@ SELECT
   valid_from, valid_to, is_current,
   source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
 FROM
-  customers_history_before_001;
+  customers_history_before;
 
-DROP TABLE customers_history_before_001;
+DROP TABLE customers_history_before;

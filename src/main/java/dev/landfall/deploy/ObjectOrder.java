@@ -43,7 +43,7 @@ final class ObjectOrder {
 
   /** The other objects of {@code all} that {@code p}'s SQL names. */
   static List<Deployer.Planned> references(Deployer.Planned p, List<Deployer.Planned> all) {
-    String code = RoutineFile.stripComments(p.sql()).toLowerCase(Locale.ROOT);
+    String code = RoutineFile.stripCommentsAndStrings(p.sql()).toLowerCase(Locale.ROOT);
     List<Deployer.Planned> refs = new ArrayList<>();
     for (Deployer.Planned other : all) {
       if (other == p || other.objectName() == null) {

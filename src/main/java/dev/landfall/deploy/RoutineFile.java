@@ -257,6 +257,18 @@ public record RoutineFile(
 
   /** The SQL with {@code --}, {@code #} and block comments blanked (string literals kept). */
   static String stripComments(String sql) {
+    return strip(sql, false);
+  }
+
+  /**
+   * The SQL with comments and string literals blanked (quoted identifiers kept): what names
+   * objects, not what describes them ({@code OPTIONS (description = '... transactions.unpack()')}).
+   */
+  static String stripCommentsAndStrings(String sql) {
+    return strip(sql, true);
+  }
+
+  private static String strip(String sql, boolean blankStrings) {
     StringBuilder out = new StringBuilder(sql.length());
     int i = 0;
     while (i < sql.length()) {
@@ -276,7 +288,7 @@ public record RoutineFile(
           end += sql.charAt(end) == '\\' ? 2 : 1;
         }
         end = Math.min(end + 1, sql.length());
-        out.append(sql, i, end);
+        out.append(blankStrings && c != '`' ? "''" : sql.substring(i, end));
         i = end;
       } else {
         out.append(c);

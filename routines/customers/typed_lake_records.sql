@@ -39,7 +39,7 @@ CREATE OR REPLACE VIEW `${customers_dataset}.typed_lake_records`
   reason_code OPTIONS (description = 'NULL for a valid row, else the first failing check (see README).'),
   reason OPTIONS (description = 'Human-readable explanation of reason_code.')
 )
-OPTIONS (description = 'landfall: every lake row of source customers typed and validated; reason_code is NULL for a valid row. effective_at = updated_at, else ingestion_timestamp. Used by CALL customers.unpack().')
+OPTIONS (description = 'landfall: every lake row of source customers typed and validated; reason_code is NULL for a valid row. effective_at = updated_at, else ingestion_timestamp. Read by CALL unpack() of this dataset.')
 AS
 WITH
   json_rows AS (

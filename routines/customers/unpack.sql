@@ -22,8 +22,14 @@
 -- that updates or deletes rows of a table cannot run concurrently with another
 -- one mutating that table, and BigQuery cancels the conflicting one
 -- (https://cloud.google.com/bigquery/docs/transactions#transaction_concurrency).
--- The cancelled call rolls back (changes nothing) and fails with a message
--- saying so; its files are still pending, so the next call picks them up.
+-- The cancelled call fails with BigQuery's error "Transaction is aborted due
+-- to concurrent update against table ...customers.unpack_lock" and changes nothing;
+-- its files are still pending, so the next call picks them up. No EXCEPTION
+-- handler: any error ends the call and BigQuery rolls the whole transaction
+-- back (a handler would take that on itself, and the local engine keeps a
+-- transaction's changes once a handler has caught its error). The local
+-- engine runs one job at a time, so there two calls run one after the other
+-- (the second finds nothing pending).
 --
 -- Cost (bytes billed grow with the new rows, not with the tables):
 -- - nothing pending: only the ledger and unpacked_files (one row per file) are
@@ -86,461 +92,444 @@ BEGIN
     INSERT INTO `${customers_dataset}.unpack_lock` (lock_name, locked_at) VALUES ('unpack', NULL);
   END IF;
 
-  BEGIN
-    BEGIN TRANSACTION;
+  BEGIN TRANSACTION;
 
-    -- First statement: makes overlapping calls conflict (see the header).
-    UPDATE `${customers_dataset}.unpack_lock` SET locked_at = CURRENT_TIMESTAMP() WHERE TRUE;
+  -- First statement: makes overlapping calls conflict (see the header).
+  UPDATE `${customers_dataset}.unpack_lock` SET locked_at = CURRENT_TIMESTAMP() WHERE TRUE;
 
-    -- One row per file and load, however many ledger rows it has.
-    CREATE OR REPLACE TEMP TABLE pending_files AS
-    SELECT
-      ledger.source_file,
-      ledger.load_id,
-      MIN(ledger.landed_at) AS landed_at,
-      MAX(ledger.records_landed) AS records_landed
-    FROM
-      `${lake_dataset}.landed_files` AS ledger
-    LEFT JOIN
-      `${customers_dataset}.unpacked_files` AS done
-      ON done.source_file = ledger.source_file
-      AND done.load_id = ledger.load_id
-    WHERE
-      ledger.source = 'customers'
-      AND done.source_file IS NULL
-    GROUP BY
-      ledger.source_file,
-      ledger.load_id;
+  -- One row per file and load, however many ledger rows it has.
+  CREATE OR REPLACE TEMP TABLE pending_files AS
+  SELECT
+    ledger.source_file,
+    ledger.load_id,
+    MIN(ledger.landed_at) AS landed_at,
+    MAX(ledger.records_landed) AS records_landed
+  FROM
+    `${lake_dataset}.landed_files` AS ledger
+  LEFT JOIN
+    `${customers_dataset}.unpacked_files` AS done
+    ON done.source_file = ledger.source_file
+    AND done.load_id = ledger.load_id
+  WHERE
+    ledger.source = 'customers'
+    AND done.source_file IS NULL
+  GROUP BY
+    ledger.source_file,
+    ledger.load_id;
 
-    -- A call that committed since the check above took them all.
-    IF NOT EXISTS (SELECT 1 FROM pending_files) THEN
-      ROLLBACK TRANSACTION;
-      RETURN;
+  -- A call that committed since the check above took them all.
+  IF NOT EXISTS (SELECT 1 FROM pending_files) THEN
+    ROLLBACK TRANSACTION;
+    RETURN;
+  END IF;
+
+  SET first_landed_at = (SELECT MIN(landed_at) FROM pending_files);
+  SET last_landed_at = (SELECT MAX(landed_at) FROM pending_files);
+  SET pending_days = (SELECT ARRAY_AGG(DISTINCT DATE(landed_at)) FROM pending_files);
+
+  CREATE OR REPLACE TEMP TABLE batch AS
+  SELECT
+    lake.*
+  FROM
+    `${customers_dataset}.typed_lake_records` AS lake
+  INNER JOIN
+    pending_files
+    ON pending_files.source_file = lake.source_file
+    AND pending_files.load_id = lake.load_id
+  WHERE
+    -- Constant bounds (script variables): BigQuery prunes the lake to these days.
+    lake.ingestion_timestamp >= TIMESTAMP_TRUNC(first_landed_at, DAY)
+    AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
+    AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days)
+  -- An exact copy of a lake row (a STREAMING_INSERTS retry can write one) is
+  -- the same record (source_offset is unique within a file): keep one.
+  QUALIFY
+    ROW_NUMBER() OVER (
+      PARTITION BY lake.load_id, lake.source_file, lake.source_offset
+      ORDER BY lake.record_hash, lake.data_string
+    ) = 1;
+
+  CREATE OR REPLACE TEMP TABLE new_observations AS
+  SELECT
+    customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+    effective_at,
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id,
+    CURRENT_TIMESTAMP() AS unpacked_at
+  FROM
+    batch
+  WHERE
+    reason_code IS NULL;
+
+  SET earliest_effective_at = (SELECT MIN(effective_at) FROM new_observations);
+  -- The batch's customers as a constant list for clustering pruning, while it
+  -- is short enough for a script variable (NULL = no customer filter).
+  IF (SELECT COUNT(DISTINCT customer_id) FROM new_observations) <= 10000 THEN
+    SET batch_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM new_observations);
+  END IF;
+
+  -- Only when the batch has valid rows (else there is nothing to version).
+  IF earliest_effective_at IS NOT NULL THEN
+    -- The versions the new rows can touch: of the batch's customers, in force
+    -- at or after the earliest new row (a version ending before it cannot
+    -- change). Partition (valid_to) and cluster (customer_id) filters are
+    -- script variables, so BigQuery prunes both (IS NULL reads the __NULL__
+    -- partition only).
+    IF batch_customers IS NOT NULL THEN
+      CREATE OR REPLACE TEMP TABLE candidate_versions AS
+      -- The current versions (the __NULL__ partition) ...
+      SELECT
+        history.*
+      FROM
+        `${customers_dataset}.customers_history` AS history
+      WHERE
+        history.valid_to IS NULL
+        AND history.customer_id IN UNNEST(batch_customers)
+        AND history.customer_id IN (SELECT customer_id FROM new_observations)
+      UNION ALL
+      -- ... and the versions closed at or after the earliest new row.
+      SELECT
+        history.*
+      FROM
+        `${customers_dataset}.customers_history` AS history
+      WHERE
+        history.valid_to >= earliest_effective_at
+        AND history.customer_id IN UNNEST(batch_customers)
+        AND history.customer_id IN (SELECT customer_id FROM new_observations);
+    ELSE
+      CREATE OR REPLACE TEMP TABLE candidate_versions AS
+      -- The current versions (the __NULL__ partition) ...
+      SELECT
+        history.*
+      FROM
+        `${customers_dataset}.customers_history` AS history
+      WHERE
+        history.valid_to IS NULL
+        AND history.customer_id IN (SELECT customer_id FROM new_observations)
+      UNION ALL
+      -- ... and the versions closed at or after the earliest new row.
+      SELECT
+        history.*
+      FROM
+        `${customers_dataset}.customers_history` AS history
+      WHERE
+        history.valid_to >= earliest_effective_at
+        AND history.customer_id IN (SELECT customer_id FROM new_observations);
     END IF;
 
-    SET first_landed_at = (SELECT MIN(landed_at) FROM pending_files);
-    SET last_landed_at = (SELECT MAX(landed_at) FROM pending_files);
-    SET pending_days = (SELECT ARRAY_AGG(DISTINCT DATE(landed_at)) FROM pending_files);
-
-    CREATE OR REPLACE TEMP TABLE batch AS
+    -- A new row that repeats the version in force at its time, and sorts after
+    -- that version's first row, changes no version: it is only a duplicate of
+    -- it (the daily re-send of an unchanged file). Its customer is reopened
+    -- only if another of its new rows needs it.
+    CREATE OR REPLACE TEMP TABLE plain_duplicates AS
     SELECT
-      lake.*
+      obs.*,
+      version.valid_from AS version_valid_from
     FROM
-      `${customers_dataset}.typed_lake_records` AS lake
+      new_observations AS obs
     INNER JOIN
-      pending_files
-      ON pending_files.source_file = lake.source_file
-      AND pending_files.load_id = lake.load_id
+      candidate_versions AS version
+      ON version.customer_id = obs.customer_id
+      AND version.valid_from <= obs.effective_at
+      AND (version.valid_to IS NULL OR version.valid_to > obs.effective_at)
     WHERE
-      -- Constant bounds (script variables): BigQuery prunes the lake to these days.
-      lake.ingestion_timestamp >= TIMESTAMP_TRUNC(first_landed_at, DAY)
-      AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
-      AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days)
-    -- An exact copy of a lake row (a STREAMING_INSERTS retry can write one) is
-    -- the same record (source_offset is unique within a file): keep one.
-    QUALIFY
-      ROW_NUMBER() OVER (
-        PARTITION BY lake.load_id, lake.source_file, lake.source_offset
-        ORDER BY lake.record_hash, lake.data_string
-      ) = 1;
+      obs.first_name IS NOT DISTINCT FROM version.first_name
+      AND obs.last_name IS NOT DISTINCT FROM version.last_name
+      AND obs.email IS NOT DISTINCT FROM version.email
+      AND obs.date_of_birth IS NOT DISTINCT FROM version.date_of_birth
+      AND obs.city IS NOT DISTINCT FROM version.city
+      AND obs.country IS NOT DISTINCT FROM version.country
+      AND (
+        version.valid_from < obs.effective_at
+        OR obs.ingestion_timestamp > version.ingestion_timestamp
+        OR (obs.ingestion_timestamp = version.ingestion_timestamp AND (
+          obs.source_file > version.source_file
+          OR (obs.source_file = version.source_file AND (
+            obs.source_offset > version.source_offset
+            OR (obs.source_offset = version.source_offset AND obs.load_id > version.load_id))))));
 
-    CREATE OR REPLACE TEMP TABLE new_observations AS
+    -- A customer's versions change only from its earliest new observation on:
+    -- that is where its window to re-derive opens. Only customers with a new
+    -- row that is not a plain duplicate.
+    CREATE OR REPLACE TEMP TABLE affected_customers AS
     SELECT
-      customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-      effective_at,
-      source_file, source_offset, ingestion_timestamp, record_hash, load_id,
-      CURRENT_TIMESTAMP() AS unpacked_at
+      customer_id,
+      MIN(effective_at) AS reopen_from
     FROM
-      batch
+      new_observations
     WHERE
-      reason_code IS NULL;
+      customer_id IN (
+        SELECT obs.customer_id
+        FROM new_observations AS obs
+        LEFT JOIN plain_duplicates AS plain
+          ON plain.load_id = obs.load_id
+          AND plain.source_file = obs.source_file
+          AND plain.source_offset = obs.source_offset
+        WHERE plain.load_id IS NULL
+      )
+    GROUP BY
+      customer_id;
 
-    SET earliest_effective_at = (SELECT MIN(effective_at) FROM new_observations);
-    -- The batch's customers as a constant list for clustering pruning, while it
-    -- is short enough for a script variable (NULL = no customer filter).
-    IF (SELECT COUNT(DISTINCT customer_id) FROM new_observations) <= 10000 THEN
-      SET batch_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM new_observations);
+    SET earliest_reopen_from = (SELECT MIN(reopen_from) FROM affected_customers);
+    IF (SELECT COUNT(*) FROM affected_customers) <= 10000 THEN
+      SET reopened_customers = (SELECT ARRAY_AGG(customer_id) FROM affected_customers);
     END IF;
 
-    -- Only when the batch has valid rows (else there is nothing to version).
-    IF earliest_effective_at IS NOT NULL THEN
-      -- The versions the new rows can touch: of the batch's customers, in force
-      -- at or after the earliest new row (a version ending before it cannot
-      -- change). Partition (valid_to) and cluster (customer_id) filters are
-      -- script variables, so BigQuery prunes both (IS NULL reads the __NULL__
-      -- partition only).
-      IF batch_customers IS NOT NULL THEN
-        CREATE OR REPLACE TEMP TABLE candidate_versions AS
-        -- The current versions (the __NULL__ partition) ...
+    IF earliest_reopen_from IS NOT NULL THEN
+      -- The versions of the affected customers: those in the window are re-derived;
+      -- the last one before it (the predecessor) gives the attributes the window
+      -- starts from, and gets a new valid_to if the window's first version moves.
+      CREATE OR REPLACE TEMP TABLE affected_versions AS
+      SELECT
+        history.*,
+        history.valid_from >= affected_customers.reopen_from AS is_reopened,
+        history.valid_from < affected_customers.reopen_from
+          AND ROW_NUMBER() OVER (
+            PARTITION BY history.customer_id, history.valid_from < affected_customers.reopen_from
+            ORDER BY
+              history.valid_from DESC, history.ingestion_timestamp DESC, history.source_file DESC,
+              history.source_offset DESC, history.load_id DESC
+          ) = 1 AS is_predecessor
+      FROM
+        candidate_versions AS history
+      INNER JOIN
+        affected_customers
+        USING (customer_id);
+
+      -- The reopened customers' duplicates from their reopen_from on: monthly
+      -- partitions from the earliest one, and their clusters while the list of
+      -- customers is short enough for a script variable.
+      IF reopened_customers IS NOT NULL THEN
+        CREATE OR REPLACE TEMP TABLE reopened_duplicates AS
         SELECT
-          history.*
+          duplicates.*
         FROM
-          `${customers_dataset}.customers_history` AS history
+          `${customers_dataset}.duplicates` AS duplicates
+        INNER JOIN
+          affected_customers
+          USING (customer_id)
         WHERE
-          history.valid_to IS NULL
-          AND history.customer_id IN UNNEST(batch_customers)
-          AND history.customer_id IN (SELECT customer_id FROM new_observations)
-        UNION ALL
-        -- ... and the versions closed at or after the earliest new row.
-        SELECT
-          history.*
-        FROM
-          `${customers_dataset}.customers_history` AS history
-        WHERE
-          history.valid_to >= earliest_effective_at
-          AND history.customer_id IN UNNEST(batch_customers)
-          AND history.customer_id IN (SELECT customer_id FROM new_observations);
+          duplicates.effective_at >= earliest_reopen_from
+          AND duplicates.customer_id IN UNNEST(reopened_customers)
+          AND duplicates.effective_at >= affected_customers.reopen_from;
       ELSE
-        CREATE OR REPLACE TEMP TABLE candidate_versions AS
-        -- The current versions (the __NULL__ partition) ...
+        CREATE OR REPLACE TEMP TABLE reopened_duplicates AS
         SELECT
-          history.*
+          duplicates.*
         FROM
-          `${customers_dataset}.customers_history` AS history
+          `${customers_dataset}.duplicates` AS duplicates
+        INNER JOIN
+          affected_customers
+          USING (customer_id)
         WHERE
-          history.valid_to IS NULL
-          AND history.customer_id IN (SELECT customer_id FROM new_observations)
-        UNION ALL
-        -- ... and the versions closed at or after the earliest new row.
-        SELECT
-          history.*
-        FROM
-          `${customers_dataset}.customers_history` AS history
-        WHERE
-          history.valid_to >= earliest_effective_at
-          AND history.customer_id IN (SELECT customer_id FROM new_observations);
+          duplicates.effective_at >= earliest_reopen_from
+          AND duplicates.effective_at >= affected_customers.reopen_from;
       END IF;
 
-      -- A new row that repeats the version in force at its time, and sorts after
-      -- that version's first row, changes no version: it is only a duplicate of
-      -- it (the daily re-send of an unchanged file). Its customer is reopened
-      -- only if another of its new rows needs it.
-      CREATE OR REPLACE TEMP TABLE plain_duplicates AS
+      -- The window's observations: reopened versions, duplicates from reopen_from on
+      -- (only recent partitions are read), the new rows, plus the predecessor as
+      -- context. unpacked_at is carried along: a row keeps when it was first unpacked.
+      CREATE OR REPLACE TEMP TABLE observations AS
       SELECT
-        obs.*,
-        version.valid_from AS version_valid_from
+        customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+        valid_from AS effective_at,
+        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
+        is_predecessor AS is_context,
+        valid_to AS previous_valid_to
       FROM
-        new_observations AS obs
-      INNER JOIN
-        candidate_versions AS version
-        ON version.customer_id = obs.customer_id
-        AND version.valid_from <= obs.effective_at
-        AND (version.valid_to IS NULL OR version.valid_to > obs.effective_at)
+        affected_versions
       WHERE
-        obs.first_name IS NOT DISTINCT FROM version.first_name
-        AND obs.last_name IS NOT DISTINCT FROM version.last_name
-        AND obs.email IS NOT DISTINCT FROM version.email
-        AND obs.date_of_birth IS NOT DISTINCT FROM version.date_of_birth
-        AND obs.city IS NOT DISTINCT FROM version.city
-        AND obs.country IS NOT DISTINCT FROM version.country
-        AND (
-          version.valid_from < obs.effective_at
-          OR obs.ingestion_timestamp > version.ingestion_timestamp
-          OR (obs.ingestion_timestamp = version.ingestion_timestamp AND (
-            obs.source_file > version.source_file
-            OR (obs.source_file = version.source_file AND (
-              obs.source_offset > version.source_offset
-              OR (obs.source_offset = version.source_offset AND obs.load_id > version.load_id))))));
-
-      -- A customer's versions change only from its earliest new observation on:
-      -- that is where its window to re-derive opens. Only customers with a new
-      -- row that is not a plain duplicate.
-      CREATE OR REPLACE TEMP TABLE affected_customers AS
+        is_reopened OR is_predecessor
+      UNION ALL
       SELECT
-        customer_id,
-        MIN(effective_at) AS reopen_from
+        customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+        effective_at,
+        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
+        FALSE,
+        CAST(NULL AS TIMESTAMP)
+      FROM
+        reopened_duplicates
+      UNION ALL
+      SELECT
+        new_observations.*,
+        FALSE,
+        CAST(NULL AS TIMESTAMP)
       FROM
         new_observations
       WHERE
-        customer_id IN (
-          SELECT obs.customer_id
-          FROM new_observations AS obs
-          LEFT JOIN plain_duplicates AS plain
-            ON plain.load_id = obs.load_id
-            AND plain.source_file = obs.source_file
-            AND plain.source_offset = obs.source_offset
-          WHERE plain.load_id IS NULL
-        )
-      GROUP BY
-        customer_id;
+        customer_id IN (SELECT customer_id FROM affected_customers);
 
-      SET earliest_reopen_from = (SELECT MIN(reopen_from) FROM affected_customers);
-      IF (SELECT COUNT(*) FROM affected_customers) <= 10000 THEN
-        SET reopened_customers = (SELECT ARRAY_AGG(customer_id) FROM affected_customers);
-      END IF;
-
-      IF earliest_reopen_from IS NOT NULL THEN
-        -- The versions of the affected customers: those in the window are re-derived;
-        -- the last one before it (the predecessor) gives the attributes the window
-        -- starts from, and gets a new valid_to if the window's first version moves.
-        CREATE OR REPLACE TEMP TABLE affected_versions AS
-        SELECT
-          history.*,
-          history.valid_from >= affected_customers.reopen_from AS is_reopened,
-          history.valid_from < affected_customers.reopen_from
-            AND ROW_NUMBER() OVER (
-              PARTITION BY history.customer_id, history.valid_from < affected_customers.reopen_from
-              ORDER BY
-                history.valid_from DESC, history.ingestion_timestamp DESC, history.source_file DESC,
-                history.source_offset DESC, history.load_id DESC
-            ) = 1 AS is_predecessor
-        FROM
-          candidate_versions AS history
-        INNER JOIN
-          affected_customers
-          USING (customer_id);
-
-        -- The reopened customers' duplicates from their reopen_from on: monthly
-        -- partitions from the earliest one, and their clusters while the list of
-        -- customers is short enough for a script variable.
-        IF reopened_customers IS NOT NULL THEN
-          CREATE OR REPLACE TEMP TABLE reopened_duplicates AS
+      CREATE OR REPLACE TEMP TABLE versioned AS
+      WITH
+        ordered AS (
           SELECT
-            duplicates.*
+            observations.*,
+            ROW_NUMBER() OVER customer_timeline AS position,
+            LAG(first_name) OVER customer_timeline AS previous_first_name,
+            LAG(last_name) OVER customer_timeline AS previous_last_name,
+            LAG(email) OVER customer_timeline AS previous_email,
+            LAG(date_of_birth) OVER customer_timeline AS previous_date_of_birth,
+            LAG(city) OVER customer_timeline AS previous_city,
+            LAG(country) OVER customer_timeline AS previous_country
           FROM
-            `${customers_dataset}.duplicates` AS duplicates
-          INNER JOIN
-            affected_customers
-            USING (customer_id)
-          WHERE
-            duplicates.effective_at >= earliest_reopen_from
-            AND duplicates.customer_id IN UNNEST(reopened_customers)
-            AND duplicates.effective_at >= affected_customers.reopen_from;
-        ELSE
-          CREATE OR REPLACE TEMP TABLE reopened_duplicates AS
-          SELECT
-            duplicates.*
-          FROM
-            `${customers_dataset}.duplicates` AS duplicates
-          INNER JOIN
-            affected_customers
-            USING (customer_id)
-          WHERE
-            duplicates.effective_at >= earliest_reopen_from
-            AND duplicates.effective_at >= affected_customers.reopen_from;
-        END IF;
-
-        -- The window's observations: reopened versions, duplicates from reopen_from on
-        -- (only recent partitions are read), the new rows, plus the predecessor as
-        -- context. unpacked_at is carried along: a row keeps when it was first unpacked.
-        CREATE OR REPLACE TEMP TABLE observations AS
-        SELECT
-          customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-          valid_from AS effective_at,
-          source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
-          is_predecessor AS is_context,
-          valid_to AS previous_valid_to
-        FROM
-          affected_versions
-        WHERE
-          is_reopened OR is_predecessor
-        UNION ALL
-        SELECT
-          customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-          effective_at,
-          source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
-          FALSE,
-          CAST(NULL AS TIMESTAMP)
-        FROM
-          reopened_duplicates
-        UNION ALL
-        SELECT
-          new_observations.*,
-          FALSE,
-          CAST(NULL AS TIMESTAMP)
-        FROM
-          new_observations
-        WHERE
-          customer_id IN (SELECT customer_id FROM affected_customers);
-
-        CREATE OR REPLACE TEMP TABLE versioned AS
-        WITH
-          ordered AS (
-            SELECT
-              observations.*,
-              ROW_NUMBER() OVER customer_timeline AS position,
-              LAG(first_name) OVER customer_timeline AS previous_first_name,
-              LAG(last_name) OVER customer_timeline AS previous_last_name,
-              LAG(email) OVER customer_timeline AS previous_email,
-              LAG(date_of_birth) OVER customer_timeline AS previous_date_of_birth,
-              LAG(city) OVER customer_timeline AS previous_city,
-              LAG(country) OVER customer_timeline AS previous_country
-            FROM
-              observations
-            WINDOW customer_timeline AS (
-              PARTITION BY customer_id
-              ORDER BY effective_at, ingestion_timestamp, source_file, source_offset, load_id
-            )
-          ),
-
-          flagged AS (
-            SELECT
-              ordered.*,
-              position = 1
-                OR first_name IS DISTINCT FROM previous_first_name
-                OR last_name IS DISTINCT FROM previous_last_name
-                OR email IS DISTINCT FROM previous_email
-                OR date_of_birth IS DISTINCT FROM previous_date_of_birth
-                OR city IS DISTINCT FROM previous_city
-                OR country IS DISTINCT FROM previous_country
-                AS starts_version
-            FROM
-              ordered
+            observations
+          WINDOW customer_timeline AS (
+            PARTITION BY customer_id
+            ORDER BY effective_at, ingestion_timestamp, source_file, source_offset, load_id
           )
+        ),
 
-        SELECT
-          flagged.*,
-          -- The version a duplicate repeats: the latest version started at or before it.
-          LAST_VALUE(IF(starts_version, effective_at, NULL) IGNORE NULLS) OVER (
+        flagged AS (
+          SELECT
+            ordered.*,
+            position = 1
+              OR first_name IS DISTINCT FROM previous_first_name
+              OR last_name IS DISTINCT FROM previous_last_name
+              OR email IS DISTINCT FROM previous_email
+              OR date_of_birth IS DISTINCT FROM previous_date_of_birth
+              OR city IS DISTINCT FROM previous_city
+              OR country IS DISTINCT FROM previous_country
+              AS starts_version
+          FROM
+            ordered
+        )
+
+      SELECT
+        flagged.*,
+        -- The version a duplicate repeats: the latest version started at or before it.
+        LAST_VALUE(IF(starts_version, effective_at, NULL) IGNORE NULLS) OVER (
+          PARTITION BY customer_id
+          ORDER BY position
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS version_valid_from,
+        -- Versions only: the next version's start ends this one.
+        IF(
+          starts_version,
+          FIRST_VALUE(IF(starts_version, effective_at, NULL) IGNORE NULLS) OVER (
             PARTITION BY customer_id
             ORDER BY position
-            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-          ) AS version_valid_from,
-          -- Versions only: the next version's start ends this one.
-          IF(
-            starts_version,
-            FIRST_VALUE(IF(starts_version, effective_at, NULL) IGNORE NULLS) OVER (
-              PARTITION BY customer_id
-              ORDER BY position
-              ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
-            ),
-            NULL
-          ) AS valid_to
-        FROM
-          flagged;
+            ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING
+          ),
+          NULL
+        ) AS valid_to
+      FROM
+        flagged;
 
-        -- Versions to write: all of the window, and the predecessor only if its
-        -- valid_to changed (so an unchanged re-send rewrites nothing).
-        CREATE OR REPLACE TEMP TABLE new_versions AS
-        SELECT
-          *
-        FROM
-          versioned
+      -- Versions to write: all of the window, and the predecessor only if its
+      -- valid_to changed (so an unchanged re-send rewrites nothing).
+      CREATE OR REPLACE TEMP TABLE new_versions AS
+      SELECT
+        *
+      FROM
+        versioned
+      WHERE
+        starts_version
+        AND (NOT is_context OR valid_to IS DISTINCT FROM previous_valid_to);
+
+      -- The history rows new_versions replace (by lake row identity).
+      CREATE OR REPLACE TEMP TABLE replaced_versions AS
+      SELECT customer_id, load_id, source_file, source_offset
+      FROM affected_versions
+      WHERE is_reopened
+      UNION ALL
+      SELECT customer_id, load_id, source_file, source_offset
+      FROM new_versions
+      WHERE is_context;
+
+      -- Every replaced version is reopened or the predecessor: valid_to NULL or at
+      -- or after its customer's reopen_from, so the partition filters lose none
+      -- (one statement each for the current versions' __NULL__ partition and
+      -- for the closed ones, so that each prunes on a plain comparison).
+      IF reopened_customers IS NOT NULL THEN
+        DELETE FROM `${customers_dataset}.customers_history` AS history
         WHERE
-          starts_version
-          AND (NOT is_context OR valid_to IS DISTINCT FROM previous_valid_to);
-
-        -- The history rows new_versions replace (by lake row identity).
-        CREATE OR REPLACE TEMP TABLE replaced_versions AS
-        SELECT customer_id, load_id, source_file, source_offset
-        FROM affected_versions
-        WHERE is_reopened
-        UNION ALL
-        SELECT customer_id, load_id, source_file, source_offset
-        FROM new_versions
-        WHERE is_context;
-
-        -- Every replaced version is reopened or the predecessor: valid_to NULL or at
-        -- or after its customer's reopen_from, so the partition filters lose none
-        -- (one statement each for the current versions' __NULL__ partition and
-        -- for the closed ones, so that each prunes on a plain comparison).
-        IF reopened_customers IS NOT NULL THEN
-          DELETE FROM `${customers_dataset}.customers_history` AS history
-          WHERE
-            history.valid_to IS NULL
-            AND history.customer_id IN UNNEST(reopened_customers)
-            AND EXISTS (
-              SELECT 1
-              FROM replaced_versions
-              WHERE
-                replaced_versions.customer_id = history.customer_id
-                AND replaced_versions.load_id = history.load_id
-                AND replaced_versions.source_file = history.source_file
-                AND replaced_versions.source_offset = history.source_offset
-            );
-          DELETE FROM `${customers_dataset}.customers_history` AS history
-          WHERE
-            history.valid_to >= earliest_reopen_from
-            AND history.customer_id IN UNNEST(reopened_customers)
-            AND EXISTS (
-              SELECT 1
-              FROM replaced_versions
-              WHERE
-                replaced_versions.customer_id = history.customer_id
-                AND replaced_versions.load_id = history.load_id
-                AND replaced_versions.source_file = history.source_file
-                AND replaced_versions.source_offset = history.source_offset
-            );
-        ELSE
-          DELETE FROM `${customers_dataset}.customers_history` AS history
-          WHERE
-            history.valid_to IS NULL
-            AND EXISTS (
-              SELECT 1
-              FROM replaced_versions
-              WHERE
-                replaced_versions.customer_id = history.customer_id
-                AND replaced_versions.load_id = history.load_id
-                AND replaced_versions.source_file = history.source_file
-                AND replaced_versions.source_offset = history.source_offset
-            );
-          DELETE FROM `${customers_dataset}.customers_history` AS history
-          WHERE
-            history.valid_to >= earliest_reopen_from
-            AND EXISTS (
-              SELECT 1
-              FROM replaced_versions
-              WHERE
-                replaced_versions.customer_id = history.customer_id
-                AND replaced_versions.load_id = history.load_id
-                AND replaced_versions.source_file = history.source_file
-                AND replaced_versions.source_offset = history.source_offset
-            );
-        END IF;
-
-        INSERT INTO `${customers_dataset}.customers_history` (
-          customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-          valid_from, valid_to, is_current,
-          source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
-        )
-        SELECT
-          customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-          effective_at, valid_to, valid_to IS NULL,
-          source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
-        FROM
-          new_versions;
-
-        IF reopened_customers IS NOT NULL THEN
-          DELETE FROM `${customers_dataset}.duplicates` AS duplicates
-          WHERE
-            duplicates.effective_at >= earliest_reopen_from
-            AND duplicates.customer_id IN UNNEST(reopened_customers)
-            AND EXISTS (
-              SELECT 1
-              FROM affected_customers
-              WHERE
-                affected_customers.customer_id = duplicates.customer_id
-                AND duplicates.effective_at >= affected_customers.reopen_from
-            );
-        ELSE
-          DELETE FROM `${customers_dataset}.duplicates` AS duplicates
-          WHERE
-            duplicates.effective_at >= earliest_reopen_from
-            AND EXISTS (
-              SELECT 1
-              FROM affected_customers
-              WHERE
-                affected_customers.customer_id = duplicates.customer_id
-                AND duplicates.effective_at >= affected_customers.reopen_from
-            );
-        END IF;
-
-        INSERT INTO `${customers_dataset}.duplicates` (
-          customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-          effective_at, version_valid_from,
-          source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
-        )
-        SELECT
-          customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-          effective_at, version_valid_from,
-          source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
-        FROM
-          versioned
+          history.valid_to IS NULL
+          AND history.customer_id IN UNNEST(reopened_customers)
+          AND EXISTS (
+            SELECT 1
+            FROM replaced_versions
+            WHERE
+              replaced_versions.customer_id = history.customer_id
+              AND replaced_versions.load_id = history.load_id
+              AND replaced_versions.source_file = history.source_file
+              AND replaced_versions.source_offset = history.source_offset
+          );
+        DELETE FROM `${customers_dataset}.customers_history` AS history
         WHERE
-          NOT starts_version;
+          history.valid_to >= earliest_reopen_from
+          AND history.customer_id IN UNNEST(reopened_customers)
+          AND EXISTS (
+            SELECT 1
+            FROM replaced_versions
+            WHERE
+              replaced_versions.customer_id = history.customer_id
+              AND replaced_versions.load_id = history.load_id
+              AND replaced_versions.source_file = history.source_file
+              AND replaced_versions.source_offset = history.source_offset
+          );
+      ELSE
+        DELETE FROM `${customers_dataset}.customers_history` AS history
+        WHERE
+          history.valid_to IS NULL
+          AND EXISTS (
+            SELECT 1
+            FROM replaced_versions
+            WHERE
+              replaced_versions.customer_id = history.customer_id
+              AND replaced_versions.load_id = history.load_id
+              AND replaced_versions.source_file = history.source_file
+              AND replaced_versions.source_offset = history.source_offset
+          );
+        DELETE FROM `${customers_dataset}.customers_history` AS history
+        WHERE
+          history.valid_to >= earliest_reopen_from
+          AND EXISTS (
+            SELECT 1
+            FROM replaced_versions
+            WHERE
+              replaced_versions.customer_id = history.customer_id
+              AND replaced_versions.load_id = history.load_id
+              AND replaced_versions.source_file = history.source_file
+              AND replaced_versions.source_offset = history.source_offset
+          );
       END IF;
 
-      -- Plain duplicates of customers not reopened (the others are in versioned).
+      INSERT INTO `${customers_dataset}.customers_history` (
+        customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+        valid_from, valid_to, is_current,
+        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
+      )
+      SELECT
+        customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+        effective_at, valid_to, valid_to IS NULL,
+        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
+      FROM
+        new_versions;
+
+      IF reopened_customers IS NOT NULL THEN
+        DELETE FROM `${customers_dataset}.duplicates` AS duplicates
+        WHERE
+          duplicates.effective_at >= earliest_reopen_from
+          AND duplicates.customer_id IN UNNEST(reopened_customers)
+          AND EXISTS (
+            SELECT 1
+            FROM affected_customers
+            WHERE
+              affected_customers.customer_id = duplicates.customer_id
+              AND duplicates.effective_at >= affected_customers.reopen_from
+          );
+      ELSE
+        DELETE FROM `${customers_dataset}.duplicates` AS duplicates
+        WHERE
+          duplicates.effective_at >= earliest_reopen_from
+          AND EXISTS (
+            SELECT 1
+            FROM affected_customers
+            WHERE
+              affected_customers.customer_id = duplicates.customer_id
+              AND duplicates.effective_at >= affected_customers.reopen_from
+          );
+      END IF;
+
       INSERT INTO `${customers_dataset}.duplicates` (
         customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
         effective_at, version_valid_from,
@@ -551,55 +540,61 @@ BEGIN
         effective_at, version_valid_from,
         source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
       FROM
-        plain_duplicates
+        versioned
       WHERE
-        customer_id NOT IN (SELECT customer_id FROM affected_customers);
+        NOT starts_version;
     END IF;
 
-    INSERT INTO `${customers_dataset}.rejects` (
-      record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
-      customer_id, reason_code, reason, rejected_at
+    -- Plain duplicates of customers not reopened (the others are in versioned).
+    INSERT INTO `${customers_dataset}.duplicates` (
+      customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+      effective_at, version_valid_from,
+      source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
     )
     SELECT
-      record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
-      customer_id, reason_code, reason, CURRENT_TIMESTAMP()
+      customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+      effective_at, version_valid_from,
+      source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
     FROM
-      batch
+      plain_duplicates
     WHERE
-      reason_code IS NOT NULL;
+      customer_id NOT IN (SELECT customer_id FROM affected_customers);
+  END IF;
 
-    INSERT INTO `${customers_dataset}.unpacked_files` (
-      source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at
+  INSERT INTO `${customers_dataset}.rejects` (
+    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
+    customer_id, reason_code, reason, rejected_at
+  )
+  SELECT
+    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
+    customer_id, reason_code, reason, CURRENT_TIMESTAMP()
+  FROM
+    batch
+  WHERE
+    reason_code IS NOT NULL;
+
+  INSERT INTO `${customers_dataset}.unpacked_files` (
+    source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at
+  )
+  WITH
+    found AS (
+      SELECT source_file, load_id, COUNT(*) AS records_unpacked
+      FROM batch
+      GROUP BY source_file, load_id
     )
-    WITH
-      found AS (
-        SELECT source_file, load_id, COUNT(*) AS records_unpacked
-        FROM batch
-        GROUP BY source_file, load_id
-      )
-    SELECT
-      pending_files.source_file,
-      pending_files.load_id,
-      pending_files.landed_at,
-      pending_files.records_landed,
-      COALESCE(found.records_unpacked, 0),
-      CURRENT_TIMESTAMP()
-    FROM
-      pending_files
-    LEFT JOIN
-      found
-      ON found.source_file = pending_files.source_file
-      AND found.load_id = pending_files.load_id;
+  SELECT
+    pending_files.source_file,
+    pending_files.load_id,
+    pending_files.landed_at,
+    pending_files.records_landed,
+    COALESCE(found.records_unpacked, 0),
+    CURRENT_TIMESTAMP()
+  FROM
+    pending_files
+  LEFT JOIN
+    found
+    ON found.source_file = pending_files.source_file
+    AND found.load_id = pending_files.load_id;
 
-    COMMIT TRANSACTION;
-  EXCEPTION WHEN ERROR THEN
-    -- Not committed, so nothing changed (BigQuery rolls the transaction back
-    -- when the call ends in an error). Say so, and why when it is the lock.
-    RAISE USING MESSAGE = CONCAT(
-      'customers.unpack changed nothing: ', @@error.message,
-      IF(
-        STRPOS(@@error.message, 'concurrent update') > 0,
-        ' (another unpack of customers ran at the same time and committed; the files this call found pending are unpacked by the next call)',
-        ''));
-  END;
+  COMMIT TRANSACTION;
 END;

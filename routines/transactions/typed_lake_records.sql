@@ -37,7 +37,7 @@ CREATE OR REPLACE VIEW `${transactions_dataset}.typed_lake_records`
   reason_code OPTIONS (description = 'NULL for a valid row, else the first failing check (see README).'),
   reason OPTIONS (description = 'Human-readable explanation of reason_code.')
 )
-OPTIONS (description = 'landfall: every lake row of source transactions typed and validated; reason_code is NULL for a valid row. Used by CALL transactions.unpack().')
+OPTIONS (description = 'landfall: every lake row of source transactions typed and validated; reason_code is NULL for a valid row. Read by CALL unpack() of this dataset.')
 AS
 WITH
   json_rows AS (

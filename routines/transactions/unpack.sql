@@ -23,10 +23,14 @@
 -- transaction that updates or deletes rows of a table cannot run concurrently
 -- with another one mutating that table, and BigQuery cancels the conflicting
 -- one (https://cloud.google.com/bigquery/docs/transactions#transaction_concurrency).
--- The cancelled call rolls back (changes nothing) and fails with a message
--- saying so; its files are still pending, so the next call picks them up. The
--- local engine runs one job at a time, so there calls simply run one after
--- the other (the second finds nothing pending).
+-- The cancelled call fails with BigQuery's error "Transaction is aborted due
+-- to concurrent update against table ...transactions.unpack_lock" and changes nothing;
+-- its files are still pending, so the next call picks them up. No EXCEPTION
+-- handler: any error ends the call and BigQuery rolls the whole transaction
+-- back (a handler would take that on itself, and the local engine keeps a
+-- transaction's changes once a handler has caught its error). The local
+-- engine runs one job at a time, so there two calls run one after the other
+-- (the second finds nothing pending).
 --
 -- Cost (bytes billed grow with the new rows, not with the lake):
 -- - nothing pending: only the ledger and unpacked_files (one row per file) are
@@ -85,414 +89,404 @@ BEGIN
     INSERT INTO `${transactions_dataset}.unpack_lock` (lock_name, locked_at) VALUES ('unpack', NULL);
   END IF;
 
-  BEGIN
-    BEGIN TRANSACTION;
+  BEGIN TRANSACTION;
 
-    -- First statement: makes overlapping calls conflict (see the header).
-    UPDATE `${transactions_dataset}.unpack_lock` SET locked_at = CURRENT_TIMESTAMP() WHERE TRUE;
+  -- First statement: makes overlapping calls conflict (see the header).
+  UPDATE `${transactions_dataset}.unpack_lock` SET locked_at = CURRENT_TIMESTAMP() WHERE TRUE;
 
-    -- One row per file and load, however many ledger rows it has.
-    CREATE OR REPLACE TEMP TABLE pending_files AS
+  -- One row per file and load, however many ledger rows it has.
+  CREATE OR REPLACE TEMP TABLE pending_files AS
+  SELECT
+    ledger.source_file,
+    ledger.load_id,
+    MIN(ledger.landed_at) AS landed_at,
+    MAX(ledger.records_landed) AS records_landed
+  FROM
+    `${lake_dataset}.landed_files` AS ledger
+  LEFT JOIN
+    `${transactions_dataset}.unpacked_files` AS done
+    ON done.source_file = ledger.source_file
+    AND done.load_id = ledger.load_id
+  WHERE
+    ledger.source = 'transactions'
+    AND done.source_file IS NULL
+  GROUP BY
+    ledger.source_file,
+    ledger.load_id;
+
+  -- A call that committed since the check above took them all.
+  IF NOT EXISTS (SELECT 1 FROM pending_files) THEN
+    ROLLBACK TRANSACTION;
+    RETURN;
+  END IF;
+
+  SET first_landed_at = (SELECT MIN(landed_at) FROM pending_files);
+  SET last_landed_at = (SELECT MAX(landed_at) FROM pending_files);
+  SET pending_days = (SELECT ARRAY_AGG(DISTINCT DATE(landed_at)) FROM pending_files);
+
+  CREATE OR REPLACE TEMP TABLE batch AS
+  SELECT
+    lake.*
+  FROM
+    `${transactions_dataset}.typed_lake_records` AS lake
+  INNER JOIN
+    pending_files
+    ON pending_files.source_file = lake.source_file
+    AND pending_files.load_id = lake.load_id
+  WHERE
+    -- Constant bounds (script variables): BigQuery prunes the lake to these days.
+    lake.ingestion_timestamp >= TIMESTAMP_TRUNC(first_landed_at, DAY)
+    AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
+    AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days)
+  -- An exact copy of a lake row (a STREAMING_INSERTS retry can write one) is
+  -- the same record (source_offset is unique within a file): keep one.
+  QUALIFY
+    ROW_NUMBER() OVER (
+      PARTITION BY lake.load_id, lake.source_file, lake.source_offset
+      ORDER BY lake.record_hash, lake.data_string
+    ) = 1;
+
+  -- Which of the batch's ids are typed already, and where their rows are.
+  SET first_id = (SELECT MIN(transaction_id) FROM batch WHERE reason_code IS NULL);
+  SET last_id = (SELECT MAX(transaction_id) FROM batch WHERE reason_code IS NULL);
+
+  CREATE OR REPLACE TEMP TABLE known_ids AS
+  SELECT DISTINCT
+    keys.transaction_id,
+    keys.transaction_date,
+    keys.customer_id
+  FROM
+    `${transactions_dataset}.transaction_keys` AS keys
+  WHERE
+    -- Constant bounds on the clustering column: BigQuery reads only the blocks in range.
+    keys.transaction_id BETWEEN first_id AND last_id
+    AND keys.transaction_id IN (SELECT transaction_id FROM batch WHERE reason_code IS NULL);
+
+  SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM known_ids);
+  SET known_first_date = (SELECT MIN(transaction_date) FROM known_ids);
+  SET known_last_date = (SELECT MAX(transaction_date) FROM known_ids);
+  SET known_customer_count = (SELECT COUNT(DISTINCT customer_id) FROM known_ids);
+
+  -- The typed rows of the known ids, without record_hash (a quarter of a row's
+  -- bytes, not needed to classify): only their months (partitions), and
+  -- their customers (clusters) while the list is short enough for a script
+  -- variable (else the list stays NULL, matches nothing, and the statement
+  -- after this one reads the months without it).
+  IF known_customer_count <= 10000 THEN
+    SET known_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM known_ids);
+  END IF;
+
+  CREATE OR REPLACE TEMP TABLE typed_before AS
+  SELECT
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    source_file, source_offset, ingestion_timestamp, load_id, unpacked_at
+  FROM
+    `${transactions_dataset}.transactions`
+  WHERE
+    transaction_date BETWEEN known_first_date AND known_last_date
+    AND transaction_date IN UNNEST(known_dates)
+    AND customer_id IN UNNEST(known_customers)
+    AND transaction_id IN (SELECT transaction_id FROM known_ids);
+
+  -- Without the customer filter when the list was too long, or when it missed
+  -- a row (an index row out of step with its typed row).
+  IF (SELECT COUNT(*) FROM typed_before) < (SELECT COUNT(DISTINCT transaction_id) FROM known_ids) THEN
+    CREATE OR REPLACE TEMP TABLE typed_before AS
     SELECT
-      ledger.source_file,
-      ledger.load_id,
-      MIN(ledger.landed_at) AS landed_at,
-      MAX(ledger.records_landed) AS records_landed
+      transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+      source_file, source_offset, ingestion_timestamp, load_id, unpacked_at
     FROM
-      `${lake_dataset}.landed_files` AS ledger
-    LEFT JOIN
-      `${transactions_dataset}.unpacked_files` AS done
-      ON done.source_file = ledger.source_file
-      AND done.load_id = ledger.load_id
+      `${transactions_dataset}.transactions`
     WHERE
-      ledger.source = 'transactions'
-      AND done.source_file IS NULL
-    GROUP BY
-      ledger.source_file,
-      ledger.load_id;
+      transaction_date BETWEEN known_first_date AND known_last_date
+      AND transaction_date IN UNNEST(known_dates)
+      AND transaction_id IN (SELECT transaction_id FROM known_ids);
+  END IF;
 
-    -- A call that committed since the check above took them all.
-    IF NOT EXISTS (SELECT 1 FROM pending_files) THEN
-      ROLLBACK TRANSACTION;
-      RETURN;
-    END IF;
+  -- Rare: a batch row sorts before the typed row of its transaction_id (a
+  -- landing that started earlier committed after a later one was unpacked). Its
+  -- kept row changes, so every row unpacked so far for that id is re-read from
+  -- the lake (only the days they were landed on) and classified again, as a
+  -- rebuild would.
+  CREATE OR REPLACE TEMP TABLE rekeyed AS
+  SELECT DISTINCT
+    kept.transaction_id
+  FROM
+    typed_before AS kept
+  INNER JOIN
+    batch
+    ON batch.transaction_id = kept.transaction_id
+    AND batch.reason_code IS NULL
+  WHERE
+    batch.ingestion_timestamp < kept.ingestion_timestamp
+    OR (batch.ingestion_timestamp = kept.ingestion_timestamp AND (
+      batch.source_file < kept.source_file
+      OR (batch.source_file = kept.source_file AND (
+        batch.source_offset < kept.source_offset
+        OR (batch.source_offset = kept.source_offset AND batch.load_id < kept.load_id)))));
 
-    SET first_landed_at = (SELECT MIN(landed_at) FROM pending_files);
-    SET last_landed_at = (SELECT MAX(landed_at) FROM pending_files);
-    SET pending_days = (SELECT ARRAY_AGG(DISTINCT DATE(landed_at)) FROM pending_files);
+  -- Every row competing for a transaction_id: the batch's valid rows, the
+  -- typed row of every known id that is not rekeyed (it sorts first, or its id
+  -- would be rekeyed), and below, for rekeyed ids, their rows re-read.
+  CREATE OR REPLACE TEMP TABLE contenders AS
+  SELECT
+    batch.*,
+    CAST(NULL AS TIMESTAMP) AS first_unpacked_at,
+    FALSE AS is_typed_before
+  FROM
+    batch
+  WHERE
+    reason_code IS NULL
+  UNION ALL
+  SELECT
+    CAST(NULL AS STRING), 'transactions', ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), load_id,
+    CAST(NULL AS STRING), transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    CAST(NULL AS STRING), CAST(NULL AS STRING),
+    unpacked_at,
+    TRUE
+  FROM
+    typed_before
+  WHERE
+    transaction_id NOT IN (SELECT transaction_id FROM rekeyed);
 
-    CREATE OR REPLACE TEMP TABLE batch AS
+  IF EXISTS (SELECT 1 FROM rekeyed) THEN
+    -- Every other row of a rekeyed id sorts after its typed row, so it was
+    -- landed on or after that row's day: the partitions of duplicates and
+    -- rejects to read start there.
+    SET rekeyed_since = (
+      SELECT TIMESTAMP_TRUNC(MIN(ingestion_timestamp), DAY)
+      FROM typed_before
+      WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
+    );
+
+    -- Where the rows unpacked so far for the rekeyed ids are: typed, duplicate
+    -- or conflicting_duplicate reject (clustered by transaction_id).
+    CREATE OR REPLACE TEMP TABLE rekeyed_rows AS
+    SELECT load_id, source_file, source_offset, ingestion_timestamp, unpacked_at AS first_unpacked_at
+    FROM typed_before
+    WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
+    UNION ALL
+    SELECT load_id, source_file, source_offset, ingestion_timestamp, detected_at
+    FROM `${transactions_dataset}.duplicates`
+    WHERE
+      ingestion_timestamp >= rekeyed_since
+      AND transaction_id BETWEEN first_id AND last_id
+      AND transaction_id IN (SELECT transaction_id FROM rekeyed)
+    UNION ALL
+    SELECT load_id, source_file, source_offset, ingestion_timestamp, rejected_at
+    FROM `${transactions_dataset}.rejects`
+    WHERE
+      ingestion_timestamp >= rekeyed_since
+      AND reason_code = 'conflicting_duplicate'
+      AND transaction_id BETWEEN first_id AND last_id
+      AND transaction_id IN (SELECT transaction_id FROM rekeyed);
+
+    SET rekeyed_days = (SELECT ARRAY_AGG(DISTINCT DATE(ingestion_timestamp)) FROM rekeyed_rows);
+    SET rekeyed_first_day = (SELECT MIN(day) FROM UNNEST(rekeyed_days) AS day);
+    SET rekeyed_last_day = (SELECT MAX(day) FROM UNNEST(rekeyed_days) AS day);
+
+    CREATE OR REPLACE TEMP TABLE reread AS
     SELECT
-      lake.*
+      lake.*,
+      rows_to_reread.first_unpacked_at
     FROM
       `${transactions_dataset}.typed_lake_records` AS lake
-    INNER JOIN
-      pending_files
-      ON pending_files.source_file = lake.source_file
-      AND pending_files.load_id = lake.load_id
+    INNER JOIN (
+      SELECT load_id, source_file, source_offset, MIN(first_unpacked_at) AS first_unpacked_at
+      FROM rekeyed_rows
+      GROUP BY load_id, source_file, source_offset
+    ) AS rows_to_reread
+      ON rows_to_reread.load_id = lake.load_id
+      AND rows_to_reread.source_file = lake.source_file
+      AND rows_to_reread.source_offset = lake.source_offset
     WHERE
-      -- Constant bounds (script variables): BigQuery prunes the lake to these days.
-      lake.ingestion_timestamp >= TIMESTAMP_TRUNC(first_landed_at, DAY)
-      AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
-      AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days)
-    -- An exact copy of a lake row (a STREAMING_INSERTS retry can write one) is
-    -- the same record (source_offset is unique within a file): keep one.
+      lake.ingestion_timestamp >= TIMESTAMP(rekeyed_first_day)
+      AND lake.ingestion_timestamp < TIMESTAMP(DATE_ADD(rekeyed_last_day, INTERVAL 1 DAY))
+      AND DATE(lake.ingestion_timestamp) IN UNNEST(rekeyed_days)
+    -- Exact copies of a lake row count once, as in the batch.
     QUALIFY
       ROW_NUMBER() OVER (
         PARTITION BY lake.load_id, lake.source_file, lake.source_offset
         ORDER BY lake.record_hash, lake.data_string
       ) = 1;
 
-    -- Which of the batch's ids are typed already, and where their rows are.
-    SET first_id = (SELECT MIN(transaction_id) FROM batch WHERE reason_code IS NULL);
-    SET last_id = (SELECT MAX(transaction_id) FROM batch WHERE reason_code IS NULL);
-
-    CREATE OR REPLACE TEMP TABLE known_ids AS
-    SELECT DISTINCT
-      keys.transaction_id,
-      keys.transaction_date,
-      keys.customer_id
-    FROM
-      `${transactions_dataset}.transaction_keys` AS keys
-    WHERE
-      -- Constant bounds on the clustering column: BigQuery reads only the blocks in range.
-      keys.transaction_id BETWEEN first_id AND last_id
-      AND keys.transaction_id IN (SELECT transaction_id FROM batch WHERE reason_code IS NULL);
-
-    SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM known_ids);
-    SET known_first_date = (SELECT MIN(transaction_date) FROM known_ids);
-    SET known_last_date = (SELECT MAX(transaction_date) FROM known_ids);
-    SET known_customer_count = (SELECT COUNT(DISTINCT customer_id) FROM known_ids);
-
-    -- The typed rows of the known ids: only their months (partitions), and
-    -- their customers (clusters) while the list is short enough for a script
-    -- variable (else the list stays NULL, matches nothing, and the statement
-    -- after this one reads the months without it).
-    IF known_customer_count <= 10000 THEN
-      SET known_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM known_ids);
+    -- Never drop a row that was unpacked before: its lake row must still exist.
+    IF (SELECT COUNT(*) FROM reread)
+        != (SELECT COUNT(*) FROM (SELECT DISTINCT load_id, source_file, source_offset FROM rekeyed_rows)) THEN
+      RAISE USING MESSAGE = 'transactions.unpack: rows to re-classify are missing from the lake; nothing was changed';
     END IF;
 
-    CREATE OR REPLACE TEMP TABLE typed_before AS
+    INSERT INTO contenders (
+      data_string, source, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+      parse_error, transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+      reason_code, reason, first_unpacked_at, is_typed_before
+    )
     SELECT
-      transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-      source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
+      data_string, source, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+      parse_error, transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+      reason_code, reason, first_unpacked_at, FALSE
     FROM
-      `${transactions_dataset}.transactions`
+      reread;
+  END IF;
+
+  -- Each row against the row kept for its transaction_id: the first by
+  -- ingestion_timestamp, source_file, source_offset, load_id.
+  CREATE OR REPLACE TEMP TABLE outcomes AS
+  WITH
+    ranked AS (
+      SELECT
+        contenders.*,
+        ROW_NUMBER() OVER (
+          PARTITION BY transaction_id
+          ORDER BY ingestion_timestamp, source_file, source_offset, load_id
+        ) AS position
+      FROM
+        contenders
+    ),
+
+    kept AS (
+      SELECT * FROM ranked WHERE position = 1
+    )
+
+  SELECT
+    ranked.*,
+    kept.source_file AS kept_source_file,
+    kept.source_offset AS kept_source_offset,
+    IF(
+      ranked.position = 1,
+      'typed',
+      IF(
+        ranked.customer_id = kept.customer_id
+          AND ranked.transaction_date = kept.transaction_date
+          AND ranked.amount = kept.amount
+          AND ranked.currency = kept.currency
+          AND ranked.merchant IS NOT DISTINCT FROM kept.merchant
+          AND ranked.category IS NOT DISTINCT FROM kept.category,
+        'duplicate',
+        'conflict'
+      )
+    ) AS outcome
+  FROM
+    ranked
+  INNER JOIN
+    kept
+    USING (transaction_id)
+  WHERE
+    NOT ranked.is_typed_before;
+
+  IF EXISTS (SELECT 1 FROM rekeyed) THEN
+    DELETE FROM `${transactions_dataset}.transactions`
     WHERE
       transaction_date BETWEEN known_first_date AND known_last_date
-      AND transaction_date IN UNNEST(known_dates)
-      AND customer_id IN UNNEST(known_customers)
-      AND transaction_id IN (SELECT transaction_id FROM known_ids);
-
-    -- Without the customer filter when the list was too long, or when it missed
-    -- a row (an index row out of step with its typed row).
-    IF (SELECT COUNT(*) FROM typed_before) < (SELECT COUNT(DISTINCT transaction_id) FROM known_ids) THEN
-      CREATE OR REPLACE TEMP TABLE typed_before AS
-      SELECT
-        transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
-      FROM
-        `${transactions_dataset}.transactions`
-      WHERE
-        transaction_date BETWEEN known_first_date AND known_last_date
-        AND transaction_date IN UNNEST(known_dates)
-        AND transaction_id IN (SELECT transaction_id FROM known_ids);
-    END IF;
-
-    -- Rare: a batch row sorts before the typed row of its transaction_id (a
-    -- landing that started earlier committed after a later one was unpacked). Its
-    -- kept row changes, so every row unpacked so far for that id is re-read from
-    -- the lake (only the days they were landed on) and classified again, as a
-    -- rebuild would.
-    CREATE OR REPLACE TEMP TABLE rekeyed AS
-    SELECT DISTINCT
-      kept.transaction_id
-    FROM
-      typed_before AS kept
-    INNER JOIN
-      batch
-      ON batch.transaction_id = kept.transaction_id
-      AND batch.reason_code IS NULL
+      AND transaction_id IN (SELECT transaction_id FROM rekeyed);
+    DELETE FROM `${transactions_dataset}.duplicates`
     WHERE
-      batch.ingestion_timestamp < kept.ingestion_timestamp
-      OR (batch.ingestion_timestamp = kept.ingestion_timestamp AND (
-        batch.source_file < kept.source_file
-        OR (batch.source_file = kept.source_file AND (
-          batch.source_offset < kept.source_offset
-          OR (batch.source_offset = kept.source_offset AND batch.load_id < kept.load_id)))));
-
-    -- Every row competing for a transaction_id: the batch's valid rows, the
-    -- typed row of every known id that is not rekeyed (it sorts first, or its id
-    -- would be rekeyed), and below, for rekeyed ids, their rows re-read.
-    CREATE OR REPLACE TEMP TABLE contenders AS
-    SELECT
-      batch.*,
-      CAST(NULL AS TIMESTAMP) AS first_unpacked_at,
-      FALSE AS is_typed_before
-    FROM
-      batch
+      ingestion_timestamp >= TIMESTAMP(rekeyed_first_day)
+      AND ingestion_timestamp < TIMESTAMP(DATE_ADD(rekeyed_last_day, INTERVAL 1 DAY))
+      AND transaction_id IN (SELECT transaction_id FROM rekeyed);
+    DELETE FROM `${transactions_dataset}.rejects`
     WHERE
-      reason_code IS NULL
-    UNION ALL
-    SELECT
-      CAST(NULL AS STRING), 'transactions', ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-      CAST(NULL AS STRING), transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-      CAST(NULL AS STRING), CAST(NULL AS STRING),
-      unpacked_at,
-      TRUE
-    FROM
-      typed_before
+      ingestion_timestamp >= TIMESTAMP(rekeyed_first_day)
+      AND ingestion_timestamp < TIMESTAMP(DATE_ADD(rekeyed_last_day, INTERVAL 1 DAY))
+      AND reason_code = 'conflicting_duplicate'
+      AND transaction_id IN (SELECT transaction_id FROM rekeyed);
+  END IF;
+
+  -- Index rows to rewrite: rekeyed ids, and ids whose index row had no typed
+  -- row behind it (the typed table was emptied for a rebuild).
+  CREATE OR REPLACE TEMP TABLE replaced_keys AS
+  SELECT transaction_id FROM rekeyed
+  UNION DISTINCT
+  SELECT transaction_id FROM known_ids
+  WHERE transaction_id NOT IN (SELECT transaction_id FROM typed_before);
+
+  IF EXISTS (SELECT 1 FROM replaced_keys) THEN
+    DELETE FROM `${transactions_dataset}.transaction_keys`
     WHERE
-      transaction_id NOT IN (SELECT transaction_id FROM rekeyed);
+      transaction_id BETWEEN first_id AND last_id
+      AND transaction_id IN (SELECT transaction_id FROM replaced_keys);
+  END IF;
 
-    IF EXISTS (SELECT 1 FROM rekeyed) THEN
-      -- Every other row of a rekeyed id sorts after its typed row, so it was
-      -- landed on or after that row's day: the partitions of duplicates and
-      -- rejects to read start there.
-      SET rekeyed_since = (
-        SELECT TIMESTAMP_TRUNC(MIN(ingestion_timestamp), DAY)
-        FROM typed_before
-        WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
-      );
+  INSERT INTO `${transactions_dataset}.transactions` (
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
+  )
+  SELECT
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id,
+    COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
+  FROM
+    outcomes
+  WHERE
+    outcome = 'typed';
 
-      -- Where the rows unpacked so far for the rekeyed ids are: typed, duplicate
-      -- or conflicting_duplicate reject (clustered by transaction_id).
-      CREATE OR REPLACE TEMP TABLE rekeyed_rows AS
-      SELECT load_id, source_file, source_offset, ingestion_timestamp, unpacked_at AS first_unpacked_at
-      FROM typed_before
-      WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
-      UNION ALL
-      SELECT load_id, source_file, source_offset, ingestion_timestamp, detected_at
-      FROM `${transactions_dataset}.duplicates`
-      WHERE
-        ingestion_timestamp >= rekeyed_since
-        AND transaction_id BETWEEN first_id AND last_id
-        AND transaction_id IN (SELECT transaction_id FROM rekeyed)
-      UNION ALL
-      SELECT load_id, source_file, source_offset, ingestion_timestamp, rejected_at
-      FROM `${transactions_dataset}.rejects`
-      WHERE
-        ingestion_timestamp >= rekeyed_since
-        AND reason_code = 'conflicting_duplicate'
-        AND transaction_id BETWEEN first_id AND last_id
-        AND transaction_id IN (SELECT transaction_id FROM rekeyed);
+  INSERT INTO `${transactions_dataset}.transaction_keys` (transaction_id, transaction_date, customer_id)
+  SELECT
+    transaction_id, transaction_date, customer_id
+  FROM
+    outcomes
+  WHERE
+    outcome = 'typed';
 
-      SET rekeyed_days = (SELECT ARRAY_AGG(DISTINCT DATE(ingestion_timestamp)) FROM rekeyed_rows);
-      SET rekeyed_first_day = (SELECT MIN(day) FROM UNNEST(rekeyed_days) AS day);
-      SET rekeyed_last_day = (SELECT MAX(day) FROM UNNEST(rekeyed_days) AS day);
+  INSERT INTO `${transactions_dataset}.duplicates` (
+    transaction_id, record_hash, source_file, source_offset, ingestion_timestamp, load_id,
+    kept_source_file, kept_source_offset, detected_at
+  )
+  SELECT
+    transaction_id, record_hash, source_file, source_offset, ingestion_timestamp, load_id,
+    kept_source_file, kept_source_offset, COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
+  FROM
+    outcomes
+  WHERE
+    outcome = 'duplicate';
 
-      CREATE OR REPLACE TEMP TABLE reread AS
-      SELECT
-        lake.*,
-        rows_to_reread.first_unpacked_at
-      FROM
-        `${transactions_dataset}.typed_lake_records` AS lake
-      INNER JOIN (
-        SELECT load_id, source_file, source_offset, MIN(first_unpacked_at) AS first_unpacked_at
-        FROM rekeyed_rows
-        GROUP BY load_id, source_file, source_offset
-      ) AS rows_to_reread
-        ON rows_to_reread.load_id = lake.load_id
-        AND rows_to_reread.source_file = lake.source_file
-        AND rows_to_reread.source_offset = lake.source_offset
-      WHERE
-        lake.ingestion_timestamp >= TIMESTAMP(rekeyed_first_day)
-        AND lake.ingestion_timestamp < TIMESTAMP(DATE_ADD(rekeyed_last_day, INTERVAL 1 DAY))
-        AND DATE(lake.ingestion_timestamp) IN UNNEST(rekeyed_days)
-      -- Exact copies of a lake row count once, as in the batch.
-      QUALIFY
-        ROW_NUMBER() OVER (
-          PARTITION BY lake.load_id, lake.source_file, lake.source_offset
-          ORDER BY lake.record_hash, lake.data_string
-        ) = 1;
+  INSERT INTO `${transactions_dataset}.rejects` (
+    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
+    transaction_id, reason_code, reason, rejected_at
+  )
+  SELECT
+    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
+    transaction_id, reason_code, reason, CURRENT_TIMESTAMP()
+  FROM
+    batch
+  WHERE
+    reason_code IS NOT NULL
+  UNION ALL
+  SELECT
+    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
+    transaction_id,
+    'conflicting_duplicate',
+    FORMAT(
+      "transaction_id '%s' is already typed from %s at offset %d with different values",
+      transaction_id, kept_source_file, kept_source_offset),
+    COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
+  FROM
+    outcomes
+  WHERE
+    outcome = 'conflict';
 
-      -- Never drop a row that was unpacked before: its lake row must still exist.
-      IF (SELECT COUNT(*) FROM reread)
-          != (SELECT COUNT(*) FROM (SELECT DISTINCT load_id, source_file, source_offset FROM rekeyed_rows)) THEN
-        RAISE USING MESSAGE = 'rows to re-classify are missing from the lake';
-      END IF;
-
-      INSERT INTO contenders (
-        data_string, source, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-        parse_error, transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-        reason_code, reason, first_unpacked_at, is_typed_before
-      )
-      SELECT
-        data_string, source, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-        parse_error, transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-        reason_code, reason, first_unpacked_at, FALSE
-      FROM
-        reread;
-    END IF;
-
-    -- Each row against the row kept for its transaction_id: the first by
-    -- ingestion_timestamp, source_file, source_offset, load_id.
-    CREATE OR REPLACE TEMP TABLE outcomes AS
-    WITH
-      ranked AS (
-        SELECT
-          contenders.*,
-          ROW_NUMBER() OVER (
-            PARTITION BY transaction_id
-            ORDER BY ingestion_timestamp, source_file, source_offset, load_id
-          ) AS position
-        FROM
-          contenders
-      ),
-
-      kept AS (
-        SELECT * FROM ranked WHERE position = 1
-      )
-
-    SELECT
-      ranked.*,
-      kept.source_file AS kept_source_file,
-      kept.source_offset AS kept_source_offset,
-      IF(
-        ranked.position = 1,
-        'typed',
-        IF(
-          ranked.customer_id = kept.customer_id
-            AND ranked.transaction_date = kept.transaction_date
-            AND ranked.amount = kept.amount
-            AND ranked.currency = kept.currency
-            AND ranked.merchant IS NOT DISTINCT FROM kept.merchant
-            AND ranked.category IS NOT DISTINCT FROM kept.category,
-          'duplicate',
-          'conflict'
-        )
-      ) AS outcome
-    FROM
-      ranked
-    INNER JOIN
-      kept
-      USING (transaction_id)
-    WHERE
-      NOT ranked.is_typed_before;
-
-    IF EXISTS (SELECT 1 FROM rekeyed) THEN
-      DELETE FROM `${transactions_dataset}.transactions`
-      WHERE
-        transaction_date BETWEEN known_first_date AND known_last_date
-        AND transaction_id IN (SELECT transaction_id FROM rekeyed);
-      DELETE FROM `${transactions_dataset}.duplicates`
-      WHERE
-        ingestion_timestamp >= TIMESTAMP(rekeyed_first_day)
-        AND ingestion_timestamp < TIMESTAMP(DATE_ADD(rekeyed_last_day, INTERVAL 1 DAY))
-        AND transaction_id IN (SELECT transaction_id FROM rekeyed);
-      DELETE FROM `${transactions_dataset}.rejects`
-      WHERE
-        ingestion_timestamp >= TIMESTAMP(rekeyed_first_day)
-        AND ingestion_timestamp < TIMESTAMP(DATE_ADD(rekeyed_last_day, INTERVAL 1 DAY))
-        AND reason_code = 'conflicting_duplicate'
-        AND transaction_id IN (SELECT transaction_id FROM rekeyed);
-    END IF;
-
-    -- Index rows to rewrite: rekeyed ids, and ids whose index row had no typed
-    -- row behind it (the typed table was emptied for a rebuild).
-    CREATE OR REPLACE TEMP TABLE replaced_keys AS
-    SELECT transaction_id FROM rekeyed
-    UNION DISTINCT
-    SELECT transaction_id FROM known_ids
-    WHERE transaction_id NOT IN (SELECT transaction_id FROM typed_before);
-
-    IF EXISTS (SELECT 1 FROM replaced_keys) THEN
-      DELETE FROM `${transactions_dataset}.transaction_keys`
-      WHERE
-        transaction_id BETWEEN first_id AND last_id
-        AND transaction_id IN (SELECT transaction_id FROM replaced_keys);
-    END IF;
-
-    INSERT INTO `${transactions_dataset}.transactions` (
-      transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-      source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
+  INSERT INTO `${transactions_dataset}.unpacked_files` (
+    source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at
+  )
+  WITH
+    found AS (
+      SELECT source_file, load_id, COUNT(*) AS records_unpacked
+      FROM batch
+      GROUP BY source_file, load_id
     )
-    SELECT
-      transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-      source_file, source_offset, ingestion_timestamp, record_hash, load_id,
-      COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
-    FROM
-      outcomes
-    WHERE
-      outcome = 'typed';
+  SELECT
+    pending_files.source_file,
+    pending_files.load_id,
+    pending_files.landed_at,
+    pending_files.records_landed,
+    COALESCE(found.records_unpacked, 0),
+    CURRENT_TIMESTAMP()
+  FROM
+    pending_files
+  LEFT JOIN
+    found
+    ON found.source_file = pending_files.source_file
+    AND found.load_id = pending_files.load_id;
 
-    INSERT INTO `${transactions_dataset}.transaction_keys` (transaction_id, transaction_date, customer_id)
-    SELECT
-      transaction_id, transaction_date, customer_id
-    FROM
-      outcomes
-    WHERE
-      outcome = 'typed';
-
-    INSERT INTO `${transactions_dataset}.duplicates` (
-      transaction_id, record_hash, source_file, source_offset, ingestion_timestamp, load_id,
-      kept_source_file, kept_source_offset, detected_at
-    )
-    SELECT
-      transaction_id, record_hash, source_file, source_offset, ingestion_timestamp, load_id,
-      kept_source_file, kept_source_offset, COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
-    FROM
-      outcomes
-    WHERE
-      outcome = 'duplicate';
-
-    INSERT INTO `${transactions_dataset}.rejects` (
-      record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
-      transaction_id, reason_code, reason, rejected_at
-    )
-    SELECT
-      record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
-      transaction_id, reason_code, reason, CURRENT_TIMESTAMP()
-    FROM
-      batch
-    WHERE
-      reason_code IS NOT NULL
-    UNION ALL
-    SELECT
-      record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
-      transaction_id,
-      'conflicting_duplicate',
-      FORMAT(
-        "transaction_id '%s' is already typed from %s at offset %d with different values",
-        transaction_id, kept_source_file, kept_source_offset),
-      COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
-    FROM
-      outcomes
-    WHERE
-      outcome = 'conflict';
-
-    INSERT INTO `${transactions_dataset}.unpacked_files` (
-      source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at
-    )
-    WITH
-      found AS (
-        SELECT source_file, load_id, COUNT(*) AS records_unpacked
-        FROM batch
-        GROUP BY source_file, load_id
-      )
-    SELECT
-      pending_files.source_file,
-      pending_files.load_id,
-      pending_files.landed_at,
-      pending_files.records_landed,
-      COALESCE(found.records_unpacked, 0),
-      CURRENT_TIMESTAMP()
-    FROM
-      pending_files
-    LEFT JOIN
-      found
-      ON found.source_file = pending_files.source_file
-      AND found.load_id = pending_files.load_id;
-
-    COMMIT TRANSACTION;
-  EXCEPTION WHEN ERROR THEN
-    -- Not committed, so nothing changed (BigQuery rolls the transaction back
-    -- when the call ends in an error). Say so, and why when it is the lock.
-    RAISE USING MESSAGE = CONCAT(
-      'transactions.unpack changed nothing: ', @@error.message,
-      IF(
-        STRPOS(@@error.message, 'concurrent update') > 0,
-        ' (another unpack of transactions ran at the same time and committed; the files this call found pending are unpacked by the next call)',
-        ''));
-  END;
+  COMMIT TRANSACTION;
 END;

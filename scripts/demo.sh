@@ -98,7 +98,7 @@ main() {
   "${java[@]}" dev.landfall.flow.FlowCommand \
     --config "${ROOT}/terraform/config.yaml" "${connection[@]}" \
     --load-id "${load_id}" --as-of "${as_of}" --out "${out}" \
-    --compare-previous-week "${timings[@]}"
+    --compare-previous-week --data "${data}" "${timings[@]}"
 
   echo
   echo "Done in $((SECONDS - started)) s. Exports: ${out}"

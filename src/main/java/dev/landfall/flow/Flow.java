@@ -347,7 +347,8 @@ final class Flow {
       String loadId,
       String snapshotDate,
       String customerId,
-      Map<String, Double> earlierSteps) {
+      Map<String, Double> earlierSteps,
+      List<String> unmatchedFiles) {
     Map<String, Double> steps = new LinkedHashMap<>(earlierSteps);
     steps.putAll(stepSeconds);
     return ReportBuilder.build(
@@ -361,6 +362,7 @@ final class Flow {
             : Set.of(),
         customerId,
         steps,
+        unmatchedFiles,
         missing);
   }
 

@@ -2,18 +2,21 @@ package dev.landfall.flow;
 
 import dev.landfall.bigquery.BigQueryClients;
 import dev.landfall.config.LandfallConfig;
+import dev.landfall.landing.SourceRules;
 import dev.landfall.report.ReportPage;
 import dev.landfall.report.RunReport;
 import dev.landfall.report.SummaryJson;
 import dev.landfall.report.TerminalSummary;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * After a landing run: unpacks every source that has routines, snapshots the top customers, exports
@@ -24,13 +27,15 @@ import java.util.Map;
  * <pre>
  * FlowCommand --config terraform/config.yaml --project P [--endpoint URL]
  *             [--load-id ID] [--as-of YYYY-MM-DD|latest] [--out DIR] [--no-unpack] [--no-snapshot]
- *             [--compare-previous-week] [--customer ID] [--timing STEP=SECONDS]...
+ *             [--compare-previous-week] [--customer ID] [--timing STEP=SECONDS]... [--data DIR]
  * </pre>
  *
  * {@code --timing} passes the durations of steps that ran before (e.g. {@code landing=13.5}) so the
  * report shows every step and records/s; {@code --customer} picks the customer whose monthly spend
  * is charted (default: the highest lifetime value); {@code --compare-previous-week} also snapshots
- * the week before the as-of date when no earlier snapshot exists.
+ * the week before the as-of date when no earlier snapshot exists; {@code --data} names the folder
+ * that was landed, so the report lists its CSV files that no configured source claims (the landing
+ * skipped them, by the same {@link SourceRules}).
  */
 public final class FlowCommand {
   private FlowCommand() {}
@@ -58,7 +63,8 @@ public final class FlowCommand {
       boolean unpack,
       boolean snapshot,
       boolean previousWeek,
-      Map<String, Double> timings) {
+      Map<String, Double> timings,
+      Path data) {
 
     static Settings parse(String... args) {
       Deque<String> queue = new ArrayDeque<>(List.of(args));
@@ -73,6 +79,7 @@ public final class FlowCommand {
       boolean snapshot = true;
       boolean previousWeek = false;
       Map<String, Double> timings = new LinkedHashMap<>();
+      Path data = null;
       while (!queue.isEmpty()) {
         String flag = queue.pop();
         switch (flag) {
@@ -87,6 +94,7 @@ public final class FlowCommand {
           case "--no-snapshot" -> snapshot = false;
           case "--compare-previous-week" -> previousWeek = true;
           case "--timing" -> putTiming(timings, value(queue, flag));
+          case "--data" -> data = Path.of(value(queue, flag));
           default -> throw new IllegalArgumentException("Unknown argument: " + flag);
         }
       }
@@ -101,7 +109,8 @@ public final class FlowCommand {
           unpack,
           snapshot,
           previousWeek,
-          timings);
+          timings,
+          data);
     }
   }
 
@@ -122,7 +131,12 @@ public final class FlowCommand {
     Map<String, Queries.Table> tables = flow.queryExports(settings.loadId());
     RunReport report =
         flow.report(
-            tables, settings.loadId(), snapshotDate, settings.customer(), settings.timings());
+            tables,
+            settings.loadId(),
+            snapshotDate,
+            settings.customer(),
+            settings.timings(),
+            unmatchedFiles(settings.data(), config));
     TerminalSummary.print(terminal, report);
     if (settings.out() != null) {
       Flow.writeExports(settings.out(), tables);
@@ -135,6 +149,25 @@ public final class FlowCommand {
   }
 
   /** Parses {@code STEP=SECONDS}; a repeated step adds up. */
+  /**
+   * The CSV files under {@code data} (relative paths, sorted) that no configured source claims:
+   * the landing reported and skipped them. Empty without {@code --data}.
+   */
+  static List<String> unmatchedFiles(Path data, LandfallConfig config) throws IOException {
+    if (data == null) {
+      return List.of();
+    }
+    SourceRules rules = SourceRules.parse(SourceRules.spec(config.sources().values()));
+    try (Stream<Path> files = Files.walk(data)) {
+      return files
+          .filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".csv"))
+          .map(f -> data.relativize(f).toString().replace('\\', '/'))
+          .filter(relative -> rules.sourceOf(relative).isEmpty())
+          .sorted()
+          .toList();
+    }
+  }
+
   static void putTiming(Map<String, Double> timings, String spec) {
     int eq = spec.lastIndexOf('=');
     if (eq <= 0) {

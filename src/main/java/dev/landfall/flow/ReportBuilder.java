@@ -50,6 +50,7 @@ final class ReportBuilder {
    * @param withRoutines sources whose reconciliation view is in the reconciliation export
    * @param customerId the customer whose monthly spend is charted, or null for the top one
    * @param stepSeconds step durations in the order they ran
+   * @param unmatchedFiles files under the landing root that no configured source claims
    */
   static RunReport build(
       Map<String, Queries.Table> exports,
@@ -60,6 +61,7 @@ final class ReportBuilder {
       Set<String> withRoutines,
       String customerId,
       Map<String, Double> stepSeconds,
+      List<String> unmatchedFiles,
       List<String> notDeployed) {
     ReportBuilder b = new ReportBuilder(exports, loadId);
     List<SourceSummary> summaries = b.sources(sources, withRoutines);
@@ -78,7 +80,7 @@ final class ReportBuilder {
         b.customerSpend(customerId),
         b.top(snapshotDate),
         b.change(),
-        b.facts(stepSeconds),
+        b.facts(stepSeconds, unmatchedFiles),
         List.copyOf(notDeployed));
   }
 
@@ -244,7 +246,7 @@ final class ReportBuilder {
         (int) now.stream().filter(before::contains).count());
   }
 
-  private RunFacts facts(Map<String, Double> stepSeconds) {
+  private RunFacts facts(Map<String, Double> stepSeconds, List<String> unmatchedFiles) {
     List<Map<String, String>> files = rows(Flow.LANDED_FILES_CSV);
     return new RunFacts(
         files.size(),
@@ -252,7 +254,8 @@ final class ReportBuilder {
         sum(files, "records_landed"),
         sum(files, "parse_errors"),
         sum(files, "blank_lines"),
-        new LinkedHashMap<>(stepSeconds));
+        new LinkedHashMap<>(stepSeconds),
+        List.copyOf(unmatchedFiles));
   }
 
   private boolean ofThisLoad(Map<String, String> row) {

@@ -86,7 +86,13 @@ public final class ReportPage {
         rate == null ? "—" : Numbers.rate(rate));
     card(html, "parse_errors", "parse errors", Numbers.count(facts.parseErrors()));
     card(html, "blank_lines", "blank lines skipped", Numbers.count(facts.blankLines()));
+    card(html, "unmatched_files", "files no source claims", Numbers.count(facts.unmatchedFiles().size()));
     html.append("</div>");
+    if (!facts.unmatchedFiles().isEmpty()) {
+      html.append("<p class=\"bad\" id=\"unmatched\">Not landed, no configured source claims them: ");
+      html.append(Html.escape(String.join(", ", facts.unmatchedFiles())));
+      html.append(". Move them under a source's folder or add <code>sources.&lt;name&gt;.paths</code>.</p>");
+    }
     if (!facts.stepSeconds().isEmpty()) {
       double max =
           facts.stepSeconds().values().stream().mapToDouble(Double::doubleValue).max().orElse(1);

@@ -126,7 +126,8 @@ public record RunReport(
 
   /**
    * Facts of the landing run from the ledger ({@code lake.landed_files}) plus step durations in
-   * seconds, in the order the steps ran.
+   * seconds, in the order the steps ran, and the files no configured source claims (not landed;
+   * CONTRACT §1).
    */
   public record RunFacts(
       long files,
@@ -134,7 +135,8 @@ public record RunReport(
       long records,
       long parseErrors,
       long blankLines,
-      Map<String, Double> stepSeconds) {
+      Map<String, Double> stepSeconds,
+      List<String> unmatchedFiles) {
 
     /** Records landed per second of the landing step, or null when its duration is unknown. */
     public Double recordsPerSecond() {

@@ -119,6 +119,7 @@ public final class SummaryJson {
     run.put("blank_lines", report.facts().blankLines());
     run.put("records_per_second", report.facts().recordsPerSecond());
     run.put("step_seconds", report.facts().stepSeconds());
+    run.put("unmatched_files", report.facts().unmatchedFiles());
     json.put("run", run);
     json.put("not_deployed", report.notDeployed());
     return json;

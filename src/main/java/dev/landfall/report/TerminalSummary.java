@@ -115,6 +115,11 @@ public final class TerminalSummary {
         facts.recordsPerSecond() == null
             ? ""
             : ", " + Numbers.rate(facts.recordsPerSecond()) + " records/s");
+    if (!facts.unmatchedFiles().isEmpty()) {
+      out.println(
+          "Not landed, no configured source claims them (move them or add sources.<name>.paths): "
+              + String.join(", ", facts.unmatchedFiles()));
+    }
     if (!facts.stepSeconds().isEmpty()) {
       out.println(
           "Steps (s): "

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.landfall.config.LandfallConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FlowCommandTest {
 
@@ -42,5 +46,29 @@ class FlowCommandTest {
     }
     assertThrows(IllegalArgumentException.class, () -> FlowCommand.Settings.parse("--timing"));
     assertThrows(IllegalArgumentException.class, () -> FlowCommand.Settings.parse("--colour"));
+  }
+
+  @Test
+  void unmatchedFiles_areTheCsvFilesNoConfiguredSourceClaims(@TempDir Path data) throws Exception {
+    for (String file :
+        List.of(
+            "customers/2026-11-01.csv",
+            "2026/transactions/export.csv",
+            "customers_2026-11-02.csv",
+            "customers/customer_export.csv",
+            "drop/customer_export.csv",
+            "notes/readme.txt",
+            "payments_2026-11-01.csv")) {
+      Path path = data.resolve(file);
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, "id\n1\n");
+    }
+    LandfallConfig config = LandfallConfig.parse("project_id: p\nregion: r\n", "test");
+
+    assertEquals(
+        List.of("drop/customer_export.csv", "payments_2026-11-01.csv"),
+        FlowCommand.unmatchedFiles(data, config));
+    assertEquals(List.of(), FlowCommand.unmatchedFiles(null, config));
+    assertEquals(data, FlowCommand.Settings.parse("--data", data.toString()).data());
   }
 }

@@ -100,9 +100,9 @@ class LocalFlowEndToEndTest {
   @Order(3)
   void unpack_accountsForEveryLakeRowAndIsIdempotent() {
     flow.unpack();
-    RunReport first = flow.report(flow.queryExports(null), null, null, null, Map.of());
+    RunReport first = flow.report(flow.queryExports(null), null, null, null, Map.of(), List.of());
     flow.unpack();
-    RunReport second = flow.report(flow.queryExports(null), null, null, null, Map.of());
+    RunReport second = flow.report(flow.queryExports(null), null, null, null, Map.of(), List.of());
 
     assertEquals(first.sources(), second.sources());
     for (SourceSummary c : second.sources()) {

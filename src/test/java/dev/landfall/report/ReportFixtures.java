@@ -34,7 +34,7 @@ final class ReportFixtures {
         null,
         null,
         null,
-        new RunFacts(0, 0, 0, 0, 0, Map.of()),
+        new RunFacts(0, 0, 0, 0, 0, Map.of(), List.of()),
         List.of());
   }
 
@@ -99,7 +99,7 @@ final class ReportFixtures {
         new CustomerSpend(HOSTILE, HOSTILE, customer),
         new TopCustomers("2026-11-28", true, new BigDecimal("99.5"), 1, List.of(top)),
         new SnapshotChange("2026-11-28", "2026-11-21", List.of(top), List.of(top), 0),
-        new RunFacts(3, 123_456_789, 1_012_350, 7, 2, steps),
+        new RunFacts(3, 123_456_789, 1_012_350, 7, 2, steps, List.of("drop/unknown_2026-11-01.csv")),
         List.of("clicks.unpack() is not deployed " + HOSTILE));
   }
 }

@@ -149,6 +149,7 @@ class ReportPageTest {
         "12345.678901234",
         json.at("/customer_monthly_spend/months/0/avg_monthly_spend_to_date").asText());
     assertEquals(1_012_350 / 300.5, json.at("/run/records_per_second").asDouble(), 1e-9);
+    assertEquals("drop/unknown_2026-11-01.csv", json.at("/run/unmatched_files/0").asText());
   }
 
   @Test
@@ -167,5 +168,7 @@ class ReportPageTest {
             "  clicks             12,345          -          -          -  stays in the lake"),
         text);
     assertTrue(text.contains("e.g. transactions/t.csv at byte 10"), text);
+    assertTrue(text.contains("no configured source claims them"), text);
+    assertTrue(text.contains("drop/unknown_2026-11-01.csv"), text);
   }
 }

@@ -162,6 +162,7 @@ class ReportBuilderTest {
             report.facts().parseErrors(),
             report.facts().blankLines()));
     assertEquals(2.0, report.facts().recordsPerSecond(), 1e-9);
+    assertEquals(List.of("drop/unknown.csv"), report.facts().unmatchedFiles());
     assertEquals("/in/", report.fileRoot());
     assertEquals("t/a.csv", report.relative("/in/t/a.csv"));
   }
@@ -176,6 +177,7 @@ class ReportBuilderTest {
         Set.of("customers", "transactions"),
         customer,
         Map.of("landing", 2.0),
+        List.of("drop/unknown.csv"),
         List.of());
   }
 

@@ -31,6 +31,13 @@ locals {
     } : key => value if value != ""
   }
 
+  # config.yaml's sources as the pipeline's --sourceRules (name or name=glob|glob, ';'-separated,
+  # in config order); SourceRules.spec builds the same string from the Java config.
+  source_rules = join(";", [
+    for name, source in local.config.sources :
+    length(try(source.paths, [])) == 0 ? name : "${name}=${join("|", source.paths)}"
+  ])
+
   launch_requests = {
     for name, source in local.landing_jobs : name => {
       launchParameter = {
@@ -40,8 +47,11 @@ locals {
         containerSpecGcsPath = local.template_spec_path
         parameters = {
           for key, value in {
-            inputFilePattern    = "gs://${local.bucket_names.landing}/${name}/*.csv"
-            source              = name
+            # The whole bucket, with every source's rules (CONTRACT §1): this run lands the
+            # files the rules give this source; files no source claims are reported by every run.
+            inputFilePattern    = "gs://${local.bucket_names.landing}/**.csv"
+            sourceRules         = local.source_rules
+            onlySource          = name
             outputTable         = local.lake_table
             ledgerTable         = local.ledger_table
             writeMethod         = source.write_method

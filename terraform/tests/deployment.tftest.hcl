@@ -71,8 +71,9 @@ run "landing_job_launches_the_template_with_the_preset" {
   }
   assert {
     condition = jsondecode(base64decode(google_cloud_scheduler_job.landing["customers"].http_target[0].body)).launchParameter.parameters == {
-      inputFilePattern    = "gs://my-bank-data-project-landfall-landing/customers/*.csv"
-      source              = "customers"
+      inputFilePattern    = "gs://my-bank-data-project-landfall-landing/**.csv"
+      sourceRules         = "customers;transactions"
+      onlySource          = "customers"
       outputTable         = "my-bank-data-project:lake.raw_records"
       ledgerTable         = "my-bank-data-project:lake.landed_files"
       writeMethod         = "FILE_LOADS"

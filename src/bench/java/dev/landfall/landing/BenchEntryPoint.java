@@ -70,6 +70,7 @@ public final class BenchEntryPoint {
                 ParDo.of(
                     new ListFilesFn(
                         "",
+                        "",
                         SourceRules.parse(options.getSourceRules()),
                         LandingPipeline.landingRoot(inputFilePattern))))
             .setCoder(SerializableCoder.of(FileListing.class))

@@ -36,6 +36,16 @@ public interface LandingOptions extends BigQueryOptions {
 
   void setSourceRules(String value);
 
+  @Description(
+      "Land only the files --sourceRules gives this source; files of other sources are left to"
+          + " their own runs, files of no source are still reported. Scheduled runs set it and match"
+          + " the whole landing bucket, so the configured rules decide there too. Empty: every"
+          + " source.")
+  @Default.String("")
+  String getOnlySource();
+
+  void setOnlySource(String value);
+
   @Description("Lake table, [project:]dataset.table (e.g. my-project:lake.raw_records).")
   @Validation.Required
   String getOutputTable();

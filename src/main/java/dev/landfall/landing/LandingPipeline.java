@@ -96,6 +96,7 @@ public final class LandingPipeline {
                 ParDo.of(
                     new ListFilesFn(
                         options.getSource(),
+                        options.getOnlySource(),
                         SourceRules.parse(options.getSourceRules()),
                         landingRoot(options.getInputFilePattern()))))
             .setCoder(SerializableCoder.of(FileListing.class));

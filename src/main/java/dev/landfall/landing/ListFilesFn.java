@@ -25,16 +25,24 @@ final class ListFilesFn extends DoFn<MatchResult.Metadata, FileListing> {
   private static final Logger LOG = LoggerFactory.getLogger(ListFilesFn.class);
 
   private final String fixedSource;
+  private final String onlySource;
   private final SourceRules rules;
   private final String root;
   private transient Counter unmatched;
 
   /**
    * @param fixedSource the source of every file, or empty to apply {@code rules}
+   * @param onlySource with {@code rules}: the one source whose files this run lands (the others'
+   *     runs land theirs), or empty for every source
    * @param root the landing root the rules' paths are relative to
    */
-  ListFilesFn(String fixedSource, SourceRules rules, String root) {
+  ListFilesFn(String fixedSource, String onlySource, SourceRules rules, String root) {
+    if (!onlySource.isEmpty() && !rules.names().contains(onlySource)) {
+      throw new IllegalArgumentException(
+          "--onlySource " + onlySource + " is not in --sourceRules (" + String.join(", ", rules.names()) + ")");
+    }
     this.fixedSource = fixedSource;
+    this.onlySource = onlySource;
     this.rules = rules;
     this.root = root;
   }
@@ -61,6 +69,9 @@ final class ListFilesFn extends DoFn<MatchResult.Metadata, FileListing> {
         return;
       }
       source = matched.get();
+      if (!onlySource.isEmpty() && !onlySource.equals(source)) {
+        return; // another source's file: its own scheduled run lands it
+      }
     }
     if ("gs".equals(file.resourceId().getScheme())) {
       StorageObject object =

@@ -166,6 +166,27 @@ public class LandingPipelineTest {
   }
 
   @Test
+  public void run_onlySourceLandsThatSourcesFilesAndStillReportsUnmatchedOnes() throws Exception {
+    Path data = folder.newFolder("bucket").toPath();
+    write(Files.createDirectories(data.resolve("customers")).resolve("2026-11-01.csv"), "customer_id\nc1\n");
+    write(data.resolve("customers_2026-11-02.csv"), "customer_id\nc2\n");
+    write(data.resolve("transactions_2026-11.csv"), "transaction_id\nt1\n");
+    write(Files.createDirectories(data.resolve("payments")).resolve("p.csv"), "payment_id\np1\n");
+    LandingOptions options = options(data.resolve("**.csv").toString(), LakeWriteMethod.FILE_LOADS);
+    options.setOnlySource("customers");
+
+    Landing landing = land(options);
+
+    assertEquals(
+        List.of("2026-11-01.csv:customers", "customers_2026-11-02.csv:customers"),
+        datasets.getAllRows(PROJECT, "lake", "raw_records").stream()
+            .map(r -> Path.of((String) r.get("source_file")).getFileName() + ":" + r.get("source"))
+            .sorted()
+            .collect(Collectors.toList()));
+    assertEquals(1L, landing.counter(LandingMetrics.UNMATCHED_FILES));
+  }
+
+  @Test
   public void run_deadLettersARowTooLargeForTheWriteMethodAndLandsTheRest() throws Exception {
     Path data = folder.newFolder("large").toPath();
     write(data.resolve("transactions_1.csv"),

@@ -29,6 +29,7 @@ class MetadataJsonTest {
           Map.entry("inputFilePattern", List.of(List.of("gs://b/transactions/*.csv", "gs://bucket-1/a/b.csv"),
                   List.of("", "/local/file.csv", "s3://b/x.csv"))),
           Map.entry("source", List.of(List.of("", "customers", "card_payments"), List.of("Customers", "1x", "a b", "card-payments"))),
+          Map.entry("onlySource", List.of(List.of("", "customers", "card_payments"), List.of("Customers", "1x", "a b"))),
           Map.entry("outputTable", List.of(List.of("lake.raw_records", "my-project:lake.raw_records"),
                   List.of("", "raw_records", "my project:lake.t", "lake.raw records"))),
           Map.entry("ledgerTable", List.of(List.of("", "lake.landed_files", "my-project:lake.landed_files"), List.of("landed_files", "a:b:c.d"))),

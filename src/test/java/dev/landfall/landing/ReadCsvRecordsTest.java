@@ -232,7 +232,7 @@ public class ReadCsvRecordsTest {
         .apply(
             ParDo.of(
                 new ListFilesFn(
-                    "", SourceRules.parse("customers;transactions"), LandingPipeline.landingRoot(pattern))))
+                    "", "", SourceRules.parse("customers;transactions"), LandingPipeline.landingRoot(pattern))))
         .setCoder(SerializableCoder.of(FileListing.class))
         .apply(ParDo.of(new HashFilesFn()))
         .setCoder(SerializableCoder.of(FileListing.class))

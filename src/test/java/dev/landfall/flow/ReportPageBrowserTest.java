@@ -401,6 +401,13 @@ class ReportPageBrowserTest {
     k.put("facts.records", String.valueOf(records));
     k.put("facts.parse_errors", String.valueOf(sum(files, "parse_errors")));
     k.put("facts.blank_lines", String.valueOf(sum(files, "blank_lines")));
+    // Files no source claims are not in any export (nothing of them landed): summary.json has them.
+    k.put(
+        "facts.unmatched_files",
+        String.valueOf(
+            JSON.readTree(out.resolve("summary.json").toFile())
+                .at("/run/unmatched_files")
+                .size()));
     k.put(
         "facts.records_per_second",
         BigDecimal.valueOf(records)

@@ -124,9 +124,14 @@ BEGIN
   SET last_landed_at = (SELECT MAX(landed_at) FROM pending_files);
   SET pending_days = (SELECT ARRAY_AGG(DISTINCT DATE(landed_at)) FROM pending_files);
 
+  -- Only the columns the writes below need: every later statement that reads
+  -- batch is billed for each referenced column over the whole batch
+  -- (https://cloud.google.com/bigquery/pricing#data).
   CREATE OR REPLACE TEMP TABLE batch AS
   SELECT
-    lake.*
+    lake.data_string, lake.ingestion_timestamp, lake.source_file, lake.source_offset, lake.record_hash, lake.load_id,
+    lake.transaction_id, lake.customer_id, lake.transaction_date, lake.amount, lake.currency, lake.merchant, lake.category,
+    lake.value_fingerprint, lake.reason_code, lake.reason
   FROM
     `${transactions_dataset}.typed_lake_records` AS lake
   INNER JOIN
@@ -146,7 +151,8 @@ BEGIN
       ORDER BY lake.record_hash, lake.data_string
     ) = 1;
 
-  -- Which of the batch's ids are typed already, and where their rows are.
+  -- Which of the batch's ids are typed already, and what classifying a
+  -- re-sent row needs: the kept row's fingerprint, ordering key and position.
   SET first_id = (SELECT MIN(transaction_id) FROM batch WHERE reason_code IS NULL);
   SET last_id = (SELECT MAX(transaction_id) FROM batch WHERE reason_code IS NULL);
 
@@ -154,7 +160,11 @@ BEGIN
   SELECT DISTINCT
     keys.transaction_id,
     keys.transaction_date,
-    keys.customer_id
+    keys.customer_id,
+    keys.value_fingerprint,
+    keys.ingestion_timestamp,
+    keys.source_file,
+    keys.source_offset
   FROM
     `${transactions_dataset}.transaction_keys` AS keys
   WHERE
@@ -162,35 +172,44 @@ BEGIN
     keys.transaction_id BETWEEN first_id AND last_id
     AND keys.transaction_id IN (SELECT transaction_id FROM batch WHERE reason_code IS NULL);
 
-  SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM known_ids);
-  SET known_first_date = (SELECT MIN(transaction_date) FROM known_ids);
-  SET known_last_date = (SELECT MAX(transaction_date) FROM known_ids);
-  SET known_customer_count = (SELECT COUNT(DISTINCT customer_id) FROM known_ids);
-
-  -- The typed rows of the known ids, without record_hash (a quarter of a row's
-  -- bytes, not needed to classify): only their months (partitions), and
-  -- their customers (clusters) while the list is short enough for a script
-  -- variable (else the list stays NULL, matches nothing, and the statement
-  -- after this one reads the months without it).
-  IF known_customer_count <= 10000 THEN
-    SET known_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM known_ids);
-  END IF;
-
-  CREATE OR REPLACE TEMP TABLE typed_before AS
-  SELECT
-    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-    source_file, source_offset, ingestion_timestamp, load_id, unpacked_at
+  -- The known ids whose typed row must be read (rare): a batch row that may
+  -- sort before the kept row (landed no later than it: its kept row may
+  -- change), an index row from before the fingerprint, or an index row whose
+  -- file is no longer unpacked (the typed tables were emptied for a rebuild).
+  -- Every other known id is classified from the index alone.
+  CREATE OR REPLACE TEMP TABLE typed_lookup AS
+  SELECT DISTINCT
+    known.transaction_id,
+    known.transaction_date,
+    known.customer_id
   FROM
-    `${transactions_dataset}.transactions`
+    known_ids AS known
+  LEFT JOIN
+    batch
+    ON batch.transaction_id = known.transaction_id
+    AND batch.reason_code IS NULL
+    AND batch.ingestion_timestamp <= known.ingestion_timestamp
   WHERE
-    transaction_date BETWEEN known_first_date AND known_last_date
-    AND transaction_date IN UNNEST(known_dates)
-    AND customer_id IN UNNEST(known_customers)
-    AND transaction_id IN (SELECT transaction_id FROM known_ids);
+    known.value_fingerprint IS NULL
+    OR known.ingestion_timestamp IS NULL
+    OR known.source_file IS NULL
+    OR batch.transaction_id IS NOT NULL
+    OR known.source_file NOT IN (SELECT source_file FROM `${transactions_dataset}.unpacked_files`);
 
-  -- Without the customer filter when the list was too long, or when it missed
-  -- a row (an index row out of step with its typed row).
-  IF (SELECT COUNT(*) FROM typed_before) < (SELECT COUNT(DISTINCT transaction_id) FROM known_ids) THEN
+  IF EXISTS (SELECT 1 FROM typed_lookup) THEN
+    SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM typed_lookup);
+    SET known_first_date = (SELECT MIN(transaction_date) FROM typed_lookup);
+    SET known_last_date = (SELECT MAX(transaction_date) FROM typed_lookup);
+    SET known_customer_count = (SELECT COUNT(DISTINCT customer_id) FROM typed_lookup);
+
+    -- Their typed rows: only their months (partitions), and their customers
+    -- (clusters) while the list is short enough for a script variable (else
+    -- the list stays NULL, matches nothing, and the statement after this one
+    -- reads the months without it).
+    IF known_customer_count <= 10000 THEN
+      SET known_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM typed_lookup);
+    END IF;
+
     CREATE OR REPLACE TEMP TABLE typed_before AS
     SELECT
       transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
@@ -200,7 +219,35 @@ BEGIN
     WHERE
       transaction_date BETWEEN known_first_date AND known_last_date
       AND transaction_date IN UNNEST(known_dates)
-      AND transaction_id IN (SELECT transaction_id FROM known_ids);
+      AND customer_id IN UNNEST(known_customers)
+      AND transaction_id IN (SELECT transaction_id FROM typed_lookup);
+
+    -- Without the customer filter when the list was too long, or when it missed
+    -- a row (an index row out of step with its typed row).
+    IF (SELECT COUNT(*) FROM typed_before) < (SELECT COUNT(DISTINCT transaction_id) FROM typed_lookup) THEN
+      CREATE OR REPLACE TEMP TABLE typed_before AS
+      SELECT
+        transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+        source_file, source_offset, ingestion_timestamp, load_id, unpacked_at
+      FROM
+        `${transactions_dataset}.transactions`
+      WHERE
+        transaction_date BETWEEN known_first_date AND known_last_date
+        AND transaction_date IN UNNEST(known_dates)
+        AND transaction_id IN (SELECT transaction_id FROM typed_lookup);
+    END IF;
+  ELSE
+    -- Nothing to read: an empty table of the same shape.
+    CREATE OR REPLACE TEMP TABLE typed_before AS
+    SELECT
+      transaction_id, customer_id, transaction_date,
+      CAST(NULL AS NUMERIC) AS amount, CAST(NULL AS STRING) AS currency,
+      CAST(NULL AS STRING) AS merchant, CAST(NULL AS STRING) AS category,
+      CAST(NULL AS STRING) AS source_file, CAST(NULL AS INT64) AS source_offset,
+      CAST(NULL AS TIMESTAMP) AS ingestion_timestamp, CAST(NULL AS STRING) AS load_id,
+      CAST(NULL AS TIMESTAMP) AS unpacked_at
+    FROM
+      typed_lookup;
   END IF;
 
   -- Rare: a batch row sorts before the typed row of its transaction_id (a
@@ -225,23 +272,48 @@ BEGIN
         batch.source_offset < kept.source_offset
         OR (batch.source_offset = kept.source_offset AND batch.load_id < kept.load_id)))));
 
-  -- Every row competing for a transaction_id: the batch's valid rows, the
-  -- typed row of every known id that is not rekeyed (it sorts first, or its id
-  -- would be rekeyed), and below, for rekeyed ids, their rows re-read.
+  -- Every row competing for a re-sent transaction_id (typed before, or more
+  -- than once in this batch): the batch's valid rows of those ids, the kept
+  -- row of every known id that is not rekeyed (from the index, or its typed
+  -- row when that was read), and below, for rekeyed ids, their rows re-read.
+  -- A batch row of any other id is typed as it is, without being copied here.
   CREATE OR REPLACE TEMP TABLE contenders AS
+  WITH
+    repeated_in_batch AS (
+      SELECT transaction_id
+      FROM batch
+      WHERE reason_code IS NULL
+      GROUP BY transaction_id
+      HAVING COUNT(*) > 1
+    )
+
   SELECT
-    batch.*,
+    data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category, value_fingerprint,
     CAST(NULL AS TIMESTAMP) AS first_unpacked_at,
     FALSE AS is_typed_before
   FROM
     batch
   WHERE
     reason_code IS NULL
+    AND (
+      transaction_id IN (SELECT transaction_id FROM known_ids)
+      OR transaction_id IN (SELECT transaction_id FROM repeated_in_batch))
   UNION ALL
   SELECT
-    CAST(NULL AS STRING), 'transactions', ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), load_id,
-    CAST(NULL AS STRING), transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-    CAST(NULL AS STRING), CAST(NULL AS STRING),
+    CAST(NULL AS STRING), ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), CAST(NULL AS STRING),
+    transaction_id, customer_id, transaction_date, CAST(NULL AS NUMERIC), CAST(NULL AS STRING), CAST(NULL AS STRING),
+    CAST(NULL AS STRING), value_fingerprint,
+    CAST(NULL AS TIMESTAMP),
+    TRUE
+  FROM
+    known_ids
+  WHERE
+    transaction_id NOT IN (SELECT transaction_id FROM typed_lookup)
+  UNION ALL
+  SELECT
+    CAST(NULL AS STRING), ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), load_id,
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category, CAST(NULL AS INT64),
     unpacked_at,
     TRUE
   FROM
@@ -287,7 +359,9 @@ BEGIN
 
     CREATE OR REPLACE TEMP TABLE reread AS
     SELECT
-      lake.*,
+      lake.data_string, lake.ingestion_timestamp, lake.source_file, lake.source_offset, lake.record_hash, lake.load_id,
+      lake.transaction_id, lake.customer_id, lake.transaction_date, lake.amount, lake.currency, lake.merchant,
+      lake.category, lake.value_fingerprint,
       rows_to_reread.first_unpacked_at
     FROM
       `${transactions_dataset}.typed_lake_records` AS lake
@@ -317,20 +391,22 @@ BEGIN
     END IF;
 
     INSERT INTO contenders (
-      data_string, source, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-      parse_error, transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-      reason_code, reason, first_unpacked_at, is_typed_before
+      data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+      transaction_id, customer_id, transaction_date, amount, currency, merchant, category, value_fingerprint,
+      first_unpacked_at, is_typed_before
     )
     SELECT
-      data_string, source, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-      parse_error, transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-      reason_code, reason, first_unpacked_at, FALSE
+      data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+      transaction_id, customer_id, transaction_date, amount, currency, merchant, category, value_fingerprint,
+      first_unpacked_at, FALSE
     FROM
       reread;
   END IF;
 
   -- Each row against the row kept for its transaction_id: the first by
-  -- ingestion_timestamp, source_file, source_offset, load_id.
+  -- ingestion_timestamp, source_file, source_offset, load_id. Same values:
+  -- same fingerprint (a kept row known from the index has only that); a kept
+  -- typed row read from transactions is compared value by value.
   CREATE OR REPLACE TEMP TABLE outcomes AS
   WITH
     ranked AS (
@@ -356,12 +432,15 @@ BEGIN
       ranked.position = 1,
       'typed',
       IF(
-        ranked.customer_id = kept.customer_id
-          AND ranked.transaction_date = kept.transaction_date
-          AND ranked.amount = kept.amount
-          AND ranked.currency = kept.currency
-          AND ranked.merchant IS NOT DISTINCT FROM kept.merchant
-          AND ranked.category IS NOT DISTINCT FROM kept.category,
+        IF(
+          kept.value_fingerprint IS NOT NULL,
+          ranked.value_fingerprint = kept.value_fingerprint,
+          ranked.customer_id = kept.customer_id
+            AND ranked.transaction_date = kept.transaction_date
+            AND ranked.amount = kept.amount
+            AND ranked.currency = kept.currency
+            AND ranked.merchant IS NOT DISTINCT FROM kept.merchant
+            AND ranked.category IS NOT DISTINCT FROM kept.category),
         'duplicate',
         'conflict'
       )
@@ -397,7 +476,7 @@ BEGIN
   CREATE OR REPLACE TEMP TABLE replaced_keys AS
   SELECT transaction_id FROM rekeyed
   UNION DISTINCT
-  SELECT transaction_id FROM known_ids
+  SELECT transaction_id FROM typed_lookup
   WHERE transaction_id NOT IN (SELECT transaction_id FROM typed_before);
 
   IF EXISTS (SELECT 1 FROM replaced_keys) THEN
@@ -407,10 +486,21 @@ BEGIN
       AND transaction_id IN (SELECT transaction_id FROM replaced_keys);
   END IF;
 
+  -- The kept rows: a batch row of an id seen nowhere else, as it is; else the
+  -- winner of its contest.
   INSERT INTO `${transactions_dataset}.transactions` (
     transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
     source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
   )
+  SELECT
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id, CURRENT_TIMESTAMP()
+  FROM
+    batch
+  WHERE
+    reason_code IS NULL
+    AND transaction_id NOT IN (SELECT transaction_id FROM contenders)
+  UNION ALL
   SELECT
     transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
     source_file, source_offset, ingestion_timestamp, record_hash, load_id,
@@ -420,9 +510,19 @@ BEGIN
   WHERE
     outcome = 'typed';
 
-  INSERT INTO `${transactions_dataset}.transaction_keys` (transaction_id, transaction_date, customer_id)
+  INSERT INTO `${transactions_dataset}.transaction_keys` (
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file, source_offset
+  )
   SELECT
-    transaction_id, transaction_date, customer_id
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file, source_offset
+  FROM
+    batch
+  WHERE
+    reason_code IS NULL
+    AND transaction_id NOT IN (SELECT transaction_id FROM contenders)
+  UNION ALL
+  SELECT
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file, source_offset
   FROM
     outcomes
   WHERE
@@ -445,7 +545,7 @@ BEGIN
     transaction_id, reason_code, reason, rejected_at
   )
   SELECT
-    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
+    record_hash, source_file, source_offset, ingestion_timestamp, load_id, 'transactions', data_string,
     transaction_id, reason_code, reason, CURRENT_TIMESTAMP()
   FROM
     batch
@@ -453,7 +553,7 @@ BEGIN
     reason_code IS NOT NULL
   UNION ALL
   SELECT
-    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
+    record_hash, source_file, source_offset, ingestion_timestamp, load_id, 'transactions', data_string,
     transaction_id,
     'conflicting_duplicate',
     FORMAT(

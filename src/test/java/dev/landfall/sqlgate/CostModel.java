@@ -62,7 +62,13 @@ final class CostModel {
   static final Map<String, Double> TEMP_ROWS =
       Map.of(
           "known_ids", RESENT_SHARE,
-          "typed_before", RESENT_SHARE,
+          // Rows of re-sent ids only: a batch row of any other id is typed without being copied.
+          "contenders", RESENT_SHARE,
+          "outcomes", RESENT_SHARE,
+          // The typed rows read only for ids whose kept row may change (a batch row landed no
+          // later than it) or whose index row predates the fingerprint: the re-keying share.
+          "typed_lookup", 0.001,
+          "typed_before", 0.001,
           "rekeyed", 0.001,
           "rekeyed_rows", 0.001,
           "reread", 0.001,

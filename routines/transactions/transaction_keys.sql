@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS `${transactions_dataset}.transaction_keys`
   customer_id STRING NOT NULL OPTIONS (description = 'Its customer_id in transactions: the cluster to read its row from.'),
   value_fingerprint INT64 OPTIONS (description = 'FARM_FINGERPRINT of the typed row\'s canonical values (customer_id, transaction_date, amount, currency, merchant, category): a re-sent id with the same fingerprint is a duplicate, else a conflict. NULL on rows indexed before it existed (unpack() then reads the typed row).'),
   ingestion_timestamp TIMESTAMP OPTIONS (description = 'ingestion_timestamp of the typed row: a batch row landed later sorts after it, so it cannot re-key the id.'),
-  source_file STRING OPTIONS (description = 'source_file of the typed row (kept_source_file of its duplicates).'),
+  source_file_fingerprint INT64 OPTIONS (description = 'FARM_FINGERPRINT(source_file) of the typed row: its file name is read back from unpacked_files (kept_source_file of its duplicates), 8 bytes instead of the name.'),
   source_offset INT64 OPTIONS (description = 'source_offset of the typed row (kept_source_offset of its duplicates).')
 )
 CLUSTER BY transaction_id

@@ -156,17 +156,28 @@ BEGIN
   SET first_id = (SELECT MIN(transaction_id) FROM batch WHERE reason_code IS NULL);
   SET last_id = (SELECT MAX(transaction_id) FROM batch WHERE reason_code IS NULL);
 
+  -- Only 8-byte columns besides the id: BigQuery bills every referenced column
+  -- over the blocks in range, so the kept row's file is a fingerprint, its
+  -- name read back from unpacked_files (one row per file), and the index's
+  -- date and customer are read only for the rare typed rows to look up.
   CREATE OR REPLACE TEMP TABLE known_ids AS
+  WITH
+    files AS (
+      SELECT DISTINCT source_file, FARM_FINGERPRINT(source_file) AS source_file_fingerprint
+      FROM `${transactions_dataset}.unpacked_files`
+    )
+
   SELECT DISTINCT
     keys.transaction_id,
-    keys.transaction_date,
-    keys.customer_id,
     keys.value_fingerprint,
     keys.ingestion_timestamp,
-    keys.source_file,
+    files.source_file,
     keys.source_offset
   FROM
     `${transactions_dataset}.transaction_keys` AS keys
+  LEFT JOIN
+    files
+    ON files.source_file_fingerprint = keys.source_file_fingerprint
   WHERE
     -- Constant bounds on the clustering column: BigQuery reads only the blocks in range.
     keys.transaction_id BETWEEN first_id AND last_id
@@ -175,13 +186,11 @@ BEGIN
   -- The known ids whose typed row must be read (rare): a batch row that may
   -- sort before the kept row (landed no later than it: its kept row may
   -- change), an index row from before the fingerprint, or an index row whose
-  -- file is no longer unpacked (the typed tables were emptied for a rebuild).
-  -- Every other known id is classified from the index alone.
+  -- file is no longer unpacked (source_file not found: the typed tables were
+  -- emptied for a rebuild). Every other known id is classified from the index alone.
   CREATE OR REPLACE TEMP TABLE typed_lookup AS
   SELECT DISTINCT
-    known.transaction_id,
-    known.transaction_date,
-    known.customer_id
+    known.transaction_id
   FROM
     known_ids AS known
   LEFT JOIN
@@ -193,10 +202,22 @@ BEGIN
     known.value_fingerprint IS NULL
     OR known.ingestion_timestamp IS NULL
     OR known.source_file IS NULL
-    OR batch.transaction_id IS NOT NULL
-    OR known.source_file NOT IN (SELECT source_file FROM `${transactions_dataset}.unpacked_files`);
+    OR known.source_offset IS NULL
+    OR batch.transaction_id IS NOT NULL;
 
   IF EXISTS (SELECT 1 FROM typed_lookup) THEN
+    -- Where their typed rows are (the index's date and customer).
+    CREATE OR REPLACE TEMP TABLE typed_lookup AS
+    SELECT DISTINCT
+      keys.transaction_id,
+      keys.transaction_date,
+      keys.customer_id
+    FROM
+      `${transactions_dataset}.transaction_keys` AS keys
+    WHERE
+      keys.transaction_id BETWEEN first_id AND last_id
+      AND keys.transaction_id IN (SELECT transaction_id FROM typed_lookup);
+
     SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM typed_lookup);
     SET known_first_date = (SELECT MIN(transaction_date) FROM typed_lookup);
     SET known_last_date = (SELECT MAX(transaction_date) FROM typed_lookup);
@@ -236,11 +257,32 @@ BEGIN
         AND transaction_date IN UNNEST(known_dates)
         AND transaction_id IN (SELECT transaction_id FROM typed_lookup);
     END IF;
+    -- Rare: a batch row sorts before the typed row of its transaction_id (a
+    -- landing that started earlier committed after a later one was unpacked). Its
+    -- kept row changes, so every row unpacked so far for that id is re-read from
+    -- the lake (only the days they were landed on) and classified again, as a
+    -- rebuild would.
+    CREATE OR REPLACE TEMP TABLE rekeyed AS
+    SELECT DISTINCT
+      kept.transaction_id
+    FROM
+      typed_before AS kept
+    INNER JOIN
+      batch
+      ON batch.transaction_id = kept.transaction_id
+      AND batch.reason_code IS NULL
+    WHERE
+      batch.ingestion_timestamp < kept.ingestion_timestamp
+      OR (batch.ingestion_timestamp = kept.ingestion_timestamp AND (
+        batch.source_file < kept.source_file
+        OR (batch.source_file = kept.source_file AND (
+          batch.source_offset < kept.source_offset
+          OR (batch.source_offset = kept.source_offset AND batch.load_id < kept.load_id)))));
   ELSE
     -- Nothing to read: an empty table of the same shape.
     CREATE OR REPLACE TEMP TABLE typed_before AS
     SELECT
-      transaction_id, customer_id, transaction_date,
+      transaction_id, CAST(NULL AS STRING) AS customer_id, CAST(NULL AS DATE) AS transaction_date,
       CAST(NULL AS NUMERIC) AS amount, CAST(NULL AS STRING) AS currency,
       CAST(NULL AS STRING) AS merchant, CAST(NULL AS STRING) AS category,
       CAST(NULL AS STRING) AS source_file, CAST(NULL AS INT64) AS source_offset,
@@ -248,29 +290,9 @@ BEGIN
       CAST(NULL AS TIMESTAMP) AS unpacked_at
     FROM
       typed_lookup;
+    CREATE OR REPLACE TEMP TABLE rekeyed AS
+    SELECT transaction_id FROM typed_lookup;
   END IF;
-
-  -- Rare: a batch row sorts before the typed row of its transaction_id (a
-  -- landing that started earlier committed after a later one was unpacked). Its
-  -- kept row changes, so every row unpacked so far for that id is re-read from
-  -- the lake (only the days they were landed on) and classified again, as a
-  -- rebuild would.
-  CREATE OR REPLACE TEMP TABLE rekeyed AS
-  SELECT DISTINCT
-    kept.transaction_id
-  FROM
-    typed_before AS kept
-  INNER JOIN
-    batch
-    ON batch.transaction_id = kept.transaction_id
-    AND batch.reason_code IS NULL
-  WHERE
-    batch.ingestion_timestamp < kept.ingestion_timestamp
-    OR (batch.ingestion_timestamp = kept.ingestion_timestamp AND (
-      batch.source_file < kept.source_file
-      OR (batch.source_file = kept.source_file AND (
-        batch.source_offset < kept.source_offset
-        OR (batch.source_offset = kept.source_offset AND batch.load_id < kept.load_id)))));
 
   -- Every row competing for a re-sent transaction_id (typed before, or more
   -- than once in this batch): the batch's valid rows of those ids, the kept
@@ -302,7 +324,7 @@ BEGIN
   UNION ALL
   SELECT
     CAST(NULL AS STRING), ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), CAST(NULL AS STRING),
-    transaction_id, customer_id, transaction_date, CAST(NULL AS NUMERIC), CAST(NULL AS STRING), CAST(NULL AS STRING),
+    transaction_id, CAST(NULL AS STRING), CAST(NULL AS DATE), CAST(NULL AS NUMERIC), CAST(NULL AS STRING), CAST(NULL AS STRING),
     CAST(NULL AS STRING), value_fingerprint,
     CAST(NULL AS TIMESTAMP),
     TRUE
@@ -511,10 +533,10 @@ BEGIN
     outcome = 'typed';
 
   INSERT INTO `${transactions_dataset}.transaction_keys` (
-    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file, source_offset
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file_fingerprint, source_offset
   )
   SELECT
-    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file, source_offset
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, FARM_FINGERPRINT(source_file), source_offset
   FROM
     batch
   WHERE
@@ -522,7 +544,7 @@ BEGIN
     AND transaction_id NOT IN (SELECT transaction_id FROM contenders)
   UNION ALL
   SELECT
-    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file, source_offset
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, FARM_FINGERPRINT(source_file), source_offset
   FROM
     outcomes
   WHERE

@@ -1,6 +1,6 @@
 -- 001: transaction_keys holds what classifying a re-sent transaction_id needs
 -- (issue 17 §3): a fingerprint of the typed values and the kept row's
--- ingestion_timestamp, source_file and source_offset, so the daily unpack no
+-- ingestion_timestamp, source_file (as a fingerprint) and source_offset, so the daily unpack no
 -- longer reads the typed rows of every re-sent id. The columns are NULLABLE
 -- (an additive change; the deploy would add them too) and are filled here from
 -- transactions, once, for the rows indexed before them. unpack() still reads
@@ -10,7 +10,7 @@
 ALTER TABLE `${transactions_dataset}.transaction_keys`
   ADD COLUMN IF NOT EXISTS value_fingerprint INT64,
   ADD COLUMN IF NOT EXISTS ingestion_timestamp TIMESTAMP,
-  ADD COLUMN IF NOT EXISTS source_file STRING,
+  ADD COLUMN IF NOT EXISTS source_file_fingerprint INT64,
   ADD COLUMN IF NOT EXISTS source_offset INT64;
 
 UPDATE `${transactions_dataset}.transaction_keys` AS keys
@@ -23,7 +23,7 @@ SET
     IFNULL(CONCAT(CAST(LENGTH(typed.merchant) AS STRING), ':', typed.merchant), '-'), '|',
     IFNULL(CONCAT(CAST(LENGTH(typed.category) AS STRING), ':', typed.category), '-'))),
   ingestion_timestamp = typed.ingestion_timestamp,
-  source_file = typed.source_file,
+  source_file_fingerprint = FARM_FINGERPRINT(typed.source_file),
   source_offset = typed.source_offset
 FROM
   `${transactions_dataset}.transactions` AS typed

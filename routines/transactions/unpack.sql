@@ -100,7 +100,11 @@ BEGIN
     ledger.source_file,
     ledger.load_id,
     MIN(ledger.landed_at) AS landed_at,
-    MAX(ledger.records_landed) AS records_landed
+    MAX(ledger.records_landed) AS records_landed,
+    -- 8-byte stand-ins for the file in batch: later statements that only
+    -- count or index rows by file read these instead of the names.
+    ROW_NUMBER() OVER (ORDER BY ledger.source_file, ledger.load_id) AS file_no,
+    FARM_FINGERPRINT(ledger.source_file) AS source_file_fingerprint
   FROM
     `${lake_dataset}.landed_files` AS ledger
   LEFT JOIN
@@ -131,7 +135,8 @@ BEGIN
   SELECT
     lake.data_string, lake.ingestion_timestamp, lake.source_file, lake.source_offset, lake.record_hash, lake.load_id,
     lake.transaction_id, lake.customer_id, lake.transaction_date, lake.amount, lake.currency, lake.merchant, lake.category,
-    lake.value_fingerprint, lake.reason_code, lake.reason
+    lake.value_fingerprint, lake.reason_code, lake.reason,
+    pending_files.file_no, pending_files.source_file_fingerprint
   FROM
     `${transactions_dataset}.typed_lake_records` AS lake
   INNER JOIN
@@ -309,9 +314,15 @@ BEGIN
       HAVING COUNT(*) > 1
     )
 
+  -- A batch row brings only what ranks and classifies it (and record_hash,
+  -- for its duplicates row); the inserts below take its other columns from
+  -- batch by (file_no, source_offset).
   SELECT
-    data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-    transaction_id, customer_id, transaction_date, amount, currency, merchant, category, value_fingerprint,
+    CAST(NULL AS STRING) AS data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+    transaction_id, CAST(NULL AS STRING) AS customer_id, CAST(NULL AS DATE) AS transaction_date,
+    CAST(NULL AS NUMERIC) AS amount, CAST(NULL AS STRING) AS currency, CAST(NULL AS STRING) AS merchant,
+    CAST(NULL AS STRING) AS category, value_fingerprint,
+    file_no,
     CAST(NULL AS TIMESTAMP) AS first_unpacked_at,
     FALSE AS is_typed_before
   FROM
@@ -326,6 +337,7 @@ BEGIN
     CAST(NULL AS STRING), ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), CAST(NULL AS STRING),
     transaction_id, CAST(NULL AS STRING), CAST(NULL AS DATE), CAST(NULL AS NUMERIC), CAST(NULL AS STRING), CAST(NULL AS STRING),
     CAST(NULL AS STRING), value_fingerprint,
+    CAST(NULL AS INT64),
     CAST(NULL AS TIMESTAMP),
     TRUE
   FROM
@@ -335,7 +347,17 @@ BEGIN
   UNION ALL
   SELECT
     CAST(NULL AS STRING), ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), load_id,
-    transaction_id, customer_id, transaction_date, amount, currency, merchant, category, CAST(NULL AS INT64),
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    -- The same canonical form as typed_lake_records.value_fingerprint and
+    -- migrations/001 (all three must stay identical).
+    FARM_FINGERPRINT(CONCAT(
+      CAST(LENGTH(customer_id) AS STRING), ':', customer_id, '|',
+      CAST(transaction_date AS STRING), '|',
+      CAST(amount AS STRING), '|',
+      CAST(LENGTH(currency) AS STRING), ':', currency, '|',
+      IFNULL(CONCAT(CAST(LENGTH(merchant) AS STRING), ':', merchant), '-'), '|',
+      IFNULL(CONCAT(CAST(LENGTH(category) AS STRING), ':', category), '-'))),
+    CAST(NULL AS INT64),
     unpacked_at,
     TRUE
   FROM
@@ -415,20 +437,20 @@ BEGIN
     INSERT INTO contenders (
       data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
       transaction_id, customer_id, transaction_date, amount, currency, merchant, category, value_fingerprint,
-      first_unpacked_at, is_typed_before
+      file_no, first_unpacked_at, is_typed_before
     )
     SELECT
       data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
       transaction_id, customer_id, transaction_date, amount, currency, merchant, category, value_fingerprint,
-      first_unpacked_at, FALSE
+      CAST(NULL AS INT64), first_unpacked_at, FALSE
     FROM
       reread;
   END IF;
 
   -- Each row against the row kept for its transaction_id: the first by
-  -- ingestion_timestamp, source_file, source_offset, load_id. Same values:
-  -- same fingerprint (a kept row known from the index has only that); a kept
-  -- typed row read from transactions is compared value by value.
+  -- ingestion_timestamp, source_file, source_offset, load_id. Same typed
+  -- values: same fingerprint (FARM_FINGERPRINT is 64 bits: two different rows
+  -- of one transaction_id match by chance with probability 2^-64).
   CREATE OR REPLACE TEMP TABLE outcomes AS
   WITH
     ranked AS (
@@ -454,15 +476,7 @@ BEGIN
       ranked.position = 1,
       'typed',
       IF(
-        IF(
-          kept.value_fingerprint IS NOT NULL,
-          ranked.value_fingerprint = kept.value_fingerprint,
-          ranked.customer_id = kept.customer_id
-            AND ranked.transaction_date = kept.transaction_date
-            AND ranked.amount = kept.amount
-            AND ranked.currency = kept.currency
-            AND ranked.merchant IS NOT DISTINCT FROM kept.merchant
-            AND ranked.category IS NOT DISTINCT FROM kept.category),
+        ranked.value_fingerprint = kept.value_fingerprint,
         'duplicate',
         'conflict'
       )
@@ -515,40 +529,52 @@ BEGIN
     source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
   )
   SELECT
-    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-    source_file, source_offset, ingestion_timestamp, record_hash, load_id, CURRENT_TIMESTAMP()
+    batch.transaction_id, batch.customer_id, batch.transaction_date, batch.amount, batch.currency, batch.merchant,
+    batch.category, batch.source_file, batch.source_offset, batch.ingestion_timestamp, batch.record_hash,
+    batch.load_id, CURRENT_TIMESTAMP()
   FROM
     batch
+  LEFT JOIN
+    outcomes
+    ON outcomes.file_no = batch.file_no
+    AND outcomes.source_offset = batch.source_offset
   WHERE
-    reason_code IS NULL
-    AND transaction_id NOT IN (SELECT transaction_id FROM contenders)
+    batch.reason_code IS NULL
+    AND IFNULL(outcomes.outcome, 'typed') = 'typed'
   UNION ALL
   SELECT
     transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-    source_file, source_offset, ingestion_timestamp, record_hash, load_id,
-    COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id, first_unpacked_at
   FROM
     outcomes
   WHERE
-    outcome = 'typed';
+    outcome = 'typed'
+    AND file_no IS NULL;
 
   INSERT INTO `${transactions_dataset}.transaction_keys` (
     transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file_fingerprint, source_offset
   )
   SELECT
-    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, FARM_FINGERPRINT(source_file), source_offset
+    batch.transaction_id, batch.transaction_date, batch.customer_id, batch.value_fingerprint,
+    batch.ingestion_timestamp, batch.source_file_fingerprint, batch.source_offset
   FROM
     batch
+  LEFT JOIN
+    outcomes
+    ON outcomes.file_no = batch.file_no
+    AND outcomes.source_offset = batch.source_offset
   WHERE
-    reason_code IS NULL
-    AND transaction_id NOT IN (SELECT transaction_id FROM contenders)
+    batch.reason_code IS NULL
+    AND IFNULL(outcomes.outcome, 'typed') = 'typed'
   UNION ALL
   SELECT
-    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, FARM_FINGERPRINT(source_file), source_offset
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp,
+    FARM_FINGERPRINT(source_file), source_offset
   FROM
     outcomes
   WHERE
-    outcome = 'typed';
+    outcome = 'typed'
+    AND file_no IS NULL;
 
   INSERT INTO `${transactions_dataset}.duplicates` (
     transaction_id, record_hash, source_file, source_offset, ingestion_timestamp, load_id,
@@ -566,13 +592,28 @@ BEGIN
     record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
     transaction_id, reason_code, reason, rejected_at
   )
+  -- Invalid rows and conflicting batch rows in one read of batch; then the
+  -- conflicting rows re-read for a re-keyed id.
   SELECT
-    record_hash, source_file, source_offset, ingestion_timestamp, load_id, 'transactions', data_string,
-    transaction_id, reason_code, reason, CURRENT_TIMESTAMP()
+    batch.record_hash, batch.source_file, batch.source_offset, batch.ingestion_timestamp, batch.load_id,
+    'transactions', batch.data_string, batch.transaction_id,
+    IFNULL(batch.reason_code, 'conflicting_duplicate'),
+    IFNULL(
+      batch.reason,
+      FORMAT(
+        "transaction_id '%s' is already typed from %s at offset %d with different values",
+        batch.transaction_id, outcomes.kept_source_file, outcomes.kept_source_offset)),
+    CURRENT_TIMESTAMP()
   FROM
     batch
+  LEFT JOIN
+    outcomes
+    ON outcomes.file_no = batch.file_no
+    AND outcomes.source_offset = batch.source_offset
+    AND outcomes.outcome = 'conflict'
   WHERE
-    reason_code IS NOT NULL
+    batch.reason_code IS NOT NULL
+    OR outcomes.outcome = 'conflict'
   UNION ALL
   SELECT
     record_hash, source_file, source_offset, ingestion_timestamp, load_id, 'transactions', data_string,
@@ -581,20 +622,21 @@ BEGIN
     FORMAT(
       "transaction_id '%s' is already typed from %s at offset %d with different values",
       transaction_id, kept_source_file, kept_source_offset),
-    COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
+    first_unpacked_at
   FROM
     outcomes
   WHERE
-    outcome = 'conflict';
+    outcome = 'conflict'
+    AND file_no IS NULL;
 
   INSERT INTO `${transactions_dataset}.unpacked_files` (
     source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at
   )
   WITH
     found AS (
-      SELECT source_file, load_id, COUNT(*) AS records_unpacked
+      SELECT file_no, COUNT(*) AS records_unpacked
       FROM batch
-      GROUP BY source_file, load_id
+      GROUP BY file_no
     )
   SELECT
     pending_files.source_file,
@@ -607,8 +649,7 @@ BEGIN
     pending_files
   LEFT JOIN
     found
-    ON found.source_file = pending_files.source_file
-    AND found.load_id = pending_files.load_id;
+    ON found.file_no = pending_files.file_no;
 
   COMMIT TRANSACTION;
 END;

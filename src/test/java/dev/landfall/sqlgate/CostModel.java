@@ -199,6 +199,10 @@ final class CostModel {
       // A temp table holds (at most) the batch: the day's new rows of the source, none when
       // nothing is pending.
       double share = TEMP_ROWS.getOrDefault(ProjectCatalog.key(scan.table()), 1.0);
+      if (ProjectCatalog.key(scan.table()).equals("pending_files")) {
+        // One row per pending file (the ledger's rows of one day), not per lake row.
+        return scenario == Scenario.NOTHING_PENDING ? 0 : ROWS.get("lake.landed_files") / DAYS * width;
+      }
       return scenario == Scenario.NOTHING_PENDING ? 0 : dailyRows(source) * share * width;
     }
     ProjectCatalog.Relation r = gate.catalog.relation(scan.table());
@@ -419,8 +423,9 @@ final class CostModel {
                 + " partition. A clustering-key filter on variables reads %.0fx the keys' share of"
                 + " blocks: keys touched a day are that day's rows of the source for an index"
                 + " lookup, %.0f%% of them (re-sent keys) inside a typed table's partition."
-                + " Temp tables hold the day's batch, except known_ids and typed_before (the"
-                + " re-sent keys' share) and the re-keying tables rekeyed, rekeyed_rows, reread,"
+                + " Temp tables hold the day's batch, except pending_files (one row per pending"
+                + " file), known_ids, contenders and outcomes (the re-sent keys' share) and the"
+                + " re-keying tables typed_lookup, typed_before, rekeyed, rekeyed_rows, reread,"
                 + " replaced_keys (0.1%%); all are empty when nothing is pending.%n",
             DAYS,
             MONTHS,

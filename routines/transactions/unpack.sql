@@ -133,10 +133,12 @@ BEGIN
   -- (https://cloud.google.com/bigquery/pricing#data).
   CREATE OR REPLACE TEMP TABLE batch AS
   SELECT
-    lake.data_string, lake.ingestion_timestamp, lake.source_file, lake.source_offset, lake.record_hash, lake.load_id,
+    -- The file as file_no (8 bytes): its source_file and load_id (100 bytes a
+    -- row) are read from pending_files where needed.
+    pending_files.file_no, pending_files.source_file_fingerprint,
+    lake.data_string, lake.ingestion_timestamp, lake.source_offset, lake.record_hash,
     lake.transaction_id, lake.customer_id, lake.transaction_date, lake.amount, lake.currency, lake.merchant, lake.category,
-    lake.value_fingerprint, lake.reason_code, lake.reason,
-    pending_files.file_no, pending_files.source_file_fingerprint
+    lake.value_fingerprint, lake.reason_code, lake.reason
   FROM
     `${transactions_dataset}.typed_lake_records` AS lake
   INNER JOIN
@@ -276,13 +278,16 @@ BEGIN
       batch
       ON batch.transaction_id = kept.transaction_id
       AND batch.reason_code IS NULL
+    INNER JOIN
+      pending_files AS files
+      ON files.file_no = batch.file_no
     WHERE
       batch.ingestion_timestamp < kept.ingestion_timestamp
       OR (batch.ingestion_timestamp = kept.ingestion_timestamp AND (
-        batch.source_file < kept.source_file
-        OR (batch.source_file = kept.source_file AND (
+        files.source_file < kept.source_file
+        OR (files.source_file = kept.source_file AND (
           batch.source_offset < kept.source_offset
-          OR (batch.source_offset = kept.source_offset AND batch.load_id < kept.load_id)))));
+          OR (batch.source_offset = kept.source_offset AND files.load_id < kept.load_id)))));
   ELSE
     -- Nothing to read: an empty table of the same shape.
     CREATE OR REPLACE TEMP TABLE typed_before AS
@@ -318,20 +323,24 @@ BEGIN
   -- for its duplicates row); the inserts below take its other columns from
   -- batch by (file_no, source_offset).
   SELECT
-    CAST(NULL AS STRING) AS data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-    transaction_id, CAST(NULL AS STRING) AS customer_id, CAST(NULL AS DATE) AS transaction_date,
+    CAST(NULL AS STRING) AS data_string, batch.ingestion_timestamp, files.source_file, batch.source_offset,
+    batch.record_hash, files.load_id,
+    batch.transaction_id, CAST(NULL AS STRING) AS customer_id, CAST(NULL AS DATE) AS transaction_date,
     CAST(NULL AS NUMERIC) AS amount, CAST(NULL AS STRING) AS currency, CAST(NULL AS STRING) AS merchant,
-    CAST(NULL AS STRING) AS category, value_fingerprint,
-    file_no,
+    CAST(NULL AS STRING) AS category, batch.value_fingerprint,
+    batch.file_no,
     CAST(NULL AS TIMESTAMP) AS first_unpacked_at,
     FALSE AS is_typed_before
   FROM
     batch
+  INNER JOIN
+    pending_files AS files
+    ON files.file_no = batch.file_no
   WHERE
-    reason_code IS NULL
+    batch.reason_code IS NULL
     AND (
-      transaction_id IN (SELECT transaction_id FROM known_ids)
-      OR transaction_id IN (SELECT transaction_id FROM repeated_in_batch))
+      batch.transaction_id IN (SELECT transaction_id FROM known_ids)
+      OR batch.transaction_id IN (SELECT transaction_id FROM repeated_in_batch))
   UNION ALL
   SELECT
     CAST(NULL AS STRING), ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), CAST(NULL AS STRING),
@@ -530,10 +539,13 @@ BEGIN
   )
   SELECT
     batch.transaction_id, batch.customer_id, batch.transaction_date, batch.amount, batch.currency, batch.merchant,
-    batch.category, batch.source_file, batch.source_offset, batch.ingestion_timestamp, batch.record_hash,
-    batch.load_id, CURRENT_TIMESTAMP()
+    batch.category, files.source_file, batch.source_offset, batch.ingestion_timestamp, batch.record_hash,
+    files.load_id, CURRENT_TIMESTAMP()
   FROM
     batch
+  INNER JOIN
+    pending_files AS files
+    ON files.file_no = batch.file_no
   LEFT JOIN
     outcomes
     ON outcomes.file_no = batch.file_no
@@ -595,7 +607,7 @@ BEGIN
   -- Invalid rows and conflicting batch rows in one read of batch; then the
   -- conflicting rows re-read for a re-keyed id.
   SELECT
-    batch.record_hash, batch.source_file, batch.source_offset, batch.ingestion_timestamp, batch.load_id,
+    batch.record_hash, files.source_file, batch.source_offset, batch.ingestion_timestamp, files.load_id,
     'transactions', batch.data_string, batch.transaction_id,
     IFNULL(batch.reason_code, 'conflicting_duplicate'),
     IFNULL(
@@ -606,6 +618,9 @@ BEGIN
     CURRENT_TIMESTAMP()
   FROM
     batch
+  INNER JOIN
+    pending_files AS files
+    ON files.file_no = batch.file_no
   LEFT JOIN
     outcomes
     ON outcomes.file_no = batch.file_no

@@ -7,11 +7,10 @@
 -- the typed row of an index row left without them, so a partial backfill is
 -- safe. The fingerprint is the canonical form typed_lake_records computes for
 -- a lake row: both must stay identical.
-ALTER TABLE `${transactions_dataset}.transaction_keys`
-  ADD COLUMN IF NOT EXISTS value_fingerprint INT64,
-  ADD COLUMN IF NOT EXISTS ingestion_timestamp TIMESTAMP,
-  ADD COLUMN IF NOT EXISTS source_file_fingerprint INT64,
-  ADD COLUMN IF NOT EXISTS source_offset INT64;
+ALTER TABLE `${transactions_dataset}.transaction_keys` ADD COLUMN IF NOT EXISTS value_fingerprint INT64;
+ALTER TABLE `${transactions_dataset}.transaction_keys` ADD COLUMN IF NOT EXISTS ingestion_timestamp TIMESTAMP;
+ALTER TABLE `${transactions_dataset}.transaction_keys` ADD COLUMN IF NOT EXISTS source_file_fingerprint INT64;
+ALTER TABLE `${transactions_dataset}.transaction_keys` ADD COLUMN IF NOT EXISTS source_offset INT64;
 
 UPDATE `${transactions_dataset}.transaction_keys` AS keys
 SET

@@ -136,7 +136,11 @@ BEGIN
     -- The file as file_no (8 bytes): its source_file and load_id (100 bytes a
     -- row) are read from pending_files where needed.
     pending_files.file_no, pending_files.source_file_fingerprint,
-    lake.data_string, lake.ingestion_timestamp, lake.source_offset, lake.record_hash,
+    -- data_string only for an invalid row (NULL counts 0 bytes: the
+    -- rejects insert, the one reader, is billed for the invalid rows' only);
+    -- a conflicting row's is read again below, rarely.
+    IF(lake.reason_code IS NULL, NULL, lake.data_string) AS data_string,
+    lake.ingestion_timestamp, lake.source_offset, lake.record_hash,
     lake.transaction_id, lake.customer_id, lake.transaction_date, lake.amount, lake.currency, lake.merchant, lake.category,
     lake.value_fingerprint, lake.reason_code, lake.reason
   FROM
@@ -600,6 +604,43 @@ BEGIN
   WHERE
     outcome = 'duplicate';
 
+  -- Rare: the lake lines of the batch's conflicting rows (batch keeps only
+  -- the invalid rows' data_string), from the pending days of the lake.
+  IF EXISTS (SELECT 1 FROM outcomes WHERE outcome = 'conflict' AND file_no IS NOT NULL) THEN
+    CREATE OR REPLACE TEMP TABLE conflict_lines AS
+    SELECT
+      conflicts.file_no,
+      conflicts.source_offset,
+      lake.data_string
+    FROM
+      `${lake_dataset}.raw_records` AS lake
+    INNER JOIN
+      pending_files AS files
+      ON files.source_file = lake.source_file
+      AND files.load_id = lake.load_id
+    INNER JOIN
+      outcomes AS conflicts
+      ON conflicts.file_no = files.file_no
+      AND conflicts.source_offset = lake.source_offset
+      AND conflicts.outcome = 'conflict'
+    WHERE
+      lake.source = 'transactions'
+      AND lake.ingestion_timestamp >= TIMESTAMP_TRUNC(first_landed_at, DAY)
+      AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
+      AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days)
+    -- Exact copies of a lake row count once, as in the batch.
+    QUALIFY
+      ROW_NUMBER() OVER (
+        PARTITION BY conflicts.file_no, conflicts.source_offset
+        ORDER BY lake.record_hash, lake.data_string
+      ) = 1;
+  ELSE
+    CREATE OR REPLACE TEMP TABLE conflict_lines AS
+    SELECT file_no, source_offset, CAST(NULL AS STRING) AS data_string
+    FROM outcomes
+    WHERE FALSE;
+  END IF;
+
   INSERT INTO `${transactions_dataset}.rejects` (
     record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
     transaction_id, reason_code, reason, rejected_at
@@ -608,7 +649,7 @@ BEGIN
   -- conflicting rows re-read for a re-keyed id.
   SELECT
     batch.record_hash, files.source_file, batch.source_offset, batch.ingestion_timestamp, files.load_id,
-    'transactions', batch.data_string, batch.transaction_id,
+    'transactions', IFNULL(batch.data_string, lines.data_string), batch.transaction_id,
     IFNULL(batch.reason_code, 'conflicting_duplicate'),
     IFNULL(
       batch.reason,
@@ -626,6 +667,10 @@ BEGIN
     ON outcomes.file_no = batch.file_no
     AND outcomes.source_offset = batch.source_offset
     AND outcomes.outcome = 'conflict'
+  LEFT JOIN
+    conflict_lines AS lines
+    ON lines.file_no = batch.file_no
+    AND lines.source_offset = batch.source_offset
   WHERE
     batch.reason_code IS NOT NULL
     OR outcomes.outcome = 'conflict'

@@ -573,6 +573,8 @@ final class SqlGate {
       }
       scope.temps.put(ProjectCatalog.key(name), r);
       tempTables.put(ProjectCatalog.key(name), r);
+      // Per file too: two procedures may each have a temp table of the same name (batch).
+      tempTables.put(scope.source.file() + ":" + ProjectCatalog.key(name), r);
       scope.changed();
     }
   }

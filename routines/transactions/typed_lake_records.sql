@@ -35,7 +35,8 @@ CREATE OR REPLACE VIEW `${transactions_dataset}.typed_lake_records`
   merchant OPTIONS (description = 'Trimmed merchant; NULL when blank or absent.'),
   category OPTIONS (description = 'Trimmed category; NULL when blank or absent.'),
   reason_code OPTIONS (description = 'NULL for a valid row, else the first failing check (see README).'),
-  reason OPTIONS (description = 'Human-readable explanation of reason_code.')
+  reason OPTIONS (description = 'Human-readable explanation of reason_code.'),
+  value_fingerprint OPTIONS (description = 'Valid rows: FARM_FINGERPRINT of the canonical typed values (customer_id, transaction_date, amount, currency, merchant, category), as stored in transaction_keys; NULL for a rejected row.')
 )
 OPTIONS (description = 'landfall: every lake row of source transactions typed and validated; reason_code is NULL for a valid row. Read by CALL unpack() of this dataset.')
 AS
@@ -188,6 +189,20 @@ SELECT
       "amount %s is not greater than 0: transactions are outgoing spend", amount_text)
     WHEN 'unsupported_currency' THEN FORMAT(
       "currency '%s' is not the base currency ${base_currency}", currency_text)
-  END AS reason
+  END AS reason,
+  -- The same canonical form as migrations/001 computes from typed rows: each
+  -- string with its length (no separator can be forged), NUMERIC in its
+  -- canonical text (10 and 10.00 are one value), NULL as '-'.
+  IF(
+    reason_code IS NULL,
+    FARM_FINGERPRINT(CONCAT(
+      CAST(LENGTH(customer_id) AS STRING), ':', customer_id, '|',
+      CAST(transaction_date AS STRING), '|',
+      CAST(amount AS STRING), '|',
+      CAST(LENGTH(currency) AS STRING), ':', currency, '|',
+      IFNULL(CONCAT(CAST(LENGTH(merchant) AS STRING), ':', merchant), '-'), '|',
+      IFNULL(CONCAT(CAST(LENGTH(category) AS STRING), ':', category), '-'))),
+    NULL
+  ) AS value_fingerprint
 FROM
   validated;

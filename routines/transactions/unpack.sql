@@ -100,7 +100,11 @@ BEGIN
     ledger.source_file,
     ledger.load_id,
     MIN(ledger.landed_at) AS landed_at,
-    MAX(ledger.records_landed) AS records_landed
+    MAX(ledger.records_landed) AS records_landed,
+    -- 8-byte stand-ins for the file in batch: later statements that only
+    -- count or index rows by file read these instead of the names.
+    ROW_NUMBER() OVER (ORDER BY ledger.source_file, ledger.load_id) AS file_no,
+    FARM_FINGERPRINT(ledger.source_file) AS source_file_fingerprint
   FROM
     `${lake_dataset}.landed_files` AS ledger
   LEFT JOIN
@@ -124,9 +128,21 @@ BEGIN
   SET last_landed_at = (SELECT MAX(landed_at) FROM pending_files);
   SET pending_days = (SELECT ARRAY_AGG(DISTINCT DATE(landed_at)) FROM pending_files);
 
+  -- Only the columns the writes below need: every later statement that reads
+  -- batch is billed for each referenced column over the whole batch
+  -- (https://cloud.google.com/bigquery/pricing#data).
   CREATE OR REPLACE TEMP TABLE batch AS
   SELECT
-    lake.*
+    -- The file as file_no (8 bytes): its source_file and load_id (100 bytes a
+    -- row) are read from pending_files where needed.
+    pending_files.file_no, pending_files.source_file_fingerprint,
+    -- data_string only for an invalid row (NULL counts 0 bytes: the
+    -- rejects insert, the one reader, is billed for the invalid rows' only);
+    -- a conflicting row's is read again below, rarely.
+    IF(lake.reason_code IS NULL, NULL, lake.data_string) AS data_string,
+    lake.ingestion_timestamp, lake.source_offset, lake.record_hash,
+    lake.transaction_id, lake.customer_id, lake.transaction_date, lake.amount, lake.currency, lake.merchant, lake.category,
+    lake.value_fingerprint, lake.reason_code, lake.reason
   FROM
     `${transactions_dataset}.typed_lake_records` AS lake
   INNER JOIN
@@ -146,51 +162,86 @@ BEGIN
       ORDER BY lake.record_hash, lake.data_string
     ) = 1;
 
-  -- Which of the batch's ids are typed already, and where their rows are.
+  -- Which of the batch's ids are typed already, and what classifying a
+  -- re-sent row needs: the kept row's fingerprint, ordering key and position.
   SET first_id = (SELECT MIN(transaction_id) FROM batch WHERE reason_code IS NULL);
   SET last_id = (SELECT MAX(transaction_id) FROM batch WHERE reason_code IS NULL);
 
+  -- Only 8-byte columns besides the id: BigQuery bills every referenced column
+  -- over the blocks in range, so the kept row's file is a fingerprint, its
+  -- name read back from unpacked_files (one row per file), and the index's
+  -- date and customer are read only for the rare typed rows to look up.
   CREATE OR REPLACE TEMP TABLE known_ids AS
+  WITH
+    files AS (
+      SELECT DISTINCT source_file, FARM_FINGERPRINT(source_file) AS source_file_fingerprint
+      FROM `${transactions_dataset}.unpacked_files`
+    )
+
   SELECT DISTINCT
     keys.transaction_id,
-    keys.transaction_date,
-    keys.customer_id
+    keys.value_fingerprint,
+    keys.ingestion_timestamp,
+    files.source_file,
+    keys.source_offset
   FROM
     `${transactions_dataset}.transaction_keys` AS keys
+  LEFT JOIN
+    files
+    ON files.source_file_fingerprint = keys.source_file_fingerprint
   WHERE
     -- Constant bounds on the clustering column: BigQuery reads only the blocks in range.
     keys.transaction_id BETWEEN first_id AND last_id
     AND keys.transaction_id IN (SELECT transaction_id FROM batch WHERE reason_code IS NULL);
 
-  SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM known_ids);
-  SET known_first_date = (SELECT MIN(transaction_date) FROM known_ids);
-  SET known_last_date = (SELECT MAX(transaction_date) FROM known_ids);
-  SET known_customer_count = (SELECT COUNT(DISTINCT customer_id) FROM known_ids);
-
-  -- The typed rows of the known ids, without record_hash (a quarter of a row's
-  -- bytes, not needed to classify): only their months (partitions), and
-  -- their customers (clusters) while the list is short enough for a script
-  -- variable (else the list stays NULL, matches nothing, and the statement
-  -- after this one reads the months without it).
-  IF known_customer_count <= 10000 THEN
-    SET known_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM known_ids);
-  END IF;
-
-  CREATE OR REPLACE TEMP TABLE typed_before AS
-  SELECT
-    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-    source_file, source_offset, ingestion_timestamp, load_id, unpacked_at
+  -- The known ids whose typed row must be read (rare): a batch row that may
+  -- sort before the kept row (landed no later than it: its kept row may
+  -- change), an index row from before the fingerprint, or an index row whose
+  -- file is no longer unpacked (source_file not found: the typed tables were
+  -- emptied for a rebuild). Every other known id is classified from the index alone.
+  CREATE OR REPLACE TEMP TABLE typed_lookup AS
+  SELECT DISTINCT
+    known.transaction_id
   FROM
-    `${transactions_dataset}.transactions`
+    known_ids AS known
+  LEFT JOIN
+    batch
+    ON batch.transaction_id = known.transaction_id
+    AND batch.reason_code IS NULL
+    AND batch.ingestion_timestamp <= known.ingestion_timestamp
   WHERE
-    transaction_date BETWEEN known_first_date AND known_last_date
-    AND transaction_date IN UNNEST(known_dates)
-    AND customer_id IN UNNEST(known_customers)
-    AND transaction_id IN (SELECT transaction_id FROM known_ids);
+    known.value_fingerprint IS NULL
+    OR known.ingestion_timestamp IS NULL
+    OR known.source_file IS NULL
+    OR known.source_offset IS NULL
+    OR batch.transaction_id IS NOT NULL;
 
-  -- Without the customer filter when the list was too long, or when it missed
-  -- a row (an index row out of step with its typed row).
-  IF (SELECT COUNT(*) FROM typed_before) < (SELECT COUNT(DISTINCT transaction_id) FROM known_ids) THEN
+  IF EXISTS (SELECT 1 FROM typed_lookup) THEN
+    -- Where their typed rows are (the index's date and customer).
+    CREATE OR REPLACE TEMP TABLE typed_lookup AS
+    SELECT DISTINCT
+      keys.transaction_id,
+      keys.transaction_date,
+      keys.customer_id
+    FROM
+      `${transactions_dataset}.transaction_keys` AS keys
+    WHERE
+      keys.transaction_id BETWEEN first_id AND last_id
+      AND keys.transaction_id IN (SELECT transaction_id FROM typed_lookup);
+
+    SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM typed_lookup);
+    SET known_first_date = (SELECT MIN(transaction_date) FROM typed_lookup);
+    SET known_last_date = (SELECT MAX(transaction_date) FROM typed_lookup);
+    SET known_customer_count = (SELECT COUNT(DISTINCT customer_id) FROM typed_lookup);
+
+    -- Their typed rows: only their months (partitions), and their customers
+    -- (clusters) while the list is short enough for a script variable (else
+    -- the list stays NULL, matches nothing, and the statement after this one
+    -- reads the months without it).
+    IF known_customer_count <= 10000 THEN
+      SET known_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM typed_lookup);
+    END IF;
+
     CREATE OR REPLACE TEMP TABLE typed_before AS
     SELECT
       transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
@@ -200,48 +251,126 @@ BEGIN
     WHERE
       transaction_date BETWEEN known_first_date AND known_last_date
       AND transaction_date IN UNNEST(known_dates)
-      AND transaction_id IN (SELECT transaction_id FROM known_ids);
+      AND customer_id IN UNNEST(known_customers)
+      AND transaction_id IN (SELECT transaction_id FROM typed_lookup);
+
+    -- Without the customer filter when the list was too long, or when it missed
+    -- a row (an index row out of step with its typed row).
+    IF (SELECT COUNT(*) FROM typed_before) < (SELECT COUNT(DISTINCT transaction_id) FROM typed_lookup) THEN
+      CREATE OR REPLACE TEMP TABLE typed_before AS
+      SELECT
+        transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+        source_file, source_offset, ingestion_timestamp, load_id, unpacked_at
+      FROM
+        `${transactions_dataset}.transactions`
+      WHERE
+        transaction_date BETWEEN known_first_date AND known_last_date
+        AND transaction_date IN UNNEST(known_dates)
+        AND transaction_id IN (SELECT transaction_id FROM typed_lookup);
+    END IF;
+    -- Rare: a batch row sorts before the typed row of its transaction_id (a
+    -- landing that started earlier committed after a later one was unpacked). Its
+    -- kept row changes, so every row unpacked so far for that id is re-read from
+    -- the lake (only the days they were landed on) and classified again, as a
+    -- rebuild would.
+    CREATE OR REPLACE TEMP TABLE rekeyed AS
+    SELECT DISTINCT
+      kept.transaction_id
+    FROM
+      typed_before AS kept
+    INNER JOIN
+      batch
+      ON batch.transaction_id = kept.transaction_id
+      AND batch.reason_code IS NULL
+    INNER JOIN
+      pending_files AS files
+      ON files.file_no = batch.file_no
+    WHERE
+      batch.ingestion_timestamp < kept.ingestion_timestamp
+      OR (batch.ingestion_timestamp = kept.ingestion_timestamp AND (
+        files.source_file < kept.source_file
+        OR (files.source_file = kept.source_file AND (
+          batch.source_offset < kept.source_offset
+          OR (batch.source_offset = kept.source_offset AND files.load_id < kept.load_id)))));
+  ELSE
+    -- Nothing to read: an empty table of the same shape.
+    CREATE OR REPLACE TEMP TABLE typed_before AS
+    SELECT
+      transaction_id, CAST(NULL AS STRING) AS customer_id, CAST(NULL AS DATE) AS transaction_date,
+      CAST(NULL AS NUMERIC) AS amount, CAST(NULL AS STRING) AS currency,
+      CAST(NULL AS STRING) AS merchant, CAST(NULL AS STRING) AS category,
+      CAST(NULL AS STRING) AS source_file, CAST(NULL AS INT64) AS source_offset,
+      CAST(NULL AS TIMESTAMP) AS ingestion_timestamp, CAST(NULL AS STRING) AS load_id,
+      CAST(NULL AS TIMESTAMP) AS unpacked_at
+    FROM
+      typed_lookup;
+    CREATE OR REPLACE TEMP TABLE rekeyed AS
+    SELECT transaction_id FROM typed_lookup;
   END IF;
 
-  -- Rare: a batch row sorts before the typed row of its transaction_id (a
-  -- landing that started earlier committed after a later one was unpacked). Its
-  -- kept row changes, so every row unpacked so far for that id is re-read from
-  -- the lake (only the days they were landed on) and classified again, as a
-  -- rebuild would.
-  CREATE OR REPLACE TEMP TABLE rekeyed AS
-  SELECT DISTINCT
-    kept.transaction_id
-  FROM
-    typed_before AS kept
-  INNER JOIN
-    batch
-    ON batch.transaction_id = kept.transaction_id
-    AND batch.reason_code IS NULL
-  WHERE
-    batch.ingestion_timestamp < kept.ingestion_timestamp
-    OR (batch.ingestion_timestamp = kept.ingestion_timestamp AND (
-      batch.source_file < kept.source_file
-      OR (batch.source_file = kept.source_file AND (
-        batch.source_offset < kept.source_offset
-        OR (batch.source_offset = kept.source_offset AND batch.load_id < kept.load_id)))));
-
-  -- Every row competing for a transaction_id: the batch's valid rows, the
-  -- typed row of every known id that is not rekeyed (it sorts first, or its id
-  -- would be rekeyed), and below, for rekeyed ids, their rows re-read.
+  -- Every row competing for a re-sent transaction_id (typed before, or more
+  -- than once in this batch): the batch's valid rows of those ids, the kept
+  -- row of every known id that is not rekeyed (from the index, or its typed
+  -- row when that was read), and below, for rekeyed ids, their rows re-read.
+  -- A batch row of any other id is typed as it is, without being copied here.
   CREATE OR REPLACE TEMP TABLE contenders AS
+  WITH
+    repeated_in_batch AS (
+      SELECT transaction_id
+      FROM batch
+      WHERE reason_code IS NULL
+      GROUP BY transaction_id
+      HAVING COUNT(*) > 1
+    )
+
+  -- A batch row brings only what ranks and classifies it (and record_hash,
+  -- for its duplicates row); the inserts below take its other columns from
+  -- batch by (file_no, source_offset).
   SELECT
-    batch.*,
+    CAST(NULL AS STRING) AS data_string, batch.ingestion_timestamp, files.source_file, batch.source_offset,
+    batch.record_hash, files.load_id,
+    batch.transaction_id, CAST(NULL AS STRING) AS customer_id, CAST(NULL AS DATE) AS transaction_date,
+    CAST(NULL AS NUMERIC) AS amount, CAST(NULL AS STRING) AS currency, CAST(NULL AS STRING) AS merchant,
+    CAST(NULL AS STRING) AS category, batch.value_fingerprint,
+    batch.file_no,
     CAST(NULL AS TIMESTAMP) AS first_unpacked_at,
     FALSE AS is_typed_before
   FROM
     batch
+  INNER JOIN
+    pending_files AS files
+    ON files.file_no = batch.file_no
   WHERE
-    reason_code IS NULL
+    batch.reason_code IS NULL
+    AND (
+      batch.transaction_id IN (SELECT transaction_id FROM known_ids)
+      OR batch.transaction_id IN (SELECT transaction_id FROM repeated_in_batch))
   UNION ALL
   SELECT
-    CAST(NULL AS STRING), 'transactions', ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), load_id,
-    CAST(NULL AS STRING), transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-    CAST(NULL AS STRING), CAST(NULL AS STRING),
+    CAST(NULL AS STRING), ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), CAST(NULL AS STRING),
+    transaction_id, CAST(NULL AS STRING), CAST(NULL AS DATE), CAST(NULL AS NUMERIC), CAST(NULL AS STRING), CAST(NULL AS STRING),
+    CAST(NULL AS STRING), value_fingerprint,
+    CAST(NULL AS INT64),
+    CAST(NULL AS TIMESTAMP),
+    TRUE
+  FROM
+    known_ids
+  WHERE
+    transaction_id NOT IN (SELECT transaction_id FROM typed_lookup)
+  UNION ALL
+  SELECT
+    CAST(NULL AS STRING), ingestion_timestamp, source_file, source_offset, CAST(NULL AS STRING), load_id,
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    -- The same canonical form as typed_lake_records.value_fingerprint and
+    -- migrations/001 (all three must stay identical).
+    FARM_FINGERPRINT(CONCAT(
+      CAST(LENGTH(customer_id) AS STRING), ':', customer_id, '|',
+      CAST(transaction_date AS STRING), '|',
+      CAST(amount AS STRING), '|',
+      CAST(LENGTH(currency) AS STRING), ':', currency, '|',
+      IFNULL(CONCAT(CAST(LENGTH(merchant) AS STRING), ':', merchant), '-'), '|',
+      IFNULL(CONCAT(CAST(LENGTH(category) AS STRING), ':', category), '-'))),
+    CAST(NULL AS INT64),
     unpacked_at,
     TRUE
   FROM
@@ -287,7 +416,9 @@ BEGIN
 
     CREATE OR REPLACE TEMP TABLE reread AS
     SELECT
-      lake.*,
+      lake.data_string, lake.ingestion_timestamp, lake.source_file, lake.source_offset, lake.record_hash, lake.load_id,
+      lake.transaction_id, lake.customer_id, lake.transaction_date, lake.amount, lake.currency, lake.merchant,
+      lake.category, lake.value_fingerprint,
       rows_to_reread.first_unpacked_at
     FROM
       `${transactions_dataset}.typed_lake_records` AS lake
@@ -317,20 +448,22 @@ BEGIN
     END IF;
 
     INSERT INTO contenders (
-      data_string, source, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-      parse_error, transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-      reason_code, reason, first_unpacked_at, is_typed_before
+      data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+      transaction_id, customer_id, transaction_date, amount, currency, merchant, category, value_fingerprint,
+      file_no, first_unpacked_at, is_typed_before
     )
     SELECT
-      data_string, source, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
-      parse_error, transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-      reason_code, reason, first_unpacked_at, FALSE
+      data_string, ingestion_timestamp, source_file, source_offset, record_hash, load_id,
+      transaction_id, customer_id, transaction_date, amount, currency, merchant, category, value_fingerprint,
+      CAST(NULL AS INT64), first_unpacked_at, FALSE
     FROM
       reread;
   END IF;
 
   -- Each row against the row kept for its transaction_id: the first by
-  -- ingestion_timestamp, source_file, source_offset, load_id.
+  -- ingestion_timestamp, source_file, source_offset, load_id. Same typed
+  -- values: same fingerprint (FARM_FINGERPRINT is 64 bits: two different rows
+  -- of one transaction_id match by chance with probability 2^-64).
   CREATE OR REPLACE TEMP TABLE outcomes AS
   WITH
     ranked AS (
@@ -356,12 +489,7 @@ BEGIN
       ranked.position = 1,
       'typed',
       IF(
-        ranked.customer_id = kept.customer_id
-          AND ranked.transaction_date = kept.transaction_date
-          AND ranked.amount = kept.amount
-          AND ranked.currency = kept.currency
-          AND ranked.merchant IS NOT DISTINCT FROM kept.merchant
-          AND ranked.category IS NOT DISTINCT FROM kept.category,
+        ranked.value_fingerprint = kept.value_fingerprint,
         'duplicate',
         'conflict'
       )
@@ -397,7 +525,7 @@ BEGIN
   CREATE OR REPLACE TEMP TABLE replaced_keys AS
   SELECT transaction_id FROM rekeyed
   UNION DISTINCT
-  SELECT transaction_id FROM known_ids
+  SELECT transaction_id FROM typed_lookup
   WHERE transaction_id NOT IN (SELECT transaction_id FROM typed_before);
 
   IF EXISTS (SELECT 1 FROM replaced_keys) THEN
@@ -407,26 +535,62 @@ BEGIN
       AND transaction_id IN (SELECT transaction_id FROM replaced_keys);
   END IF;
 
+  -- The kept rows: a batch row of an id seen nowhere else, as it is; else the
+  -- winner of its contest.
   INSERT INTO `${transactions_dataset}.transactions` (
     transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
     source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
   )
   SELECT
-    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
-    source_file, source_offset, ingestion_timestamp, record_hash, load_id,
-    COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
+    batch.transaction_id, batch.customer_id, batch.transaction_date, batch.amount, batch.currency, batch.merchant,
+    batch.category, files.source_file, batch.source_offset, batch.ingestion_timestamp, batch.record_hash,
+    files.load_id, CURRENT_TIMESTAMP()
   FROM
+    batch
+  INNER JOIN
+    pending_files AS files
+    ON files.file_no = batch.file_no
+  LEFT JOIN
     outcomes
+    ON outcomes.file_no = batch.file_no
+    AND outcomes.source_offset = batch.source_offset
   WHERE
-    outcome = 'typed';
-
-  INSERT INTO `${transactions_dataset}.transaction_keys` (transaction_id, transaction_date, customer_id)
+    batch.reason_code IS NULL
+    AND IFNULL(outcomes.outcome, 'typed') = 'typed'
+  UNION ALL
   SELECT
-    transaction_id, transaction_date, customer_id
+    transaction_id, customer_id, transaction_date, amount, currency, merchant, category,
+    source_file, source_offset, ingestion_timestamp, record_hash, load_id, first_unpacked_at
   FROM
     outcomes
   WHERE
-    outcome = 'typed';
+    outcome = 'typed'
+    AND file_no IS NULL;
+
+  INSERT INTO `${transactions_dataset}.transaction_keys` (
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file_fingerprint, source_offset
+  )
+  SELECT
+    batch.transaction_id, batch.transaction_date, batch.customer_id, batch.value_fingerprint,
+    batch.ingestion_timestamp, batch.source_file_fingerprint, batch.source_offset
+  FROM
+    batch
+  LEFT JOIN
+    outcomes
+    ON outcomes.file_no = batch.file_no
+    AND outcomes.source_offset = batch.source_offset
+  WHERE
+    batch.reason_code IS NULL
+    AND IFNULL(outcomes.outcome, 'typed') = 'typed'
+  UNION ALL
+  SELECT
+    transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp,
+    FARM_FINGERPRINT(source_file), source_offset
+  FROM
+    outcomes
+  WHERE
+    outcome = 'typed'
+    AND file_no IS NULL;
 
   INSERT INTO `${transactions_dataset}.duplicates` (
     transaction_id, record_hash, source_file, source_offset, ingestion_timestamp, load_id,
@@ -440,39 +604,99 @@ BEGIN
   WHERE
     outcome = 'duplicate';
 
+  -- Rare: the lake lines of the batch's conflicting rows (batch keeps only
+  -- the invalid rows' data_string), from the pending days of the lake.
+  IF EXISTS (SELECT 1 FROM outcomes WHERE outcome = 'conflict' AND file_no IS NOT NULL) THEN
+    CREATE OR REPLACE TEMP TABLE conflict_lines AS
+    SELECT
+      conflicts.file_no,
+      conflicts.source_offset,
+      lake.data_string
+    FROM
+      `${lake_dataset}.raw_records` AS lake
+    INNER JOIN
+      pending_files AS files
+      ON files.source_file = lake.source_file
+      AND files.load_id = lake.load_id
+    INNER JOIN
+      outcomes AS conflicts
+      ON conflicts.file_no = files.file_no
+      AND conflicts.source_offset = lake.source_offset
+      AND conflicts.outcome = 'conflict'
+    WHERE
+      lake.source = 'transactions'
+      AND lake.ingestion_timestamp >= TIMESTAMP_TRUNC(first_landed_at, DAY)
+      AND lake.ingestion_timestamp < TIMESTAMP_ADD(TIMESTAMP_TRUNC(last_landed_at, DAY), INTERVAL 1 DAY)
+      AND DATE(lake.ingestion_timestamp) IN UNNEST(pending_days)
+    -- Exact copies of a lake row count once, as in the batch.
+    QUALIFY
+      ROW_NUMBER() OVER (
+        PARTITION BY conflicts.file_no, conflicts.source_offset
+        ORDER BY lake.record_hash, lake.data_string
+      ) = 1;
+  ELSE
+    CREATE OR REPLACE TEMP TABLE conflict_lines AS
+    SELECT file_no, source_offset, CAST(NULL AS STRING) AS data_string
+    FROM outcomes
+    WHERE FALSE;
+  END IF;
+
   INSERT INTO `${transactions_dataset}.rejects` (
     record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
     transaction_id, reason_code, reason, rejected_at
   )
+  -- Invalid rows and conflicting batch rows in one read of batch; then the
+  -- conflicting rows re-read for a re-keyed id.
   SELECT
-    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
-    transaction_id, reason_code, reason, CURRENT_TIMESTAMP()
+    batch.record_hash, files.source_file, batch.source_offset, batch.ingestion_timestamp, files.load_id,
+    'transactions', IFNULL(batch.data_string, lines.data_string), batch.transaction_id,
+    IFNULL(batch.reason_code, 'conflicting_duplicate'),
+    IFNULL(
+      batch.reason,
+      FORMAT(
+        "transaction_id '%s' is already typed from %s at offset %d with different values",
+        batch.transaction_id, outcomes.kept_source_file, outcomes.kept_source_offset)),
+    CURRENT_TIMESTAMP()
   FROM
     batch
+  INNER JOIN
+    pending_files AS files
+    ON files.file_no = batch.file_no
+  LEFT JOIN
+    outcomes
+    ON outcomes.file_no = batch.file_no
+    AND outcomes.source_offset = batch.source_offset
+    AND outcomes.outcome = 'conflict'
+  LEFT JOIN
+    conflict_lines AS lines
+    ON lines.file_no = batch.file_no
+    AND lines.source_offset = batch.source_offset
   WHERE
-    reason_code IS NOT NULL
+    batch.reason_code IS NOT NULL
+    OR outcomes.outcome = 'conflict'
   UNION ALL
   SELECT
-    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
+    record_hash, source_file, source_offset, ingestion_timestamp, load_id, 'transactions', data_string,
     transaction_id,
     'conflicting_duplicate',
     FORMAT(
       "transaction_id '%s' is already typed from %s at offset %d with different values",
       transaction_id, kept_source_file, kept_source_offset),
-    COALESCE(first_unpacked_at, CURRENT_TIMESTAMP())
+    first_unpacked_at
   FROM
     outcomes
   WHERE
-    outcome = 'conflict';
+    outcome = 'conflict'
+    AND file_no IS NULL;
 
   INSERT INTO `${transactions_dataset}.unpacked_files` (
     source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at
   )
   WITH
     found AS (
-      SELECT source_file, load_id, COUNT(*) AS records_unpacked
+      SELECT file_no, COUNT(*) AS records_unpacked
       FROM batch
-      GROUP BY source_file, load_id
+      GROUP BY file_no
     )
   SELECT
     pending_files.source_file,
@@ -485,8 +709,7 @@ BEGIN
     pending_files
   LEFT JOIN
     found
-    ON found.source_file = pending_files.source_file
-    AND found.load_id = pending_files.load_id;
+    ON found.file_no = pending_files.file_no;
 
   COMMIT TRANSACTION;
 END;

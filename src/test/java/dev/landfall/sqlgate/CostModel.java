@@ -62,7 +62,15 @@ final class CostModel {
   static final Map<String, Double> TEMP_ROWS =
       Map.of(
           "known_ids", RESENT_SHARE,
-          "typed_before", RESENT_SHARE,
+          // Rows of re-sent ids only: a batch row of any other id is typed without being copied.
+          "contenders", RESENT_SHARE,
+          "outcomes", RESENT_SHARE,
+          // The typed rows read only for ids whose kept row may change (a batch row landed no
+          // later than it) or whose index row predates the fingerprint: the re-keying share.
+          "typed_lookup", 0.001,
+          "typed_before", 0.001,
+          // The lake lines of conflicting batch rows: a rare path.
+          "conflict_lines", 0.001,
           "rekeyed", 0.001,
           "rekeyed_rows", 0.001,
           "reread", 0.001,
@@ -166,6 +174,66 @@ final class CostModel {
     return sum;
   }
 
+  /** Share of a batch's rows that are rejected (rejects hold 1% of the typed rows). */
+  static final double REJECT_SHARE = 0.01;
+
+  /**
+   * Bytes of a temp table's referenced columns per row. A column its CREATE TEMP TABLE writes as
+   * {@code IF(reason_code IS NULL, NULL, value)} is NULL on every valid row, and NULL counts 0
+   * bytes ("Data size calculation",
+   * https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#data_type_sizes): it
+   * costs only on the rejected share of the rows.
+   */
+  static double tempRowBytes(ProjectCatalog.Relation t, List<String> only) {
+    double sum = 0;
+    for (ProjectCatalog.Column c : t.columns) {
+      if (only == null || only.stream().anyMatch(n -> n.equalsIgnoreCase(c.name()))) {
+        sum += columnBytes(c.name(), c.type()) * (nullUnlessRejected(t, c.name()) ? REJECT_SHARE : 1.0);
+      }
+    }
+    return sum;
+  }
+
+  /** Whether the temp table's query computes the column as IF(reason_code IS NULL, NULL, ...). */
+  static boolean nullUnlessRejected(ProjectCatalog.Relation t, String column) {
+    if (t.query == null) {
+      return false;
+    }
+    int i = 0;
+    while (i < t.columns.size() && !t.columns.get(i).name().equalsIgnoreCase(column)) {
+      i++;
+    }
+    if (i >= t.columns.size() || i >= t.outputColumnIds.size()) {
+      return false;
+    }
+    long id = t.outputColumnIds.get(i);
+    boolean[] found = {false};
+    t.query.accept(
+        new com.google.zetasql.resolvedast.ResolvedNodes.Visitor() {
+          @Override
+          public void visit(com.google.zetasql.resolvedast.ResolvedNodes.ResolvedComputedColumn node) {
+            if (node.getColumn().getId() == id
+                && node.getExpr()
+                    instanceof com.google.zetasql.resolvedast.ResolvedNodes.ResolvedFunctionCall call
+                && call.getFunction().getName().equalsIgnoreCase("if")
+                && call.getArgumentList().size() == 3
+                && call.getArgumentList().get(0)
+                    instanceof com.google.zetasql.resolvedast.ResolvedNodes.ResolvedFunctionCall test
+                && test.getFunction().getName().equals("$is_null")
+                && test.getArgumentList().get(0)
+                    instanceof com.google.zetasql.resolvedast.ResolvedNodes.ResolvedColumnRef ref
+                && ref.getColumn().getName().equalsIgnoreCase("reason_code")
+                && call.getArgumentList().get(1)
+                    instanceof com.google.zetasql.resolvedast.ResolvedNodes.ResolvedLiteral lit
+                && lit.getValue().isNull()) {
+              found[0] = true;
+            }
+            super.visit(node);
+          }
+        });
+    return found[0];
+  }
+
   private final SqlGate gate;
   private final ScanAudit audit;
 
@@ -188,11 +256,18 @@ final class CostModel {
   double scanBytes(ScanAudit.Scan scan, Scenario scenario) {
     String source = sourceOf(scan.statement().unit());
     if (scan.temp()) {
-      ProjectCatalog.Relation t = gate.tempTables.get(ProjectCatalog.key(scan.table()));
-      double width = t == null ? 64 : rowBytes(t.columns, scan.columns());
+      ProjectCatalog.Relation t =
+          gate.tempTables.getOrDefault(
+              scan.statement().file() + ":" + ProjectCatalog.key(scan.table()),
+              gate.tempTables.get(ProjectCatalog.key(scan.table())));
+      double width = t == null ? 64 : tempRowBytes(t, scan.columns());
       // A temp table holds (at most) the batch: the day's new rows of the source, none when
       // nothing is pending.
       double share = TEMP_ROWS.getOrDefault(ProjectCatalog.key(scan.table()), 1.0);
+      if (ProjectCatalog.key(scan.table()).equals("pending_files")) {
+        // One row per pending file (the ledger's rows of one day), not per lake row.
+        return scenario == Scenario.NOTHING_PENDING ? 0 : ROWS.get("lake.landed_files") / DAYS * width;
+      }
       return scenario == Scenario.NOTHING_PENDING ? 0 : dailyRows(source) * share * width;
     }
     ProjectCatalog.Relation r = gate.catalog.relation(scan.table());
@@ -413,8 +488,9 @@ final class CostModel {
                 + " partition. A clustering-key filter on variables reads %.0fx the keys' share of"
                 + " blocks: keys touched a day are that day's rows of the source for an index"
                 + " lookup, %.0f%% of them (re-sent keys) inside a typed table's partition."
-                + " Temp tables hold the day's batch, except known_ids and typed_before (the"
-                + " re-sent keys' share) and the re-keying tables rekeyed, rekeyed_rows, reread,"
+                + " Temp tables hold the day's batch, except pending_files (one row per pending"
+                + " file), known_ids, contenders and outcomes (the re-sent keys' share) and the"
+                + " re-keying tables typed_lookup, typed_before, rekeyed, rekeyed_rows, reread,"
                 + " replaced_keys (0.1%%); all are empty when nothing is pending.%n",
             DAYS,
             MONTHS,

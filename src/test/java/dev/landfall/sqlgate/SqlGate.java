@@ -20,6 +20,7 @@ import com.google.zetasql.parser.ASTNodes.ASTLoopStatement;
 import com.google.zetasql.parser.ASTNodes.ASTRaiseStatement;
 import com.google.zetasql.parser.ASTNodes.ASTReturnStatement;
 import com.google.zetasql.parser.ASTNodes.ASTScript;
+import com.google.zetasql.parser.ASTNodes.ASTAssignmentFromStruct;
 import com.google.zetasql.parser.ASTNodes.ASTSingleAssignment;
 import com.google.zetasql.parser.ASTNodes.ASTStatement;
 import com.google.zetasql.parser.ASTNodes.ASTStatementList;
@@ -374,6 +375,31 @@ final class SqlGate {
         findings.add(finding("analyze", scope.source, scope.text.lineOf(s), scope.text.of(s),
             "SET " + name + ": value of type " + value.typeName() + " for a variable of type " + target.typeName()));
       }
+    } else if (s instanceof ASTAssignmentFromStruct a) {
+      // SET (a, b) = (SELECT AS STRUCT ...): the struct's fields are assigned in order, each
+      // with the coercions of a single SET (BigQuery scripting, "SET" statement).
+      List<ASTIdentifier> names = a.getVariables().getIdentifierList();
+      Type value = expressionType(scope, s, scope.text.of(a.getStructExpression()), a.getStructExpression());
+      if (value != null && !value.isStruct()) {
+        findings.add(finding("analyze", scope.source, scope.text.lineOf(s), scope.text.of(s),
+            "SET (...) needs a STRUCT, got " + value.typeName()));
+      } else if (value != null && value.asStruct().getFieldCount() != names.size()) {
+        findings.add(finding("analyze", scope.source, scope.text.lineOf(s), scope.text.of(s),
+            "SET of " + names.size() + " variables from a STRUCT of " + value.asStruct().getFieldCount() + " fields"));
+      } else {
+        for (int n = 0; n < names.size(); n++) {
+          String name = names.get(n).getIdString();
+          Type target = scope.variables.get(name);
+          Type field = value == null ? null : value.asStruct().getField(n).getType();
+          if (target == null) {
+            findings.add(finding("analyze", scope.source, scope.text.lineOf(s), scope.text.of(s),
+                "SET of undeclared variable " + name));
+          } else if (field != null && !assignable(field, target)) {
+            findings.add(finding("analyze", scope.source, scope.text.lineOf(s), scope.text.of(s),
+                "SET " + name + ": value of type " + field.typeName() + " for a variable of type " + target.typeName()));
+          }
+        }
+      }
     } else if (s instanceof ASTIfStatement i) {
       condition(scope, s, i.getCondition());
       boolean returns = returns(i.getThenList());
@@ -547,6 +573,8 @@ final class SqlGate {
       }
       scope.temps.put(ProjectCatalog.key(name), r);
       tempTables.put(ProjectCatalog.key(name), r);
+      // Per file too: two procedures may each have a temp table of the same name (batch).
+      tempTables.put(scope.source.file() + ":" + ProjectCatalog.key(name), r);
       scope.changed();
     }
   }

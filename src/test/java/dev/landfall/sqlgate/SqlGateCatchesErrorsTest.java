@@ -81,4 +81,24 @@ class SqlGateCatchesErrorsTest {
         findings.get(0).toString().startsWith("routines/lake/broken0.sql:3: [analyze] Table not found: `lake.event`"),
         findings.get(0).toString());
   }
+  @Test
+  void aSetOfSeveralVariablesFromAStructChecksEachField() {
+    List<Finding> findings =
+        run(
+            """
+            CREATE OR REPLACE PROCEDURE `lake.bounds`()
+            BEGIN
+              DECLARE first_at TIMESTAMP;
+              DECLARE n INT64;
+              SET (first_at, n) = (SELECT AS STRUCT MIN(happened_at), COUNT(*) FROM `lake.events`);
+              SET (n, first_at) = (SELECT AS STRUCT MIN(happened_at), COUNT(*) FROM `lake.events`);
+              SET (first_at, n) = (SELECT AS STRUCT MIN(happened_at) FROM `lake.events`);
+            END;
+            """);
+    List<String> shown = findings.stream().map(Finding::toString).toList();
+    assertEquals(3, findings.size(), () -> String.join("\n", shown));
+    assertTrue(shown.get(0).startsWith("routines/lake/broken0.sql:6: [analyze] SET n: value of type TIMESTAMP"), shown.get(0));
+    assertTrue(shown.get(1).startsWith("routines/lake/broken0.sql:6: [analyze] SET first_at: value of type INT64"), shown.get(1));
+    assertTrue(shown.get(2).startsWith("routines/lake/broken0.sql:7: [analyze] SET of 2 variables from a STRUCT of 1 fields"), shown.get(2));
+  }
 }

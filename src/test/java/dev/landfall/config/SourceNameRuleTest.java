@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.landfall.landing.SourceNames;
+import dev.landfall.landing.SourceRules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -62,14 +63,14 @@ class SourceNameRuleTest {
   void pipelineAndConfig_agreeOnEveryName() {
     for (String name : VALID) {
       assertTrue(SourceName.isValid(name), name);
-      assertTrue(SourceNames.isValid(name), "pipeline refuses " + name);
+      assertTrue(pipelineAccepts(name), "pipeline refuses " + name);
       LandfallConfig config =
           LandfallConfig.parse("project_id: p\nregion: r\nsources: {" + name + ": {}}\n", "t");
       assertTrue(config.sources().containsKey(name));
     }
     for (String name : INVALID) {
       assertFalse(SourceName.isValid(name), name);
-      assertFalse(SourceNames.isValid(name), "pipeline accepts " + name);
+      assertFalse(pipelineAccepts(name), "pipeline accepts " + name);
       if (!name.isEmpty()) {
         String message =
             assertThrows(
@@ -84,8 +85,19 @@ class SourceNameRuleTest {
   }
 
   @Test
-  void pipeline_derivesAnUnderscoreSourceFromItsFolder() {
-    assertEquals("card_payments", SourceNames.fromPath("gs://b/card_payments/2026-11-01.csv"));
+  void pipeline_derivesAnUnderscoreSourceFromItsFolderAndPrefix() {
+    SourceRules rules = SourceRules.parse("card_payments");
+    assertEquals(Optional.of("card_payments"), rules.sourceOf("card_payments/2026-11-01.csv"));
+    assertEquals(Optional.of("card_payments"), rules.sourceOf("card_payments_2026-11-01.csv"));
+  }
+
+  /** The pipeline's names come from --sourceRules, which it parses at launch. */
+  private static boolean pipelineAccepts(String name) {
+    try {
+      return SourceRules.parse(name).names().equals(List.of(name));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static Path repoFile(String relative) {

@@ -219,6 +219,15 @@ final class Flow {
   private static final DateTimeFormatter TIMESTAMP_TEXT =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
 
+  /** {@code column} (a partitioning TIMESTAMP) within the load's window from {@link #loadWindow}. */
+  private static String withinLoadWindow(String column) {
+    return " AND "
+        + column
+        + " >= TIMESTAMP(@first_landed_at) AND "
+        + column
+        + " <= TIMESTAMP(@last_landed_at)";
+  }
+
   /** File name → its export, in file order. */
   private Map<String, Export> exports(String loadId, boolean bounded) {
     String c = config.customersDataset();
@@ -227,18 +236,8 @@ final class Flow {
     String l = config.lakeDataset();
     String byLoad = loadId == null ? "" : " WHERE load_id = @load_id";
     // The partitioning column, bounded by the load's start: prunes the lake and the ledger.
-    String lakeByLoad =
-        byLoad
-            + (bounded
-                ? " AND ingestion_timestamp >= TIMESTAMP(@first_landed_at)"
-                    + " AND ingestion_timestamp <= TIMESTAMP(@last_landed_at)"
-                : "");
-    String ledgerByLoad =
-        byLoad
-            + (bounded
-                ? " AND landed_at >= TIMESTAMP(@first_landed_at)"
-                    + " AND landed_at <= TIMESTAMP(@last_landed_at)"
-                : "");
+    String lakeByLoad = byLoad + (bounded ? withinLoadWindow("ingestion_timestamp") : "");
+    String ledgerByLoad = byLoad + (bounded ? withinLoadWindow("landed_at") : "");
     Map<String, Export> exports = new LinkedHashMap<>();
     exports.put(
         MONTHLY_SPEND_CSV,

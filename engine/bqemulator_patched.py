@@ -33,6 +33,9 @@ changes them fails loudly instead of silently. Fixed here:
 9. `TRIM(s)`, `LTRIM(s)` and `RTRIM(s)` removed spaces only (DuckDB's default);
    BigQuery removes every Unicode White_Space character (tab, line breaks, no-break
    space, ideographic space, ...). The one-argument forms now pass that set.
+10. `SET (a, b) = (SELECT AS STRUCT x, y FROM t)`, BigQuery's form for setting
+   several variables from one query, failed (the row had one STRUCT column for
+   n variables). The struct's fields now set the variables in order.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import bqemulator
 from bqemulator.api.routes import tabledata as tabledata_routes
 from bqemulator.domain.errors import InvalidQueryError, ResourceRef, resource_not_found
 from bqemulator.jobs import executor
+from bqemulator.scripting import interpreter as script_interpreter
 from bqemulator.scripting import parser as script_parser
 from bqemulator.scripting.ast import CreateFunctionStmt, CreateProcedureStmt
 from bqemulator.scripting.exceptions import ScriptRaise
@@ -312,6 +316,28 @@ def _visible_ascii(operand: exp.Expression, end: str) -> exp.Expression:
     return exp.Between(this=code, low=exp.Literal.number(33), high=exp.Literal.number(126))
 
 
+# A multi-variable SET's query in BigQuery's form: SELECT AS STRUCT, whose fields are
+# the values (https://cloud.google.com/bigquery/docs/reference/standard-sql/procedural-language#set).
+_SELECT_AS_STRUCT = re.compile(r"(?is)^\s*SELECT\s+AS\s+STRUCT\b")
+
+
+async def _eval_expr_row(self, expr: str) -> list:
+    """The first row of a multi-variable SET's (SELECT ...), by position (patch 10).
+
+    `SELECT AS STRUCT f1, f2` runs as `SELECT f1, f2`: one row whose columns are the
+    struct's fields, in order. Values are read by position, so two fields of the same
+    name cannot collapse into one.
+    """
+    text = expr.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    text = _SELECT_AS_STRUCT.sub("SELECT", text, count=1)
+    arrow_table = await self._run_query(text)
+    if arrow_table.num_rows == 0:
+        raise InvalidQueryError("SET (targets) = (SELECT ...) returned no rows")
+    return [arrow_table.column(i)[0].as_py() for i in range(arrow_table.num_columns)]
+
+
 # Names the endpoint's (string) annotations refer to, for FastAPI to resolve here.
 _Ctx = tabledata_routes._Ctx
 _original_list_tabledata = tabledata_routes.list_tabledata
@@ -401,6 +427,7 @@ def apply() -> None:
     # The job executor built its translator at import, before the rule was registered.
     executor._translator._rules.append(_TrimUnicodeWhitespaceRule())
     _replace_route(tabledata_routes.router, _original_list_tabledata, _list_tabledata)
+    script_interpreter.ScriptInterpreter._eval_expr_row = _eval_expr_row
 
 
 if __name__ == "__main__":

@@ -221,6 +221,25 @@ class EngineCompatibilityTest {
   }
 
   @Test
+  void scriptVariables_setSeveralFromOneSelectAsStruct() {
+    // BigQuery's form for several variables from one query (one child job, one table scan):
+    // https://cloud.google.com/bigquery/docs/reference/standard-sql/procedural-language#set
+    run("CREATE TABLE %s.landings (landed_at TIMESTAMP, n INT64)");
+    run(
+        "INSERT INTO %s.landings (landed_at, n) VALUES"
+            + " (TIMESTAMP '2026-11-02 10:00:00+00', 5), (TIMESTAMP '2026-11-01 09:00:00+00', 7)");
+    assertEquals(
+        List.of(List.of("2026-11-01T09:00:00Z", "2026-11-02T10:00:00Z", "[2026-11-01, 2026-11-02]", "12")),
+        rows(
+            "DECLARE first_at, last_at TIMESTAMP; DECLARE days ARRAY<DATE>; DECLARE total INT64;"
+                + " SET (first_at, last_at, days, total) = ("
+                + " SELECT AS STRUCT MIN(landed_at), MAX(landed_at),"
+                + " ARRAY_AGG(DISTINCT DATE(landed_at) ORDER BY DATE(landed_at)), SUM(n)"
+                + " FROM %s.landings);"
+                + " SELECT first_at, last_at, days, total"));
+  }
+
+  @Test
   void procedure_withOptionsIfCaseAndTransaction_calledWithArguments() {
     run("CREATE TABLE %s.calls (label STRING, amount NUMERIC)");
     run(

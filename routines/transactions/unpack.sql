@@ -64,7 +64,6 @@ BEGIN
   DECLARE known_dates ARRAY<DATE>;
   DECLARE known_first_date DATE;
   DECLARE known_last_date DATE;
-  DECLARE known_customer_count INT64;
   DECLARE known_customers ARRAY<STRING>;
   DECLARE rekeyed_since TIMESTAMP;
   DECLARE rekeyed_days ARRAY<DATE>;
@@ -118,15 +117,22 @@ BEGIN
     ledger.source_file,
     ledger.load_id;
 
-  -- A call that committed since the check above took them all.
-  IF NOT EXISTS (SELECT 1 FROM pending_files) THEN
+  -- Several variables from one query: every statement of a script is a child
+  -- job billed at least 10 MB per table it reads
+  -- (https://cloud.google.com/bigquery/pricing#on_demand_pricing), so a temp
+  -- table is read once for all of them
+  -- (https://cloud.google.com/bigquery/docs/reference/standard-sql/procedural-language#set).
+  SET (first_landed_at, last_landed_at, pending_days) = (
+    SELECT AS STRUCT MIN(landed_at), MAX(landed_at), ARRAY_AGG(DISTINCT DATE(landed_at))
+    FROM pending_files
+  );
+
+  -- No pending file (landed_at is NOT NULL): a call that committed since the
+  -- check above took them all.
+  IF first_landed_at IS NULL THEN
     ROLLBACK TRANSACTION;
     RETURN;
   END IF;
-
-  SET first_landed_at = (SELECT MIN(landed_at) FROM pending_files);
-  SET last_landed_at = (SELECT MAX(landed_at) FROM pending_files);
-  SET pending_days = (SELECT ARRAY_AGG(DISTINCT DATE(landed_at)) FROM pending_files);
 
   -- Only the columns the writes below need: every later statement that reads
   -- batch is billed for each referenced column over the whole batch
@@ -136,13 +142,23 @@ BEGIN
     -- The file as file_no (8 bytes): its source_file and load_id (100 bytes a
     -- row) are read from pending_files where needed.
     pending_files.file_no, pending_files.source_file_fingerprint,
-    -- data_string only for an invalid row (NULL counts 0 bytes: the
-    -- rejects insert, the one reader, is billed for the invalid rows' only);
-    -- a conflicting row's is read again below, rarely.
-    IF(lake.reason_code IS NULL, NULL, lake.data_string) AS data_string,
     lake.ingestion_timestamp, lake.source_offset, lake.record_hash,
     lake.transaction_id, lake.customer_id, lake.transaction_date, lake.amount, lake.currency, lake.merchant, lake.category,
-    lake.value_fingerprint, lake.reason_code, lake.reason
+    lake.value_fingerprint, lake.reason_code,
+    -- What the rejects insert (its one reader) needs of an invalid row, NULL on
+    -- a valid one: NULL counts 0 bytes
+    -- (https://cloud.google.com/bigquery/pricing#data_size_calculation), so that
+    -- insert is billed for the invalid rows only, not for these columns of the
+    -- whole batch. A conflicting row's line is read again below, rarely.
+    IF(
+      lake.reason_code IS NULL,
+      NULL,
+      STRUCT(
+        pending_files.file_no AS file_no, lake.source_offset AS source_offset,
+        lake.ingestion_timestamp AS ingestion_timestamp, lake.record_hash AS record_hash,
+        lake.data_string AS data_string, lake.transaction_id AS transaction_id,
+        lake.reason_code AS reason_code, lake.reason AS reason)
+    ) AS rejected
   FROM
     `${transactions_dataset}.typed_lake_records` AS lake
   INNER JOIN
@@ -164,18 +180,28 @@ BEGIN
 
   -- Which of the batch's ids are typed already, and what classifying a
   -- re-sent row needs: the kept row's fingerprint, ordering key and position.
-  SET first_id = (SELECT MIN(transaction_id) FROM batch WHERE reason_code IS NULL);
-  SET last_id = (SELECT MAX(transaction_id) FROM batch WHERE reason_code IS NULL);
+  SET (first_id, last_id) = (
+    SELECT AS STRUCT MIN(transaction_id), MAX(transaction_id) FROM batch WHERE reason_code IS NULL
+  );
 
   -- Only 8-byte columns besides the id: BigQuery bills every referenced column
   -- over the blocks in range, so the kept row's file is a fingerprint, its
   -- name read back from unpacked_files (one row per file), and the index's
-  -- date and customer are read only for the rare typed rows to look up.
+  -- date and customer are read only for the rare typed rows to look up. The
+  -- batch's earliest row per id comes along (batch is read once here, not
+  -- again to find the ids whose kept row may change).
   CREATE OR REPLACE TEMP TABLE known_ids AS
   WITH
     files AS (
       SELECT DISTINCT source_file, FARM_FINGERPRINT(source_file) AS source_file_fingerprint
       FROM `${transactions_dataset}.unpacked_files`
+    ),
+
+    batch_ids AS (
+      SELECT transaction_id, MIN(ingestion_timestamp) AS first_batch_at
+      FROM batch
+      WHERE reason_code IS NULL
+      GROUP BY transaction_id
     )
 
   SELECT DISTINCT
@@ -183,16 +209,19 @@ BEGIN
     keys.value_fingerprint,
     keys.ingestion_timestamp,
     files.source_file,
-    keys.source_offset
+    keys.source_offset,
+    batch_ids.first_batch_at
   FROM
     `${transactions_dataset}.transaction_keys` AS keys
+  INNER JOIN
+    batch_ids
+    ON batch_ids.transaction_id = keys.transaction_id
   LEFT JOIN
     files
     ON files.source_file_fingerprint = keys.source_file_fingerprint
   WHERE
     -- Constant bounds on the clustering column: BigQuery reads only the blocks in range.
-    keys.transaction_id BETWEEN first_id AND last_id
-    AND keys.transaction_id IN (SELECT transaction_id FROM batch WHERE reason_code IS NULL);
+    keys.transaction_id BETWEEN first_id AND last_id;
 
   -- The known ids whose typed row must be read (rare): a batch row that may
   -- sort before the kept row (landed no later than it: its kept row may
@@ -204,17 +233,12 @@ BEGIN
     known.transaction_id
   FROM
     known_ids AS known
-  LEFT JOIN
-    batch
-    ON batch.transaction_id = known.transaction_id
-    AND batch.reason_code IS NULL
-    AND batch.ingestion_timestamp <= known.ingestion_timestamp
   WHERE
     known.value_fingerprint IS NULL
     OR known.ingestion_timestamp IS NULL
     OR known.source_file IS NULL
     OR known.source_offset IS NULL
-    OR batch.transaction_id IS NOT NULL;
+    OR known.first_batch_at <= known.ingestion_timestamp;
 
   IF EXISTS (SELECT 1 FROM typed_lookup) THEN
     -- Where their typed rows are (the index's date and customer).
@@ -229,18 +253,16 @@ BEGIN
       keys.transaction_id BETWEEN first_id AND last_id
       AND keys.transaction_id IN (SELECT transaction_id FROM typed_lookup);
 
-    SET known_dates = (SELECT ARRAY_AGG(DISTINCT transaction_date) FROM typed_lookup);
-    SET known_first_date = (SELECT MIN(transaction_date) FROM typed_lookup);
-    SET known_last_date = (SELECT MAX(transaction_date) FROM typed_lookup);
-    SET known_customer_count = (SELECT COUNT(DISTINCT customer_id) FROM typed_lookup);
-
     -- Their typed rows: only their months (partitions), and their customers
     -- (clusters) while the list is short enough for a script variable (else
-    -- the list stays NULL, matches nothing, and the statement after this one
+    -- the list is NULL, matches nothing, and the statement after the next one
     -- reads the months without it).
-    IF known_customer_count <= 10000 THEN
-      SET known_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM typed_lookup);
-    END IF;
+    SET (known_dates, known_first_date, known_last_date, known_customers) = (
+      SELECT AS STRUCT
+        ARRAY_AGG(DISTINCT transaction_date), MIN(transaction_date), MAX(transaction_date),
+        IF(COUNT(DISTINCT customer_id) <= 10000, ARRAY_AGG(DISTINCT customer_id), NULL)
+      FROM typed_lookup
+    );
 
     CREATE OR REPLACE TEMP TABLE typed_before AS
     SELECT
@@ -410,9 +432,12 @@ BEGIN
       AND transaction_id BETWEEN first_id AND last_id
       AND transaction_id IN (SELECT transaction_id FROM rekeyed);
 
-    SET rekeyed_days = (SELECT ARRAY_AGG(DISTINCT DATE(ingestion_timestamp)) FROM rekeyed_rows);
-    SET rekeyed_first_day = (SELECT MIN(day) FROM UNNEST(rekeyed_days) AS day);
-    SET rekeyed_last_day = (SELECT MAX(day) FROM UNNEST(rekeyed_days) AS day);
+    SET (rekeyed_days, rekeyed_first_day, rekeyed_last_day) = (
+      SELECT AS STRUCT
+        ARRAY_AGG(DISTINCT DATE(ingestion_timestamp)), MIN(DATE(ingestion_timestamp)),
+        MAX(DATE(ingestion_timestamp))
+      FROM rekeyed_rows
+    );
 
     CREATE OR REPLACE TEMP TABLE reread AS
     SELECT
@@ -645,49 +670,39 @@ BEGIN
     record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
     transaction_id, reason_code, reason, rejected_at
   )
-  -- Invalid rows and conflicting batch rows in one read of batch; then the
-  -- conflicting rows re-read for a re-keyed id.
+  -- Invalid rows: batch.rejected, NULL (0 bytes) on every valid row.
   SELECT
-    batch.record_hash, files.source_file, batch.source_offset, batch.ingestion_timestamp, files.load_id,
-    'transactions', IFNULL(batch.data_string, lines.data_string), batch.transaction_id,
-    IFNULL(batch.reason_code, 'conflicting_duplicate'),
-    IFNULL(
-      batch.reason,
-      FORMAT(
-        "transaction_id '%s' is already typed from %s at offset %d with different values",
-        batch.transaction_id, outcomes.kept_source_file, outcomes.kept_source_offset)),
+    batch.rejected.record_hash, files.source_file, batch.rejected.source_offset,
+    batch.rejected.ingestion_timestamp, files.load_id, 'transactions', batch.rejected.data_string,
+    batch.rejected.transaction_id, batch.rejected.reason_code, batch.rejected.reason,
     CURRENT_TIMESTAMP()
   FROM
     batch
   INNER JOIN
     pending_files AS files
-    ON files.file_no = batch.file_no
-  LEFT JOIN
-    outcomes
-    ON outcomes.file_no = batch.file_no
-    AND outcomes.source_offset = batch.source_offset
-    AND outcomes.outcome = 'conflict'
-  LEFT JOIN
-    conflict_lines AS lines
-    ON lines.file_no = batch.file_no
-    AND lines.source_offset = batch.source_offset
+    ON files.file_no = batch.rejected.file_no
   WHERE
-    batch.reason_code IS NOT NULL
-    OR outcomes.outcome = 'conflict'
+    batch.rejected IS NOT NULL
   UNION ALL
+  -- Conflicting rows: of the batch (their line from conflict_lines), and
+  -- re-read for a re-keyed id (they keep when they were first rejected).
   SELECT
-    record_hash, source_file, source_offset, ingestion_timestamp, load_id, 'transactions', data_string,
-    transaction_id,
+    conflicts.record_hash, conflicts.source_file, conflicts.source_offset, conflicts.ingestion_timestamp,
+    conflicts.load_id, 'transactions', IFNULL(conflicts.data_string, lines.data_string),
+    conflicts.transaction_id,
     'conflicting_duplicate',
     FORMAT(
       "transaction_id '%s' is already typed from %s at offset %d with different values",
-      transaction_id, kept_source_file, kept_source_offset),
-    first_unpacked_at
+      conflicts.transaction_id, conflicts.kept_source_file, conflicts.kept_source_offset),
+    COALESCE(conflicts.first_unpacked_at, CURRENT_TIMESTAMP())
   FROM
-    outcomes
+    outcomes AS conflicts
+  LEFT JOIN
+    conflict_lines AS lines
+    ON lines.file_no = conflicts.file_no
+    AND lines.source_offset = conflicts.source_offset
   WHERE
-    outcome = 'conflict'
-    AND file_no IS NULL;
+    conflicts.outcome = 'conflict';
 
   INSERT INTO `${transactions_dataset}.unpacked_files` (
     source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at

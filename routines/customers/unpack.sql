@@ -117,19 +117,44 @@ BEGIN
     ledger.source_file,
     ledger.load_id;
 
-  -- A call that committed since the check above took them all.
-  IF NOT EXISTS (SELECT 1 FROM pending_files) THEN
+  -- Several variables from one query: every statement of a script is a child
+  -- job billed at least 10 MB per table it reads
+  -- (https://cloud.google.com/bigquery/pricing#on_demand_pricing), so a temp
+  -- table is read once for all of them
+  -- (https://cloud.google.com/bigquery/docs/reference/standard-sql/procedural-language#set).
+  SET (first_landed_at, last_landed_at, pending_days) = (
+    SELECT AS STRUCT MIN(landed_at), MAX(landed_at), ARRAY_AGG(DISTINCT DATE(landed_at))
+    FROM pending_files
+  );
+
+  -- No pending file (landed_at is NOT NULL): a call that committed since the
+  -- check above took them all.
+  IF first_landed_at IS NULL THEN
     ROLLBACK TRANSACTION;
     RETURN;
   END IF;
 
-  SET first_landed_at = (SELECT MIN(landed_at) FROM pending_files);
-  SET last_landed_at = (SELECT MAX(landed_at) FROM pending_files);
-  SET pending_days = (SELECT ARRAY_AGG(DISTINCT DATE(landed_at)) FROM pending_files);
-
+  -- The new observations (valid rows, reason_code NULL) with what versioning
+  -- them needs, and for an invalid row what the rejects insert needs, in one
+  -- STRUCT that is NULL on every valid row: NULL counts 0 bytes
+  -- (https://cloud.google.com/bigquery/pricing#data_size_calculation), so the
+  -- rejects insert is billed for the invalid rows only.
   CREATE OR REPLACE TEMP TABLE batch AS
   SELECT
-    lake.*
+    lake.customer_id, lake.first_name, lake.last_name, lake.email, lake.date_of_birth, lake.city,
+    lake.country, lake.updated_at, lake.effective_at,
+    lake.source_file, lake.source_offset, lake.ingestion_timestamp, lake.record_hash, lake.load_id,
+    CURRENT_TIMESTAMP() AS unpacked_at,
+    lake.reason_code,
+    IF(
+      lake.reason_code IS NULL,
+      NULL,
+      STRUCT(
+        lake.source_file AS source_file, lake.source_offset AS source_offset,
+        lake.ingestion_timestamp AS ingestion_timestamp, lake.record_hash AS record_hash,
+        lake.load_id AS load_id, lake.source AS source, lake.data_string AS data_string,
+        lake.customer_id AS customer_id, lake.reason_code AS reason_code, lake.reason AS reason)
+    ) AS rejected
   FROM
     `${customers_dataset}.typed_lake_records` AS lake
   INNER JOIN
@@ -149,23 +174,16 @@ BEGIN
       ORDER BY lake.record_hash, lake.data_string
     ) = 1;
 
-  CREATE OR REPLACE TEMP TABLE new_observations AS
-  SELECT
-    customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-    effective_at,
-    source_file, source_offset, ingestion_timestamp, record_hash, load_id,
-    CURRENT_TIMESTAMP() AS unpacked_at
-  FROM
-    batch
-  WHERE
-    reason_code IS NULL;
-
-  SET earliest_effective_at = (SELECT MIN(effective_at) FROM new_observations);
+  -- The new observations are the batch's valid rows (reason_code IS NULL).
   -- The batch's customers as a constant list for clustering pruning, while it
   -- is short enough for a script variable (NULL = no customer filter).
-  IF (SELECT COUNT(DISTINCT customer_id) FROM new_observations) <= 10000 THEN
-    SET batch_customers = (SELECT ARRAY_AGG(DISTINCT customer_id) FROM new_observations);
-  END IF;
+  SET (earliest_effective_at, batch_customers) = (
+    SELECT AS STRUCT
+      MIN(effective_at),
+      IF(COUNT(DISTINCT customer_id) <= 10000, ARRAY_AGG(DISTINCT customer_id), NULL)
+    FROM batch
+    WHERE reason_code IS NULL
+  );
 
   -- Only when the batch has valid rows (else there is nothing to version).
   IF earliest_effective_at IS NOT NULL THEN
@@ -184,7 +202,7 @@ BEGIN
       WHERE
         history.valid_to IS NULL
         AND history.customer_id IN UNNEST(batch_customers)
-        AND history.customer_id IN (SELECT customer_id FROM new_observations)
+        AND history.customer_id IN (SELECT customer_id FROM batch WHERE reason_code IS NULL)
       UNION ALL
       -- ... and the versions closed at or after the earliest new row.
       SELECT
@@ -194,7 +212,7 @@ BEGIN
       WHERE
         history.valid_to >= earliest_effective_at
         AND history.customer_id IN UNNEST(batch_customers)
-        AND history.customer_id IN (SELECT customer_id FROM new_observations);
+        AND history.customer_id IN (SELECT customer_id FROM batch WHERE reason_code IS NULL);
     ELSE
       CREATE OR REPLACE TEMP TABLE candidate_versions AS
       -- The current versions (the __NULL__ partition) ...
@@ -204,7 +222,7 @@ BEGIN
         `${customers_dataset}.customers_history` AS history
       WHERE
         history.valid_to IS NULL
-        AND history.customer_id IN (SELECT customer_id FROM new_observations)
+        AND history.customer_id IN (SELECT customer_id FROM batch WHERE reason_code IS NULL)
       UNION ALL
       -- ... and the versions closed at or after the earliest new row.
       SELECT
@@ -213,7 +231,7 @@ BEGIN
         `${customers_dataset}.customers_history` AS history
       WHERE
         history.valid_to >= earliest_effective_at
-        AND history.customer_id IN (SELECT customer_id FROM new_observations);
+        AND history.customer_id IN (SELECT customer_id FROM batch WHERE reason_code IS NULL);
     END IF;
 
     -- A new row that repeats the version in force at its time, and sorts after
@@ -222,17 +240,21 @@ BEGIN
     -- only if another of its new rows needs it.
     CREATE OR REPLACE TEMP TABLE plain_duplicates AS
     SELECT
-      obs.*,
+      obs.customer_id, obs.first_name, obs.last_name, obs.email, obs.date_of_birth, obs.city,
+      obs.country, obs.updated_at, obs.effective_at,
+      obs.source_file, obs.source_offset, obs.ingestion_timestamp, obs.record_hash, obs.load_id,
+      obs.unpacked_at,
       version.valid_from AS version_valid_from
     FROM
-      new_observations AS obs
+      batch AS obs
     INNER JOIN
       candidate_versions AS version
       ON version.customer_id = obs.customer_id
       AND version.valid_from <= obs.effective_at
       AND (version.valid_to IS NULL OR version.valid_to > obs.effective_at)
     WHERE
-      obs.first_name IS NOT DISTINCT FROM version.first_name
+      obs.reason_code IS NULL
+      AND obs.first_name IS NOT DISTINCT FROM version.first_name
       AND obs.last_name IS NOT DISTINCT FROM version.last_name
       AND obs.email IS NOT DISTINCT FROM version.email
       AND obs.date_of_birth IS NOT DISTINCT FROM version.date_of_birth
@@ -255,24 +277,26 @@ BEGIN
       customer_id,
       MIN(effective_at) AS reopen_from
     FROM
-      new_observations
+      batch
     WHERE
-      customer_id IN (
+      reason_code IS NULL
+      AND customer_id IN (
         SELECT obs.customer_id
-        FROM new_observations AS obs
+        FROM batch AS obs
         LEFT JOIN plain_duplicates AS plain
           ON plain.load_id = obs.load_id
           AND plain.source_file = obs.source_file
           AND plain.source_offset = obs.source_offset
-        WHERE plain.load_id IS NULL
+        WHERE obs.reason_code IS NULL AND plain.load_id IS NULL
       )
     GROUP BY
       customer_id;
 
-    SET earliest_reopen_from = (SELECT MIN(reopen_from) FROM affected_customers);
-    IF (SELECT COUNT(*) FROM affected_customers) <= 10000 THEN
-      SET reopened_customers = (SELECT ARRAY_AGG(customer_id) FROM affected_customers);
-    END IF;
+    SET (earliest_reopen_from, reopened_customers) = (
+      SELECT AS STRUCT
+        MIN(reopen_from), IF(COUNT(*) <= 10000, ARRAY_AGG(customer_id), NULL)
+      FROM affected_customers
+    );
 
     IF earliest_reopen_from IS NOT NULL THEN
       -- The versions of the affected customers: those in the window are re-derived;
@@ -350,13 +374,16 @@ BEGIN
         reopened_duplicates
       UNION ALL
       SELECT
-        new_observations.*,
+        customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+        effective_at,
+        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
         FALSE,
         CAST(NULL AS TIMESTAMP)
       FROM
-        new_observations
+        batch
       WHERE
-        customer_id IN (SELECT customer_id FROM affected_customers);
+        reason_code IS NULL
+        AND customer_id IN (SELECT customer_id FROM affected_customers);
 
       CREATE OR REPLACE TEMP TABLE versioned AS
       WITH
@@ -414,26 +441,18 @@ BEGIN
       FROM
         flagged;
 
-      -- Versions to write: all of the window, and the predecessor only if its
-      -- valid_to changed (so an unchanged re-send rewrites nothing).
-      CREATE OR REPLACE TEMP TABLE new_versions AS
-      SELECT
-        *
-      FROM
-        versioned
-      WHERE
-        starts_version
-        AND (NOT is_context OR valid_to IS DISTINCT FROM previous_valid_to);
-
-      -- The history rows new_versions replace (by lake row identity).
+      -- Versions to write (read from versioned where used): all of the
+      -- window's, and the predecessor only if its valid_to changed (so an
+      -- unchanged re-send rewrites nothing). The history rows they replace, by
+      -- lake row identity:
       CREATE OR REPLACE TEMP TABLE replaced_versions AS
       SELECT customer_id, load_id, source_file, source_offset
       FROM affected_versions
       WHERE is_reopened
       UNION ALL
       SELECT customer_id, load_id, source_file, source_offset
-      FROM new_versions
-      WHERE is_context;
+      FROM versioned
+      WHERE starts_version AND is_context AND valid_to IS DISTINCT FROM previous_valid_to;
 
       -- Every replaced version is reopened or the predecessor: valid_to NULL or at
       -- or after its customer's reopen_from, so the partition filters lose none
@@ -503,7 +522,10 @@ BEGIN
         effective_at, valid_to, valid_to IS NULL,
         source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
       FROM
-        new_versions;
+        versioned
+      WHERE
+        starts_version
+        AND (NOT is_context OR valid_to IS DISTINCT FROM previous_valid_to);
 
       IF reopened_customers IS NOT NULL THEN
         DELETE FROM `${customers_dataset}.duplicates` AS duplicates
@@ -566,12 +588,14 @@ BEGIN
     customer_id, reason_code, reason, rejected_at
   )
   SELECT
-    record_hash, source_file, source_offset, ingestion_timestamp, load_id, source, data_string,
-    customer_id, reason_code, reason, CURRENT_TIMESTAMP()
+    batch.rejected.record_hash, batch.rejected.source_file, batch.rejected.source_offset,
+    batch.rejected.ingestion_timestamp, batch.rejected.load_id, batch.rejected.source,
+    batch.rejected.data_string, batch.rejected.customer_id, batch.rejected.reason_code,
+    batch.rejected.reason, CURRENT_TIMESTAMP()
   FROM
     batch
   WHERE
-    reason_code IS NOT NULL;
+    batch.rejected IS NOT NULL;
 
   INSERT INTO `${customers_dataset}.unpacked_files` (
     source_file, load_id, landed_at, records_landed, records_unpacked, unpacked_at

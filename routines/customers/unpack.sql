@@ -299,26 +299,6 @@ BEGIN
     );
 
     IF earliest_reopen_from IS NOT NULL THEN
-      -- The versions of the affected customers: those in the window are re-derived;
-      -- the last one before it (the predecessor) gives the attributes the window
-      -- starts from, and gets a new valid_to if the window's first version moves.
-      CREATE OR REPLACE TEMP TABLE affected_versions AS
-      SELECT
-        history.*,
-        history.valid_from >= affected_customers.reopen_from AS is_reopened,
-        history.valid_from < affected_customers.reopen_from
-          AND ROW_NUMBER() OVER (
-            PARTITION BY history.customer_id, history.valid_from < affected_customers.reopen_from
-            ORDER BY
-              history.valid_from DESC, history.ingestion_timestamp DESC, history.source_file DESC,
-              history.source_offset DESC, history.load_id DESC
-          ) = 1 AS is_predecessor
-      FROM
-        candidate_versions AS history
-      INNER JOIN
-        affected_customers
-        USING (customer_id);
-
       -- The reopened customers' duplicates from their reopen_from on: monthly
       -- partitions from the earliest one, and their clusters while the list of
       -- customers is short enough for a script variable.
@@ -349,44 +329,71 @@ BEGIN
           AND duplicates.effective_at >= affected_customers.reopen_from;
       END IF;
 
-      -- The window's observations: reopened versions, duplicates from reopen_from on
-      -- (only recent partitions are read), the new rows, plus the predecessor as
-      -- context. unpacked_at is carried along: a row keeps when it was first unpacked.
-      CREATE OR REPLACE TEMP TABLE observations AS
-      SELECT
-        customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-        valid_from AS effective_at,
-        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
-        is_predecessor AS is_context,
-        valid_to AS previous_valid_to
-      FROM
-        affected_versions
-      WHERE
-        is_reopened OR is_predecessor
-      UNION ALL
-      SELECT
-        customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-        effective_at,
-        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
-        FALSE,
-        CAST(NULL AS TIMESTAMP)
-      FROM
-        reopened_duplicates
-      UNION ALL
-      SELECT
-        customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-        effective_at,
-        source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
-        FALSE,
-        CAST(NULL AS TIMESTAMP)
-      FROM
-        batch
-      WHERE
-        reason_code IS NULL
-        AND customer_id IN (SELECT customer_id FROM affected_customers);
-
+      -- The window's observations, versioned, in one statement (each statement
+      -- of a script is billed for the temp tables it reads, so the steps are
+      -- CTEs, not tables): the affected customers' versions in the window
+      -- (is_reopened) and the predecessor, the last one before it (context:
+      -- the attributes the window starts from; it gets a new valid_to if the
+      -- window's first version moves), their duplicates from reopen_from on and
+      -- their new rows. unpacked_at is carried along: a row keeps when it was
+      -- first unpacked.
       CREATE OR REPLACE TEMP TABLE versioned AS
       WITH
+        affected_versions AS (
+          SELECT
+            history.*,
+            history.valid_from >= affected_customers.reopen_from AS is_reopened,
+            history.valid_from < affected_customers.reopen_from
+              AND ROW_NUMBER() OVER (
+                PARTITION BY history.customer_id, history.valid_from < affected_customers.reopen_from
+                ORDER BY
+                  history.valid_from DESC, history.ingestion_timestamp DESC, history.source_file DESC,
+                  history.source_offset DESC, history.load_id DESC
+              ) = 1 AS is_predecessor
+          FROM
+            candidate_versions AS history
+          INNER JOIN
+            affected_customers
+            USING (customer_id)
+        ),
+
+        observations AS (
+          SELECT
+            customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+            valid_from AS effective_at,
+            source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
+            is_predecessor AS is_context,
+            is_reopened,
+            valid_to AS previous_valid_to
+          FROM
+            affected_versions
+          WHERE
+            is_reopened OR is_predecessor
+          UNION ALL
+          SELECT
+            customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+            effective_at,
+            source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
+            FALSE,
+            FALSE,
+            CAST(NULL AS TIMESTAMP)
+          FROM
+            reopened_duplicates
+          UNION ALL
+          SELECT
+            customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
+            effective_at,
+            source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
+            FALSE,
+            FALSE,
+            CAST(NULL AS TIMESTAMP)
+          FROM
+            batch
+          WHERE
+            reason_code IS NULL
+            AND customer_id IN (SELECT customer_id FROM affected_customers)
+        ),
+
         ordered AS (
           SELECT
             observations.*,
@@ -447,12 +454,8 @@ BEGIN
       -- lake row identity:
       CREATE OR REPLACE TEMP TABLE replaced_versions AS
       SELECT customer_id, load_id, source_file, source_offset
-      FROM affected_versions
-      WHERE is_reopened
-      UNION ALL
-      SELECT customer_id, load_id, source_file, source_offset
       FROM versioned
-      WHERE starts_version AND is_context AND valid_to IS DISTINCT FROM previous_valid_to;
+      WHERE is_reopened OR (starts_version AND is_context AND valid_to IS DISTINCT FROM previous_valid_to);
 
       -- Every replaced version is reopened or the predecessor: valid_to NULL or at
       -- or after its customer's reopen_from, so the partition filters lose none

@@ -236,9 +236,12 @@ BEGIN
 
     -- A new row that repeats the version in force at its time, and sorts after
     -- that version's first row, changes no version: it is only a duplicate of
-    -- it (the daily re-send of an unchanged file). Its customer is reopened
-    -- only if another of its new rows needs it.
-    CREATE OR REPLACE TEMP TABLE plain_duplicates AS
+    -- it (the daily re-send of an unchanged file), a plain duplicate, with that
+    -- version's valid_from (NULL for every other new row). Its customer is
+    -- reopened only if another of its new rows needs it. One row per new
+    -- observation (versions do not overlap, so at most one is in force), so
+    -- that the next statement reads only this table's key columns.
+    CREATE OR REPLACE TEMP TABLE observed AS
     SELECT
       obs.customer_id, obs.first_name, obs.last_name, obs.email, obs.date_of_birth, obs.city,
       obs.country, obs.updated_at, obs.effective_at,
@@ -247,13 +250,11 @@ BEGIN
       version.valid_from AS version_valid_from
     FROM
       batch AS obs
-    INNER JOIN
+    LEFT JOIN
       candidate_versions AS version
       ON version.customer_id = obs.customer_id
       AND version.valid_from <= obs.effective_at
       AND (version.valid_to IS NULL OR version.valid_to > obs.effective_at)
-    WHERE
-      obs.reason_code IS NULL
       AND obs.first_name IS NOT DISTINCT FROM version.first_name
       AND obs.last_name IS NOT DISTINCT FROM version.last_name
       AND obs.email IS NOT DISTINCT FROM version.email
@@ -267,7 +268,9 @@ BEGIN
           obs.source_file > version.source_file
           OR (obs.source_file = version.source_file AND (
             obs.source_offset > version.source_offset
-            OR (obs.source_offset = version.source_offset AND obs.load_id > version.load_id))))));
+            OR (obs.source_offset = version.source_offset AND obs.load_id > version.load_id))))))
+    WHERE
+      obs.reason_code IS NULL;
 
     -- A customer's versions change only from its earliest new observation on:
     -- that is where its window to re-derive opens. Only customers with a new
@@ -277,18 +280,9 @@ BEGIN
       customer_id,
       MIN(effective_at) AS reopen_from
     FROM
-      batch
+      observed
     WHERE
-      reason_code IS NULL
-      AND customer_id IN (
-        SELECT obs.customer_id
-        FROM batch AS obs
-        LEFT JOIN plain_duplicates AS plain
-          ON plain.load_id = obs.load_id
-          AND plain.source_file = obs.source_file
-          AND plain.source_offset = obs.source_offset
-        WHERE obs.reason_code IS NULL AND plain.load_id IS NULL
-      )
+      customer_id IN (SELECT customer_id FROM observed WHERE version_valid_from IS NULL)
     GROUP BY
       customer_id;
 
@@ -581,9 +575,10 @@ BEGIN
       effective_at, version_valid_from,
       source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
     FROM
-      plain_duplicates
+      observed
     WHERE
-      customer_id NOT IN (SELECT customer_id FROM affected_customers);
+      version_valid_from IS NOT NULL
+      AND customer_id NOT IN (SELECT customer_id FROM affected_customers);
   END IF;
 
   INSERT INTO `${customers_dataset}.rejects` (

@@ -137,7 +137,7 @@ BEGIN
   -- The new observations (valid rows, reason_code NULL) with what versioning
   -- them needs, and for an invalid row what the rejects insert needs, in one
   -- STRUCT that is NULL on every valid row: NULL counts 0 bytes
-  -- (https://cloud.google.com/bigquery/pricing#data_size_calculation), so the
+  -- (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#data_type_sizes), so the
   -- rejects insert is billed for the invalid rows only.
   CREATE OR REPLACE TEMP TABLE batch AS
   SELECT

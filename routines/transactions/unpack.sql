@@ -147,7 +147,7 @@ BEGIN
     lake.value_fingerprint, lake.reason_code,
     -- What the rejects insert (its one reader) needs of an invalid row, NULL on
     -- a valid one: NULL counts 0 bytes
-    -- (https://cloud.google.com/bigquery/pricing#data_size_calculation), so that
+    -- (https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#data_type_sizes), so that
     -- insert is billed for the invalid rows only, not for these columns of the
     -- whole batch. A conflicting row's line is read again below, rarely.
     IF(

@@ -89,6 +89,16 @@ final class CostModel {
     return s.conditions().stream().anyMatch(c -> c.startsWith("ELSE "));
   }
 
+  /**
+   * Share of a table in its __NULL__ partition (rows whose partitioning column is NULL all go
+   * there, https://cloud.google.com/bigquery/docs/partitioned-tables): customers_history's current
+   * versions (valid_to IS NULL), one per customer, not one month's share.
+   */
+  static final double VERSIONS_PER_CUSTOMER = 3;
+
+  static final Map<String, Double> NULL_PARTITION_SHARE =
+      Map.of("customers.customers_history", 1.0 / VERSIONS_PER_CUSTOMER);
+
   /** Read amplification of a clustered-key IN list: keys share blocks with others. */
   static final double CLUSTER_AMPLIFICATION = 10;
 
@@ -106,8 +116,8 @@ final class CostModel {
     ROWS.put("transactions.rejects", txnRows * 0.01);
     ROWS.put("transactions.unpacked_files", 1.0 * DAYS);
     ROWS.put("transactions.unpack_lock", 1.0);
-    ROWS.put("customers.customers_history", CUSTOMERS * 3);
-    ROWS.put("customers.duplicates", custRows - CUSTOMERS * 3);
+    ROWS.put("customers.customers_history", CUSTOMERS * VERSIONS_PER_CUSTOMER);
+    ROWS.put("customers.duplicates", custRows - CUSTOMERS * VERSIONS_PER_CUSTOMER);
     ROWS.put("customers.rejects", custRows * 0.01);
     ROWS.put("customers.unpacked_files", 1.0 * DAYS);
     ROWS.put("customers.unpack_lock", 1.0);
@@ -299,13 +309,17 @@ final class CostModel {
       case PARTITION -> {
         // Bounds from script variables: the pending files' days (lake, ledgers, rejects) or the
         // months of the keys touched (monthly tables); one of each in a daily run.
-        double f = "MONTH".equals(r.partitionGranularity) ? 1.0 / MONTHS : 1.0 / DAYS;
+        double f =
+            scan.nullPartition()
+                ? NULL_PARTITION_SHARE.getOrDefault(r.name, 1.0 / MONTHS)
+                : "MONTH".equals(r.partitionGranularity) ? 1.0 / MONTHS : 1.0 / DAYS;
         if (scan.clusterFiltered() && r.name.equals("lake.raw_records")) {
           f *= SOURCE_SHARE.getOrDefault(source, 1.0);
         } else if (scan.clusterFiltered() && !r.clusterColumns.isEmpty()) {
-          // Typed rows looked up by key inside the partition: only re-sent keys are there.
+          // Typed rows looked up by key inside the partition: only re-sent keys are there,
+          // except for a lookup by the batch's own customers (see keyListShare).
           double touched =
-              scenario == Scenario.NOTHING_PENDING ? 0 : dailyRows(source) * RESENT_SHARE;
+              scenario == Scenario.NOTHING_PENDING ? 0 : dailyRows(source) * keyListShare(scan.statement());
           f *= Math.min(1.0, touched / distinctKeys(r) * CLUSTER_AMPLIFICATION);
         }
         yield f;
@@ -316,6 +330,16 @@ final class CostModel {
       }
       default -> 1.0;
     };
+  }
+
+  /**
+   * Share of the day's new rows whose key a clustering-key list filter looks up. A list of the
+   * batch's customers (`IN UNNEST(batch_customers)`) holds a customer for every new row, and a
+   * customers file updates customers that are mostly in customers_history already: all of them.
+   * Other lists (reopened customers, re-sent ids' customers) hold the re-sent or changed keys.
+   */
+  static double keyListShare(AnalyzedStatement s) {
+    return s.text().matches("(?is).*\\bIN\\s+UNNEST\\s*\\(\\s*batch_customers\\s*\\).*") ? 1.0 : RESENT_SHARE;
   }
 
   /** Distinct values of a table's first clustering column. */

@@ -78,6 +78,7 @@ final class ScanAudit {
    * @param columns the columns BigQuery bills (referenced ones; every column for a DML target)
    * @param pruning what bounds it
    * @param dmlTarget the table an UPDATE/DELETE/MERGE modifies (billed whole, within pruning)
+   * @param nullPartition pruned to the __NULL__ partition only (partition column IS NULL)
    */
   record Scan(
       AnalyzedStatement statement,
@@ -87,7 +88,8 @@ final class ScanAudit {
       Pruning pruning,
       boolean dmlTarget,
       boolean temp,
-      boolean clusterFiltered) {
+      boolean clusterFiltered,
+      boolean nullPartition) {
 
     /** Partitioned or clustered in the DDL: the audit's subject. */
     boolean audited(ProjectCatalog catalog) {
@@ -134,7 +136,7 @@ final class ScanAudit {
       Scan scan =
           new Scan(
               statement, inner.table, inner.via, inner.columns, inner.pruning(), inner.dmlTarget,
-              inner.temp, inner.clusterPruned);
+              inner.temp, inner.clusterPruned, inner.nullPartitionOnly);
       scans.add(scan);
       if (scan.audited(catalog)
           && statement.scheduled()
@@ -173,6 +175,8 @@ final class ScanAudit {
     boolean partitionUpperOnly;
     boolean clusterPruned;
     boolean partitioned;
+    /** The partition column is bounded by IS NULL: the __NULL__ partition only. */
+    boolean nullPartitionOnly;
     /** For a view: output positions that carry the partition / first clustering column. */
     Set<Integer> partitionPositions = new HashSet<>();
     Set<Integer> clusterPositions = new HashSet<>();
@@ -198,6 +202,7 @@ final class ScanAudit {
       c.partitionUpperOnly = partitionUpperOnly;
       c.clusterPruned = clusterPruned;
       c.partitioned = partitioned;
+      c.nullPartitionOnly = nullPartitionOnly;
       return c;
     }
   }
@@ -216,9 +221,13 @@ final class ScanAudit {
     }
     Set<Long> prunedAncestors = new HashSet<>();
     Set<Long> upperAncestors = new HashSet<>();
+    Set<Long> nullAncestors = new HashSet<>();
     for (Map.Entry<Long, Bound> b : bounds.entrySet()) {
       (b.getValue() == Bound.UPPER ? upperAncestors : prunedAncestors)
           .addAll(ancestors(b.getKey(), c.sources, ancestors));
+      if (b.getValue() == Bound.NULL_ONLY) {
+        nullAncestors.addAll(ancestors(b.getKey(), c.sources, ancestors));
+      }
     }
     List<Inner> out = new ArrayList<>();
     for (RawScan raw : c.scans) {
@@ -237,6 +246,9 @@ final class ScanAudit {
             }
             if (i.partitionPositions.contains(position) && upperAncestors.contains(id)) {
               o.partitionUpperOnly = true;
+            }
+            if (i.partitionPositions.contains(position) && nullAncestors.contains(id)) {
+              o.nullPartitionOnly = true;
             }
             if (i.clusterPositions.contains(position) && prunedAncestors.contains(id)) {
               o.clusterPruned = true;
@@ -275,6 +287,9 @@ final class ScanAudit {
           }
           if (isPartition && upperAncestors.contains(col.getId())) {
             o.partitionUpperOnly = true;
+          }
+          if (isPartition && nullAncestors.contains(col.getId())) {
+            o.nullPartitionOnly = true;
           }
           if (isCluster && prunedAncestors.contains(col.getId())) {
             o.clusterPruned = true;
@@ -337,6 +352,8 @@ final class ScanAudit {
   enum Bound {
     /** Equality, IN, BETWEEN, or both a lower and an upper bound. */
     POINT,
+    /** IS NULL: the __NULL__ partition. */
+    NULL_ONLY,
     LOWER,
     UPPER;
 
@@ -357,7 +374,7 @@ final class ScanAudit {
       }
       if (fn.equals("$is_null") && args.size() == 1 && columnOf(args.get(0)) != null) {
         // IS NULL on the partition column reads the __NULL__ partition only.
-        out.put(columnOf(args.get(0)), Bound.POINT);
+        out.put(columnOf(args.get(0)), Bound.NULL_ONLY);
         return out;
       }
       if (!Set.of("$equal", "$less", "$less_or_equal", "$greater", "$greater_or_equal",

@@ -189,14 +189,18 @@ BEGIN
   IF earliest_effective_at IS NOT NULL THEN
     -- The versions the new rows can touch: of the batch's customers, in force
     -- at or after the earliest new row (a version ending before it cannot
-    -- change). Partition (valid_to) and cluster (customer_id) filters are
+    -- change). Only the columns that tell a plain duplicate: BigQuery bills
+    -- every referenced column over the blocks read, and these are the versions
+    -- of all the batch's customers (the affected ones are read in full below). Partition (valid_to) and cluster (customer_id) filters are
     -- script variables, so BigQuery prunes both (IS NULL reads the __NULL__
     -- partition only).
     IF batch_customers IS NOT NULL THEN
       CREATE OR REPLACE TEMP TABLE candidate_versions AS
       -- The current versions (the __NULL__ partition) ...
       SELECT
-        history.*
+        history.customer_id, history.first_name, history.last_name, history.email,
+        history.date_of_birth, history.city, history.country, history.valid_from, history.valid_to,
+        history.ingestion_timestamp, history.source_file, history.source_offset, history.load_id
       FROM
         `${customers_dataset}.customers_history` AS history
       WHERE
@@ -206,7 +210,9 @@ BEGIN
       UNION ALL
       -- ... and the versions closed at or after the earliest new row.
       SELECT
-        history.*
+        history.customer_id, history.first_name, history.last_name, history.email,
+        history.date_of_birth, history.city, history.country, history.valid_from, history.valid_to,
+        history.ingestion_timestamp, history.source_file, history.source_offset, history.load_id
       FROM
         `${customers_dataset}.customers_history` AS history
       WHERE
@@ -217,7 +223,9 @@ BEGIN
       CREATE OR REPLACE TEMP TABLE candidate_versions AS
       -- The current versions (the __NULL__ partition) ...
       SELECT
-        history.*
+        history.customer_id, history.first_name, history.last_name, history.email,
+        history.date_of_birth, history.city, history.country, history.valid_from, history.valid_to,
+        history.ingestion_timestamp, history.source_file, history.source_offset, history.load_id
       FROM
         `${customers_dataset}.customers_history` AS history
       WHERE
@@ -226,7 +234,9 @@ BEGIN
       UNION ALL
       -- ... and the versions closed at or after the earliest new row.
       SELECT
-        history.*
+        history.customer_id, history.first_name, history.last_name, history.email,
+        history.date_of_birth, history.city, history.country, history.valid_from, history.valid_to,
+        history.ingestion_timestamp, history.source_file, history.source_offset, history.load_id
       FROM
         `${customers_dataset}.customers_history` AS history
       WHERE
@@ -293,6 +303,48 @@ BEGIN
     );
 
     IF earliest_reopen_from IS NOT NULL THEN
+      -- The affected customers' versions, every column: those in force at or
+      -- after the earliest reopen_from (each customer's window and the version
+      -- before it, which ends at or after its reopen_from). Partition and
+      -- cluster filters as for candidate_versions.
+      IF reopened_customers IS NOT NULL THEN
+        CREATE OR REPLACE TEMP TABLE affected_history AS
+        SELECT
+          history.*
+        FROM
+          `${customers_dataset}.customers_history` AS history
+        WHERE
+          history.valid_to IS NULL
+          AND history.customer_id IN UNNEST(reopened_customers)
+          AND history.customer_id IN (SELECT customer_id FROM affected_customers)
+        UNION ALL
+        SELECT
+          history.*
+        FROM
+          `${customers_dataset}.customers_history` AS history
+        WHERE
+          history.valid_to >= earliest_reopen_from
+          AND history.customer_id IN UNNEST(reopened_customers)
+          AND history.customer_id IN (SELECT customer_id FROM affected_customers);
+      ELSE
+        CREATE OR REPLACE TEMP TABLE affected_history AS
+        SELECT
+          history.*
+        FROM
+          `${customers_dataset}.customers_history` AS history
+        WHERE
+          history.valid_to IS NULL
+          AND history.customer_id IN (SELECT customer_id FROM affected_customers)
+        UNION ALL
+        SELECT
+          history.*
+        FROM
+          `${customers_dataset}.customers_history` AS history
+        WHERE
+          history.valid_to >= earliest_reopen_from
+          AND history.customer_id IN (SELECT customer_id FROM affected_customers);
+      END IF;
+
       -- The reopened customers' duplicates from their reopen_from on: monthly
       -- partitions from the earliest one, and their clusters while the list of
       -- customers is short enough for a script variable.
@@ -345,7 +397,7 @@ BEGIN
                   history.source_offset DESC, history.load_id DESC
               ) = 1 AS is_predecessor
           FROM
-            candidate_versions AS history
+            affected_history AS history
           INNER JOIN
             affected_customers
             USING (customer_id)

@@ -24,6 +24,9 @@ TERRAFORM_DIR = pathlib.Path(__file__).resolve().parents[1]
 REPO = TERRAFORM_DIR.parent
 VENV = pathlib.Path(os.environ.get("LANDFALL_VENV", REPO / ".venv"))
 ENGINE = VENV / "bin" / "bqemulator"
+# The engine runs through the project's patch, as scripts/lib/engine.sh runs it,
+# so this test meets the same dialect as the routines (e.g. SET (a, b) = (SELECT AS STRUCT ...)).
+PATCHED_ENGINE = REPO / "engine" / "bqemulator_patched.py"
 PROJECT = "landfall-local"
 LOAD_AT = "2026-11-02 05:00:00"
 
@@ -40,7 +43,7 @@ class ScheduledSqlTest(unittest.TestCase):
     def setUpClass(cls):
         cls._log = tempfile.NamedTemporaryFile(prefix="bqemu-", suffix=".log")
         cls._engine = subprocess.Popen(
-            [str(ENGINE), "start", "--rest-port", "0", "--grpc-port", "0", "--project", PROJECT,
+            [str(VENV / "bin" / "python"), str(PATCHED_ENGINE), "start", "--rest-port", "0", "--grpc-port", "0", "--project", PROJECT,
              "--log-format", "console"],
             stdout=cls._log, stderr=subprocess.STDOUT,
             env={**os.environ, "BQEMU_ENABLE_FORMAT_EXTENSIONS": "false"})

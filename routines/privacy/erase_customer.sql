@@ -38,7 +38,9 @@
 --   privacy.erased_lines    the landing-file lines the command then removes.
 --
 -- Same request twice: whatever is left is erased (rows a landing committed
--- after the first run), else nothing changes. Unknown id: nothing changes.
+-- after the first run), and lines a landing marked for this request in files
+-- landed since (a re-delivery) join erased_lines so the command cleans those
+-- landing copies too; else nothing changes. Unknown id: nothing changes.
 --
 -- Locating the rows, so bytes billed grow with the customer's rows, not the lake:
 --   - typed tables are clustered by customer_id (history, customers duplicates,
@@ -97,6 +99,7 @@ BEGIN
   DECLARE status STRING;
   DECLARE lake_days ARRAY<DATE>;
   DECLARE pending_days ARRAY<DATE>;
+  DECLARE relanded_days ARRAY<DATE>;
   DECLARE customer_transaction_ids ARRAY<STRING>;
   DECLARE counts ARRAY<STRUCT<table_name STRING, row_count INT64>>;
 
@@ -282,6 +285,39 @@ BEGIN
   -- Already the new content (a line pseudonymised before): nothing to change.
   WHERE new_data_string != data_string;
 
+  -- Lines of this request that a landing wrote (marked or pseudonymised, as the
+  -- log told it) in files landed since the request was logged: a re-delivered
+  -- file. The lake holds no personal data for them, but the landing copy does:
+  -- they join erased_lines, so the command removes them from the file. Only the
+  -- days of files landed since the request are read.
+  SET relanded_days = (
+    SELECT ARRAY_AGG(DISTINCT DATE(ledger.landed_at))
+    FROM `${lake_dataset}.landed_files` AS ledger
+    WHERE logged_mode IS NOT NULL
+      AND ledger.landed_at >= (SELECT MIN(log.requested_at) FROM `${privacy_dataset}.erasure_log` AS log WHERE log.request_id = request)
+  );
+  SET relanded_days = IFNULL(relanded_days, []);
+
+  CREATE OR REPLACE TEMP TABLE erase_relanded_lines AS
+  SELECT
+    lake.source, lake.source_file, lake.source_offset, lake.load_id, lake.ingestion_timestamp,
+    lake.data_string != marker AS pseudonymised
+  FROM `${lake_dataset}.raw_records` AS lake
+  WHERE
+    DATE(lake.ingestion_timestamp) IN UNNEST(relanded_days)
+    AND lake.source IN ('customers', 'transactions')
+    AND (
+      lake.data_string = marker
+      OR (lake.source = 'transactions' AND JSON_VALUE(SAFE.PARSE_JSON(lake.data_string), '$.customer_id') = pseudonym)
+    )
+    AND NOT EXISTS (
+      SELECT 1 FROM `${privacy_dataset}.erased_lines` AS done
+      WHERE done.request_id = request
+        AND done.source_file = lake.source_file
+        AND done.source_offset = lake.source_offset
+        AND done.load_id = lake.load_id
+    );
+
   CREATE OR REPLACE TEMP TABLE erase_customer_keys AS
   SELECT transaction_id
   FROM `${transactions_dataset}.transaction_keys` AS keys
@@ -313,7 +349,14 @@ BEGIN
     ELSE 'unknown_customer'
   END;
 
-  IF status != 'erased' THEN
+  IF status = 'already_erased' AND NOT counting_only AND EXISTS (SELECT 1 FROM erase_relanded_lines) THEN
+    -- Nothing left in the tables, but re-delivered landing copies to clean.
+    INSERT INTO `${privacy_dataset}.erased_lines`
+      (request_id, source, source_file, source_offset, load_id, ingestion_timestamp, pseudonymised, landing_rewritten_at)
+    SELECT request, source, source_file, source_offset, load_id, ingestion_timestamp, pseudonymised, CAST(NULL AS TIMESTAMP)
+    FROM erase_relanded_lines;
+    COMMIT TRANSACTION;
+  ELSEIF status != 'erased' THEN
     ROLLBACK TRANSACTION;
   ELSE
     UPDATE `${lake_dataset}.raw_records` AS lake
@@ -425,7 +468,10 @@ BEGIN
     INSERT INTO `${privacy_dataset}.erased_lines`
       (request_id, source, source_file, source_offset, load_id, ingestion_timestamp, pseudonymised, landing_rewritten_at)
     SELECT request, source, source_file, source_offset, load_id, ingestion_timestamp, pseudonymised, CAST(NULL AS TIMESTAMP)
-    FROM erase_lake_rewrites;
+    FROM erase_lake_rewrites
+    UNION ALL
+    SELECT request, source, source_file, source_offset, load_id, ingestion_timestamp, pseudonymised, CAST(NULL AS TIMESTAMP)
+    FROM erase_relanded_lines;
 
     IF logged_mode IS NULL THEN
       INSERT INTO `${privacy_dataset}.erasure_log`

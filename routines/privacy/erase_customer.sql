@@ -56,11 +56,15 @@
 --     filters ingestion_timestamp with a script variable of those days, so
 --     BigQuery prunes the lake to them.
 -- At a 1 TB lake of 365 daily partitions (~2.7 GB a day), a customer whose
--- lines sit in d days costs about d × 2.7 GB for the lake UPDATE (DML bills the
--- whole partitions it modifies, "t'", https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#on-demand_query_size_calculation)
--- plus d × the data_string bytes of those days for the read; a customer in 20
--- days ≈ 110 GB, one in every day ≈ the lake. The typed tables add the blocks
--- holding the customer (tens of MB). docs/erasure.md has the table.
+-- lines sit in d days costs about 3 × d × 2.7 GB: the read of those days'
+-- data_string, then the lake UPDATE, billed for what it reads plus every
+-- partition it modifies, whole ("t'",
+-- https://cloud.google.com/bigquery/docs/reference/standard-sql/dml-syntax#on-demand_query_size_calculation);
+-- plus the rejects (read whole: the rejected share, ~5-10 GB) and the blocks of
+-- the clustered tables holding the customer (MBs). A customer in 20 days ≈ 170 GB;
+-- one in every day ≈ 3 TB (a naive UPDATE by JSON_VALUE costs 2 TB for every
+-- customer). A re-run also reads the days of files landed since the request. docs/erasure.md has the table; ErasureScansTest checks that
+-- every lake statement here is partition-pruned.
 --
 -- Lake rows of a load that never got a ledger row (a crashed landing) are
 -- neither typed nor pending: this procedure does not find them (docs/erasure.md:

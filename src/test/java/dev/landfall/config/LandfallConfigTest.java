@@ -35,6 +35,8 @@ class LandfallConfigTest {
             "transactions",
             "analytics_dataset",
             "analytics",
+            "privacy_dataset",
+            "privacy",
             "base_currency",
             "GBP",
             "max_future_days",
@@ -68,6 +70,7 @@ class LandfallConfigTest {
     assertEquals("GBP", config.baseCurrency());
     assertEquals("lake", config.lakeDataset());
     assertEquals("analytics", config.dataset("analytics"));
+    assertEquals("privacy", config.privacyDataset());
     assertEquals(List.of("small", "medium", "large"), List.copyOf(config.sizePresets().keySet()));
     assertEquals("30 5 * * *", config.sources().get("customers").unpackSchedule());
     assertEquals("Europe/London", config.timeZone());
@@ -210,5 +213,32 @@ class LandfallConfigTest {
       }
     }
     throw new IllegalStateException(relative + " not found");
+  }
+
+  @Test
+  void parse_erasure_defaultsToDeleteAndRefusesOtherModes() {
+    assertEquals(
+        "delete", LandfallConfig.parse("project_id: p\nregion: r\n", "t").erasure().transactions());
+    assertEquals(
+        "pseudonymise",
+        LandfallConfig.parse(
+                "project_id: p\nregion: r\nerasure:\n  transactions: pseudonymise\n", "t")
+            .erasure()
+            .transactions());
+    assertEquals(
+        List.of("ops@example.com"),
+        LandfallConfig.parse(
+                "project_id: p\nregion: r\naccess:\n  erasure_groups: [ops@example.com]\n", "t")
+            .access()
+            .erasureGroups());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                LandfallConfig.parse(
+                    "project_id: p\nregion: r\nerasure:\n  transactions: keep\n", "t"));
+    assertTrue(
+        e.getMessage().contains("erasure.transactions must be delete or pseudonymise"),
+        e.getMessage());
   }
 }

@@ -19,6 +19,7 @@ import com.google.cloud.bigquery.JobException;
 import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.LoadJobConfiguration;
 import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.QueryParameterValue;
 import com.google.cloud.bigquery.StandardTableDefinition;
 import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.TableId;
@@ -263,6 +264,27 @@ class EngineCompatibilityTest {
         List.of(List.of("a:spend", "1.25"), List.of("b:refund", "-0.5")),
         rows("SELECT label, amount FROM %s.calls ORDER BY label"));
     assertEquals("label is required", error("CALL %s.record_call(NULL, NUMERIC '1')"));
+  }
+
+  /** Patch 10: a CALL's arguments may be query parameters (the erase command sends the id so). */
+  @Test
+  void procedure_calledWithNamedQueryParameters() throws InterruptedException {
+    run(
+        "CREATE OR REPLACE PROCEDURE %s.echo_call(id STRING, flag BOOL, n INT64)\n"
+            + "BEGIN\n"
+            + "  SELECT CONCAT(id, '/', CAST(flag AS STRING), '/', CAST(n AS STRING)) AS echoed;\n"
+            + "END");
+
+    TableResult result =
+        bigQuery.query(
+            QueryJobConfiguration.newBuilder(sql("CALL %s.echo_call(@the_id, @the_flag, @the_n)"))
+                .addNamedParameter("the_id", QueryParameterValue.string("O'Brien \\ @the_n"))
+                .addNamedParameter("the_flag", QueryParameterValue.bool(true))
+                .addNamedParameter("the_n", QueryParameterValue.int64(42))
+                .build());
+
+    assertEquals(
+        List.of(List.of("O'Brien \\ @the_n/true/42")), CanonicalValues.rows(result));
   }
 
   @Test

@@ -1,0 +1,162 @@
+package dev.landfall.landing;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.landfall.csv.Header;
+import dev.landfall.csv.LakeRecordEncoder;
+import dev.landfall.csv.LakeRecordEncoder.EncodedRecord;
+import dev.landfall.csv.ParsedRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Keeps an erased customer from coming back with a re-delivered file (CONTRACT §6): a parsed line
+ * whose trimmed {@code customer_id} hashes to a logged {@code customer_key_hash} lands as the
+ * marker {@code {"_erased_by":"<request_id>"}} (record_hash the SHA-256 of the marker, provenance
+ * unchanged), or, for a transactions line of a request in pseudonymise mode, with {@code
+ * customer_id} replaced by {@code erased:<customer_key_hash>}. The line still lands, so every line
+ * is accounted for: unpack counts a marker as erased.
+ *
+ * <p>Cheap: with an empty log (the common case) a record passes untouched; otherwise only records
+ * with a {@code customer_id} field are hashed, each distinct id once per worker (cached).
+ */
+final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
+  static final String MARKER_PREFIX = "{\"_erased_by\":\"";
+  static final String PSEUDONYM_PREFIX = "erased:";
+  private static final String CUSTOMER_ID = "customer_id";
+  private static final String TRANSACTIONS = "transactions";
+  private static final int CACHED_IDS = 100_000;
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final PCollectionView<Erasures> erasuresView;
+  private transient LandingMetrics metrics;
+  private transient Erasures erasures;
+  private transient CustomerKeyHash keyedHash;
+  private transient Map<String, String> hashes;
+  private transient LakeRecordEncoder encoder;
+
+  ApplyErasuresFn(PCollectionView<Erasures> erasuresView) {
+    this.erasuresView = erasuresView;
+  }
+
+  @Setup
+  public void setup() {
+    metrics = new LandingMetrics();
+    encoder = new LakeRecordEncoder();
+  }
+
+  @ProcessElement
+  public void processElement(ProcessContext context) {
+    LakeRecord record = context.element();
+    Erasures current = context.sideInput(erasuresView);
+    if (current.isEmpty() || record.parseError() != null) {
+      context.output(record);
+      return;
+    }
+    useErasures(current);
+    Map<String, String> fields = fields(record.dataString());
+    String customerId = fields == null ? null : fields.get(CUSTOMER_ID);
+    Erasures.Request request = customerId == null ? null : current.byHash().get(hashOf(customerId));
+    if (request == null) {
+      context.output(record);
+      return;
+    }
+    if (TRANSACTIONS.equals(record.source())
+        && Erasures.PSEUDONYMISE.equals(request.transactionsMode())) {
+      fields.put(CUSTOMER_ID, PSEUDONYM_PREFIX + hashOf(customerId));
+      context.output(pseudonymised(record, fields));
+      metrics.counter(record.source(), LandingMetrics.PSEUDONYMISED_LINES).inc();
+    } else {
+      context.output(marker(record, request.requestId()));
+      metrics.counter(record.source(), LandingMetrics.ERASED_LINES).inc();
+    }
+  }
+
+  /** The marker row: only the request id remains of the line (interface §5). */
+  static LakeRecord marker(LakeRecord record, String requestId) {
+    String data =
+        MARKER_PREFIX + new String(JsonStringEncoder.getInstance().quoteAsString(requestId)) + "\"}";
+    return new LakeRecord(
+        record.source(), record.sourceFile(), record.sourceOffset(), data, sha256Hex(data), null);
+  }
+
+  private LakeRecord pseudonymised(LakeRecord record, Map<String, String> fields) {
+    EncodedRecord encoded =
+        encoder.encode(
+            record.source(),
+            Header.of(new ArrayList<>(fields.keySet())),
+            ParsedRecord.of(new ArrayList<>(fields.values())),
+            new byte[0],
+            0,
+            0);
+    return new LakeRecord(
+        record.source(),
+        record.sourceFile(),
+        record.sourceOffset(),
+        encoded.dataString(),
+        encoded.recordHash(),
+        null);
+  }
+
+  private void useErasures(Erasures current) {
+    if (current != erasures) {
+      erasures = current;
+      keyedHash = new CustomerKeyHash(current.key());
+      hashes =
+          new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+              return size() > CACHED_IDS;
+            }
+          };
+    }
+  }
+
+  private String hashOf(String customerId) {
+    return hashes.computeIfAbsent(customerId, keyedHash::of);
+  }
+
+  /**
+   * The fields of a landed {@code data_string} (a flat JSON object of strings, in column order), or
+   * null when it is anything else.
+   */
+  static Map<String, String> fields(String dataString) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    try (JsonParser parser = JSON.createParser(dataString)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        if (parser.nextToken() != JsonToken.VALUE_STRING) {
+          return null;
+        }
+        fields.put(name, parser.getText());
+      }
+      return fields;
+    } catch (IOException e) {
+      throw new UncheckedIOException("a landed data_string that is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  static String sha256Hex(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}

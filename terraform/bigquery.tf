@@ -5,20 +5,31 @@
 # the service datasets (they never need access to those datasets themselves).
 
 locals {
-  _service_datasets = [for key in keys(local.config.datasets) : key if !contains(["lake", "analytics"], key)]
+  _service_datasets = [for key in keys(local.config.datasets) : key if !contains(["lake", "analytics", "privacy"], key)]
 
   _descriptions = {
     lake      = "landfall raw lake: every CSV record with provenance. Pipeline and data engineers only."
     analytics = "landfall business views for business users, authorized on the service datasets."
+    privacy   = "landfall erasure key and log (docs/erasure.md). Erasure operators and the landing pipeline only; no personal data."
   }
 
   # Dataset key => access entries, as { role, kind, member }.
   _dataset_access = {
-    for key in keys(local.config.datasets) : key => concat(
+    for key in keys(local.config.datasets) : key => key == "privacy" ? concat(
+      # The erasure key and log: whoever reads the key can test a guessed customer
+      # id against the log, so only the erasure operators (who write both) and the
+      # landing pipeline (which drops an erased customer's re-delivered lines) may.
+      [{ role = "OWNER", kind = "special_group", member = "projectOwners" }],
+      [for group in local.config.access.erasure_groups : { role = "WRITER", kind = "group", member = group }],
+      [{ role = "READER", kind = "user", member = local.sa_email.dataflow }],
+      ) : concat(
       # Project owners keep control of every dataset (the deploying admins).
       [{ role = "OWNER", kind = "special_group", member = "projectOwners" }],
       # Data engineers: read and write the lake, the service tables and analytics.
       [for group in local.config.access.data_engineer_groups : { role = "WRITER", kind = "group", member = group }],
+      # Erasure operators: CALL privacy.erase_customer runs its DML as the caller
+      # (a procedure has no definer's rights), on every dataset holding personal data.
+      [for group in local.config.access.erasure_groups : { role = "WRITER", kind = "group", member = group } if !contains(local.config.access.data_engineer_groups, group)],
       # The landing pipeline writes the lake and its ledger, nothing else.
       key == "lake" ? [{ role = "WRITER", kind = "user", member = local.sa_email.dataflow }] : [],
       # Scheduled unpacks read the lake and write service tables; the snapshot writes analytics.

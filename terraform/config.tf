@@ -33,6 +33,8 @@ locals {
       customers    = "customers"
       transactions = "transactions"
       analytics    = "analytics"
+      # The erasure key and log (routines/privacy/, docs/erasure.md): no personal data.
+      privacy = "privacy"
     }
     size_presets = {
       small  = { machine_type = "e2-standard-2", num_workers = 1, max_workers = 2 }
@@ -44,6 +46,9 @@ locals {
     access = {
       business_user_groups = []
       data_engineer_groups = []
+      # Who runs scripts/erase_customer.sh (docs/erasure.md): the privacy dataset,
+      # write on the datasets holding personal data, Fine-Grained Reader on the tags.
+      erasure_groups = []
     }
     pii = {
       taxonomy_name = "landfall-pii"
@@ -207,7 +212,7 @@ locals {
   _missing_snapshot = local._nested.snapshot.schedule != null && !fileexists("${local._routines_path}/analytics/snapshot_top_customers.sql")
 
   _bad_groups = [
-    for group in concat(local._nested.access.business_user_groups, local._nested.access.data_engineer_groups, local._nested.pii.reader_groups) :
+    for group in concat(local._nested.access.business_user_groups, local._nested.access.data_engineer_groups, local._nested.access.erasure_groups, local._nested.pii.reader_groups) :
     group if !can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]+$", group))
   ]
   _bad_pii_tables = [

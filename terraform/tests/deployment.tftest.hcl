@@ -49,7 +49,7 @@ run "config_yaml_plans_a_job_per_source" {
     error_message = "template_image: ${output.template_image}"
   }
   assert {
-    condition     = output.datasets == { lake = "lake", customers = "customers", transactions = "transactions", analytics = "analytics" }
+    condition     = output.datasets == { lake = "lake", customers = "customers", transactions = "transactions", analytics = "analytics", privacy = "privacy" }
     error_message = "datasets output maps logical names to dataset names."
   }
   assert {
@@ -175,7 +175,7 @@ run "defaults_fill_a_minimal_config" {
   }
 
   assert {
-    condition     = output.datasets == { lake = "lake", customers = "customers", transactions = "transactions", analytics = "analytics" }
+    condition     = output.datasets == { lake = "lake", customers = "customers", transactions = "transactions", analytics = "analytics", privacy = "privacy" }
     error_message = "Default dataset names."
   }
   assert {

@@ -11,8 +11,12 @@ import java.util.regex.Pattern;
 /** Section {@code datasets:}: logical dataset name ({@code lake}, ...) to actual dataset name. */
 public record Datasets(Map<String, String> names) {
 
-  /** The four datasets, by their logical name (the key under {@code datasets:}). */
-  public static final List<String> KEYS = List.of("lake", "customers", "transactions", "analytics");
+  /**
+   * The datasets, by their logical name (the key under {@code datasets:}). {@code privacy} holds
+   * the erasure key and log (routines/privacy/), never personal data.
+   */
+  public static final List<String> KEYS =
+      List.of("lake", "customers", "transactions", "analytics", "privacy");
 
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9_]{1,1024}");
 

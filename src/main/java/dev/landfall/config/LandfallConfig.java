@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class LandfallConfig {
 
-  /** The four datasets, by their logical name (the key under {@code datasets:}). */
+  /** The datasets, by their logical name (the key under {@code datasets:}). */
   public static final List<String> DATASET_KEYS = Datasets.KEYS;
 
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -228,6 +228,11 @@ public final class LandfallConfig {
 
   public String analyticsDataset() {
     return datasets.name("analytics");
+  }
+
+  /** The erasure key and log (routines/privacy/); never personal data. */
+  public String privacyDataset() {
+    return datasets.name("privacy");
   }
 
   public Map<String, SizePreset> sizePresets() {

@@ -86,6 +86,15 @@ final class LiveTables {
             ? f.getType().name()
             : f.getType().getStandardType().name();
     type = TableDdl.canonicalType(type.toUpperCase(Locale.ROOT));
+    if (f.getSubFields() != null && !f.getSubFields().isEmpty()) {
+      // The DDL's canonical form of STRUCT<a STRING, b INT64> is STRUCT<ASTRING,BINT64>.
+      StringBuilder struct = new StringBuilder("STRUCT<");
+      for (Field sub : f.getSubFields()) {
+        struct.append(struct.length() > 7 ? "," : "");
+        struct.append(sub.getName().toUpperCase(Locale.ROOT)).append(typeOf(sub));
+      }
+      type = struct.append('>').toString();
+    }
     return f.getMode() == Field.Mode.REPEATED ? "ARRAY<" + type + ">" : type;
   }
 }

@@ -30,7 +30,7 @@ public record RoutineFile(
 
   /** The order in which the deploy step applies services that have a fixed place. */
   public static final List<String> SERVICE_ORDER =
-      List.of("lake", "customers", "transactions", "analytics");
+      List.of("lake", "customers", "transactions", "analytics", "privacy");
 
   /** Object kinds, in the order they are applied within a service. */
   public enum Kind {

@@ -35,6 +35,8 @@ class LandfallConfigTest {
             "transactions",
             "analytics_dataset",
             "analytics",
+            "privacy_dataset",
+            "privacy",
             "base_currency",
             "GBP",
             "max_future_days",
@@ -68,6 +70,7 @@ class LandfallConfigTest {
     assertEquals("GBP", config.baseCurrency());
     assertEquals("lake", config.lakeDataset());
     assertEquals("analytics", config.dataset("analytics"));
+    assertEquals("privacy", config.privacyDataset());
     assertEquals(List.of("small", "medium", "large"), List.copyOf(config.sizePresets().keySet()));
     assertEquals("30 5 * * *", config.sources().get("customers").unpackSchedule());
     assertEquals("Europe/London", config.timeZone());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.DatasetId;
+import dev.landfall.config.LandfallConfig;
 import dev.landfall.testing.LocalBigQuery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,7 +76,7 @@ class DeployCommandTest {
     assertTrue(
         printed.contains(
             "project p1, datasets lake_dry, customers_dry, transactions_dry,"
-                + " analytics_dry (location EU)"),
+                + " analytics_dry, privacy_dry (location EU)"),
         printed);
     assertTrue(printed.contains("lake_dry.t"), printed);
   }
@@ -108,7 +109,7 @@ class DeployCommandTest {
       assertTrue(out.toString(StandardCharsets.UTF_8).contains("deploy: 1 objects applied"));
       assertTrue(engine.bigQuery().getTable("lake_" + suffix, "t") != null);
     } finally {
-      for (String name : List.of("lake", "customers", "transactions", "analytics")) {
+      for (String name : LandfallConfig.DATASET_KEYS) {
         engine
             .bigQuery()
             .delete(

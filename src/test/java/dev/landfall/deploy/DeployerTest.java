@@ -64,7 +64,7 @@ class DeployerTest {
     Deployer.Result second = deployer.deploy(routines);
 
     assertEquals(6, first.applied().size());
-    assertEquals(4, first.datasetsCreated().size());
+    assertEquals(LandfallConfig.DATASET_KEYS.size(), first.datasetsCreated().size());
     assertEquals(6, second.applied().size());
     assertTrue(second.datasetsCreated().isEmpty());
     assertEquals(before, objects());

@@ -41,7 +41,7 @@ class PackagesTest {
     List<ServicePackage> packages = Packages.discover(Repo.root().resolve("routines"));
 
     assertEquals(
-        List.of("lake", "customers", "transactions", "analytics"),
+        List.of("lake", "customers", "transactions", "analytics", "privacy"),
         packages.stream().map(ServicePackage::name).toList());
     for (ServicePackage p : packages) {
       assertTrue(p.version().matches("\\d+\\.\\d+\\.\\d+.*"), p.name());

@@ -8,6 +8,7 @@ import dev.landfall.csv.Header;
 import dev.landfall.csv.LakeRecordEncoder;
 import dev.landfall.csv.LakeRecordEncoder.EncodedRecord;
 import dev.landfall.csv.ParsedRecord;
+import dev.landfall.erasure.CustomerKeyHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,6 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
   static final String MARKER_PREFIX = "{\"_erased_by\":\"";
-  static final String PSEUDONYM_PREFIX = "erased:";
   private static final String CUSTOMER_ID = "customer_id";
   private static final String TRANSACTIONS = "transactions";
   private static final int CACHED_IDS = 100_000;
@@ -74,7 +74,7 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
     }
     if (TRANSACTIONS.equals(record.source())
         && Erasures.PSEUDONYMISE.equals(request.transactionsMode())) {
-      fields.put(CUSTOMER_ID, PSEUDONYM_PREFIX + hashOf(customerId));
+      fields.put(CUSTOMER_ID, CustomerKeyHash.pseudonym(hashOf(customerId)));
       context.output(pseudonymised(record, fields));
       metrics.counter(record.source(), LandingMetrics.PSEUDONYMISED_LINES).inc();
     } else {

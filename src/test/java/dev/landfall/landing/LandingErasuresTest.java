@@ -14,6 +14,7 @@ import com.google.api.services.bigquery.model.TableSchema;
 import dev.landfall.csv.Header;
 import dev.landfall.csv.LakeRecordEncoder;
 import dev.landfall.csv.ParsedRecord;
+import dev.landfall.erasure.CustomerKeyHash;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

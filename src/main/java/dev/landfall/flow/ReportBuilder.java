@@ -160,8 +160,8 @@ final class ReportBuilder {
         marked.computeIfAbsent(request, k -> new TreeMap<>()).merge(row.get("source"), 1L, Long::sum);
         continue;
       }
-      Matcher pseudonym = PSEUDONYMISED.matcher(data);
-      if (pseudonym.find()) {
+      Matcher pseudonym = data.contains("erased:") ? PSEUDONYMISED.matcher(data) : null;
+      if (pseudonym != null && pseudonym.find()) {
         String hashRequest =
             requestByHash.getOrDefault(pseudonym.group(1), "(request not readable)");
         pseudonymised

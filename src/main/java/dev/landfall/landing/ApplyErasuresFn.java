@@ -29,12 +29,20 @@ import org.apache.beam.sdk.values.PCollectionView;
  * customer_id} replaced by {@code erased:<customer_key_hash>}. The line still lands, so every line
  * is accounted for: unpack counts a marker as erased.
  *
+ * <p>A line that could not be parsed ({@code {"_raw": ...}}) has no fields to name its customer:
+ * it is marked when any of its comma-separated tokens (quotes and surrounding spaces stripped)
+ * hashes to a logged customer, so a damaged line of an erased customer does not land either.
+ *
  * <p>Cheap: with an empty log (the common case) a record passes untouched; otherwise only records
- * with a {@code customer_id} field are hashed, each distinct id once per worker (cached).
+ * with a {@code customer_id} field are parsed and hashed, each distinct id once per worker
+ * (cached).
  */
 final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
   static final String MARKER_PREFIX = "{\"_erased_by\":\"";
   private static final String CUSTOMER_ID = "customer_id";
+  private static final String CUSTOMER_ID_KEY = "\"customer_id\":\"";
+  /** Tokens of a malformed line looked up at most (a line of megabytes is not split further). */
+  private static final int MAX_RAW_TOKENS = 10_000;
   private static final String TRANSACTIONS = "transactions";
   private static final int CACHED_IDS = 100_000;
   private static final JsonFactory JSON = new JsonFactory();
@@ -60,11 +68,25 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
   public void processElement(ProcessContext context) {
     LakeRecord record = context.element();
     Erasures current = context.sideInput(erasuresView);
-    if (current.isEmpty() || record.parseError() != null) {
+    if (current.isEmpty()) {
       context.output(record);
       return;
     }
     useErasures(current);
+    if (record.parseError() != null) {
+      Erasures.Request request = rawLineRequest(current, record.dataString());
+      if (request == null) {
+        context.output(record);
+      } else {
+        context.output(marker(record, request.requestId()));
+        metrics.counter(record.source(), LandingMetrics.ERASED_LINES).inc();
+      }
+      return;
+    }
+    if (!record.dataString().contains(CUSTOMER_ID_KEY)) {
+      context.output(record); // no customer_id column: nothing to look up
+      return;
+    }
     Map<String, String> fields = fields(record.dataString());
     String customerId = fields == null ? null : fields.get(CUSTOMER_ID);
     Erasures.Request request = customerId == null ? null : current.byHash().get(hashOf(customerId));
@@ -81,6 +103,26 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
       context.output(marker(record, request.requestId()));
       metrics.counter(record.source(), LandingMetrics.ERASED_LINES).inc();
     }
+  }
+
+  /** The request of an erased customer named by a token of a malformed line, or null. */
+  private Erasures.Request rawLineRequest(Erasures current, String dataString) {
+    Map<String, String> raw = fields(dataString);
+    String line = raw == null ? null : raw.get("_raw");
+    if (line == null) {
+      return null;
+    }
+    String[] tokens = line.split("[,\\r\\n]", MAX_RAW_TOKENS);
+    for (String token : tokens) {
+      String id = token.replace("\"", "").strip();
+      if (!id.isEmpty()) {
+        Erasures.Request request = current.byHash().get(hashOf(id));
+        if (request != null) {
+          return request;
+        }
+      }
+    }
+    return null;
   }
 
   /** The marker row: only the request id remains of the line (interface §5). */

@@ -121,6 +121,24 @@ public class LandingErasuresTest {
   }
 
   @Test
+  public void malformedLineOfAnErasedCustomerLandsAsMarkerOthersKeepTheirReason() throws Exception {
+    Path data = folder.newFolder("data").toPath();
+    // Short rows: they land as _raw with a parse error, unless they name an erased customer.
+    write(data.resolve("customers_1.csv"),
+        "customer_id,first_name,email\n\"C2\" ,bob@example.com\nC3,cy@example.com\n");
+    Erasures erasures = erasures(Map.of("C2", new Erasures.Request("REQ-3", "delete")));
+
+    Map<String, Long> counters = land(data, erasures);
+
+    List<TableRow> lake = lake();
+    assertEquals("{\"_erased_by\":\"REQ-3\"}", lake.get(0).get("data_string"));
+    assertNull(lake.get(0).get("parse_error"));
+    assertTrue(((String) lake.get(1).get("data_string")).startsWith("{\"_raw\":\"C3,"));
+    assertTrue(String.valueOf(lake.get(1).get("parse_error")).startsWith("expected 3 fields"));
+    assertEquals(1L, (long) counters.get("customers.erasedLines"));
+  }
+
+  @Test
   public void emptyLogLandsEverythingUnchanged() throws Exception {
     Path data = folder.newFolder("data").toPath();
     write(data.resolve("customers_1.csv"), "customer_id,first_name\nC2,Bob\n");

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,12 +84,7 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
       }
       return;
     }
-    if (!record.dataString().contains(CUSTOMER_ID_KEY)) {
-      context.output(record); // no customer_id column: nothing to look up
-      return;
-    }
-    Map<String, String> fields = fields(record.dataString());
-    String customerId = fields == null ? null : fields.get(CUSTOMER_ID);
+    String customerId = customerIdOf(record.dataString());
     Erasures.Request request = customerId == null ? null : current.byHash().get(hashOf(customerId));
     if (request == null) {
       context.output(record);
@@ -96,6 +92,7 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
     }
     if (TRANSACTIONS.equals(record.source())
         && Erasures.PSEUDONYMISE.equals(request.transactionsMode())) {
+      Map<String, String> fields = fields(record.dataString());
       fields.put(CUSTOMER_ID, CustomerKeyHash.pseudonym(hashOf(customerId)));
       context.output(pseudonymised(record, fields));
       metrics.counter(record.source(), LandingMetrics.PSEUDONYMISED_LINES).inc();
@@ -155,18 +152,69 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
     if (current != erasures) {
       erasures = current;
       keyedHash = new CustomerKeyHash(current.key());
-      hashes =
-          new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-              return size() > CACHED_IDS;
-            }
-          };
+      hashes = new HashMap<>();
     }
   }
 
   private String hashOf(String customerId) {
+    if (hashes.size() >= CACHED_IDS) {
+      hashes.clear(); // bounded memory; the working set of ids refills it
+    }
     return hashes.computeIfAbsent(customerId, keyedHash::of);
+  }
+
+  /**
+   * The {@code customer_id} value of a landed {@code data_string}, or null when it has none,
+   * without parsing the whole object: the landing writes {@code {"name":"value",...}} with every
+   * quote inside a string escaped, so {@code "customer_id":"} right after {@code {} or {@code ,}
+   * can only be that key (a quote preceded by either is structural, and a key is the only string
+   * followed by a colon).
+   */
+  static String customerIdOf(String dataString) {
+    int from = 0;
+    while (true) {
+      int at = dataString.indexOf(CUSTOMER_ID_KEY, from);
+      if (at < 0) {
+        return null;
+      }
+      char before = at == 0 ? ' ' : dataString.charAt(at - 1);
+      if (before == '{' || before == ',') {
+        return jsonStringAt(dataString, at + CUSTOMER_ID_KEY.length());
+      }
+      from = at + 1;
+    }
+  }
+
+  /** The JSON string content starting at {@code start} (after its opening quote), unescaped. */
+  private static String jsonStringAt(String json, int start) {
+    StringBuilder unescaped = null;
+    for (int i = start; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (c == '"') {
+        return unescaped == null ? json.substring(start, i) : unescaped.toString();
+      }
+      if (c == '\\') {
+        if (unescaped == null) {
+          unescaped = new StringBuilder(json.substring(start, i));
+        }
+        char e = json.charAt(++i);
+        switch (e) {
+          case 'b' -> unescaped.append('\b');
+          case 'f' -> unescaped.append('\f');
+          case 'n' -> unescaped.append('\n');
+          case 'r' -> unescaped.append('\r');
+          case 't' -> unescaped.append('\t');
+          case 'u' -> {
+            unescaped.append((char) Integer.parseInt(json.substring(i + 1, i + 5), 16));
+            i += 4;
+          }
+          default -> unescaped.append(e); // \" \\ \/
+        }
+      } else if (unescaped != null) {
+        unescaped.append(c);
+      }
+    }
+    return null; // unterminated: not written by the landing
   }
 
   /**

@@ -139,6 +139,25 @@ public class LandingErasuresTest {
   }
 
   @Test
+  public void customerIdOf_agreesWithAJsonParserOnEncodedRecords() {
+    LakeRecordEncoder encoder = new LakeRecordEncoder();
+    List<List<String>> rows = List.of(
+        List.of("x\",\"customer_id\":\"FAKE", " C1 ", "a"),
+        List.of("\\", "C\"2\\", "b\u0001\n"),
+        List.of("", "", ""),
+        List.of("ü€😀", "Zoë \t", "customer_id"),
+        List.of("\"customer_id\":\"", "C5", ",\"customer_id\":\"X"));
+    for (List<String> names : List.of(
+        List.of("note", "customer_id", "other"), List.of("customer_id_x", "x\"customer_id", "customer_idz"))) {
+      for (List<String> row : rows) {
+        String data = encoder.encode("transactions", Header.of(names), ParsedRecord.of(row), new byte[0], 0, 0)
+            .dataString();
+        assertEquals(data, ApplyErasuresFn.fields(data).get("customer_id"), ApplyErasuresFn.customerIdOf(data));
+      }
+    }
+  }
+
+  @Test
   public void emptyLogLandsEverythingUnchanged() throws Exception {
     Path data = folder.newFolder("data").toPath();
     write(data.resolve("customers_1.csv"), "customer_id,first_name\nC2,Bob\n");

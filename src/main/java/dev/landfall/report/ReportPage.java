@@ -86,14 +86,11 @@ public final class ReportPage {
             + "<tr><th>request</th><th>requested at</th><th>lines erased</th>"
             + "<th>lines pseudonymised</th></tr></thead><tbody>");
     for (RunReport.Erasure e : erasures) {
-      String key = "erasure." + Html.escape(e.requestId()) + ".";
       html.append("<tr><td><code>")
           .append(Html.escape(e.requestId()))
           .append("</code></td><td>")
           .append(e.requestedAt() == null ? "—" : Html.escape(e.requestedAt()))
-          .append("</td><td class=\"num\" data-k=\"")
-          .append(key)
-          .append("lines\">")
+          .append("</td><td class=\"num\">")
           .append(bySource(e.lines()))
           .append("</td><td class=\"num\">")
           .append(bySource(e.pseudonymisedLines()))

@@ -33,6 +33,10 @@ changes them fails loudly instead of silently. Fixed here:
 9. `TRIM(s)`, `LTRIM(s)` and `RTRIM(s)` removed spaces only (DuckDB's default);
    BigQuery removes every Unicode White_Space character (tab, line breaks, no-break
    space, ideographic space, ...). The one-argument forms now pass that set.
+10. Named query parameters of a script (a `CALL p(@x)` job, as the erase command
+   sends: the customer id must stay out of the job's query text) were not bound:
+   "Values were not provided for ... parameters". A script's scalar STRING, BOOL
+   and INT64 parameters are now bound as literals before it runs.
 """
 
 from __future__ import annotations
@@ -190,6 +194,41 @@ async def _run_script(interpreter, source, ctx):
         return await _original_run_script(interpreter, source, ctx)
     except ScriptRaise as raised:
         raise raised.error from raised
+
+
+_original_run_query_body = executor._run_query_body
+_SCRIPT_PARAMETER = re.compile(r"@(\w+)")
+
+
+def _parameter_literal(param):
+    """A BigQuery literal of a scalar STRING, BOOL or INT64 query parameter (patch 10)."""
+    kind = param.get("parameterType", {}).get("type", "STRING")
+    value = (param.get("parameterValue") or {}).get("value")
+    if value is None:
+        return f"CAST(NULL AS {kind})"
+    if kind == "BOOL":
+        return "TRUE" if str(value).lower() == "true" else "FALSE"
+    if kind == "INT64":
+        return str(int(value))
+    if kind == "STRING":
+        escaped = (value.replace("\\", "\\\\").replace("'", "\\'")
+                   .replace("\n", "\\n").replace("\r", "\\r"))
+        return f"'{escaped}'"
+    raise ValueError(f"script parameter of type {kind} is not supported locally")
+
+
+async def _run_query_body(**kwargs):
+    """Binds a script's named scalar parameters as literals (patch 10)."""
+    params = kwargs.get("query_params")
+    if kwargs.get("is_scripted") and params and all(p.get("name") for p in params):
+        literals = {p["name"]: _parameter_literal(p) for p in params}
+        kwargs["bq_sql"] = _outside_quotes(
+            kwargs["bq_sql"],
+            lambda code: _SCRIPT_PARAMETER.sub(
+                lambda m: literals.get(m.group(1), m.group(0)), code),
+        )
+        kwargs["query_params"] = None
+    return await _original_run_query_body(**kwargs)
 
 
 # A bare NUMERIC/DECIMAL type name: not part of a longer word (PARSE_NUMERIC,
@@ -393,6 +432,7 @@ def apply() -> None:
     script_parser.Parser._parse_procedure_rest = _parse_procedure_rest
     script_parser.Parser._parse_function_rest = _parse_function_rest
     executor._run_script = _run_script
+    executor._run_query_body = _run_query_body
     translator.rewrite_numeric_literals = _rewrite_numeric_literals
     script_parser.Parser.__init__ = _parser_init
     executor._LOAD_FORMAT_HANDLERS["AVRO"] = _load_avro

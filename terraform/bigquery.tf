@@ -60,9 +60,17 @@ locals {
     ])
   }
 
-  # Time travel window per dataset (hours); 168 is BigQuery's default and maximum.
+  # Time travel window per dataset (hours): 48 to 168, BigQuery's default 168.
   # https://cloud.google.com/bigquery/docs/time-travel#configure_the_time_travel_window
-  time_travel_hours = { for key in keys(local.config.datasets) : key => tostring(lookup(local.config.max_time_travel_hours, key, 168)) }
+  # Right to erasure (docs/erasure.md): an erased customer's rows stay readable
+  # through time travel for the window, then 7 more days in fail-safe (not
+  # readable by users), so every dataset holding personal data (lake, the
+  # service datasets, analytics) defaults to the minimum, 48 hours. privacy holds
+  # none (the erasure key and log) and keeps 168: a longer window to recover the key.
+  time_travel_hours = {
+    for key in keys(local.config.datasets) :
+    key => tostring(lookup(local.config.max_time_travel_hours, key, key == "privacy" ? 168 : 48))
+  }
 }
 
 # Analytics first: the service datasets name it in their authorized-dataset entry.

@@ -23,7 +23,8 @@ locals {
     # service agents which must be allowed to use the key(s).
     kms_key        = ""
     project_number = ""
-    # Dataset key => time travel window in hours (48-168, whole days); 168 if absent.
+    # Dataset key => time travel window in hours (48-168, whole days); if absent 48
+    # (the minimum: datasets hold personal data, docs/erasure.md), privacy 168.
     max_time_travel_hours = {}
 
     # Days after its ingestion date a transaction may be dated (else implausible_date).
@@ -66,6 +67,11 @@ locals {
     landing = {
       noncurrent_version_retention_days = 30
     }
+    # Right to erasure (docs/erasure.md): "delete" the customer's transactions, or
+    # "pseudonymise" them (amounts kept, customer_id = erased:<keyed hash>).
+    erasure = {
+      transactions = "delete"
+    }
     dataflow = {
       temp_retention_days    = 7
       staging_retention_days = 30
@@ -89,7 +95,7 @@ locals {
     paths            = [] # globs of the files the source owns (pipeline --sourceRules); []: its folder, then <name>_ prefix
   }
   _required_keys = ["project_id", "region"]
-  _nested_keys   = ["snapshot", "access", "pii", "alerting", "landing", "dataflow"]
+  _nested_keys   = ["snapshot", "access", "pii", "alerting", "landing", "dataflow", "erasure"]
 
   _sources_raw = merge({}, lookup(local._raw, "sources", null))
   _presets     = merge(local._defaults.size_presets, lookup(local._raw, "size_presets", null))
@@ -124,6 +130,7 @@ locals {
 
     landing  = local._nested.landing
     dataflow = local._nested.dataflow
+    erasure  = local._nested.erasure
     # Every source that is unpacked needs a dataset; it defaults to the source name.
     datasets = merge(
       { for name, source in local._sources : name => name if source.unpack_schedule != null },
@@ -270,6 +277,7 @@ locals {
     length(local._bad_groups) == 0 ? null : "config.yaml: not a group email: ${join(", ", local._bad_groups)}.",
     can(tonumber(local.config.alerting.reject_rate_threshold)) && try(local.config.alerting.reject_rate_threshold >= 0 && local.config.alerting.reject_rate_threshold <= 1, false) ? null : "config.yaml: alerting.reject_rate_threshold must be a share between 0 and 1 (0.05 = 5 %).",
     can(tonumber(local.config.max_future_days)) && try(floor(local.config.max_future_days) == local.config.max_future_days && local.config.max_future_days >= 0 && local.config.max_future_days <= 366, false) ? null : "config.yaml: max_future_days must be a whole number of days from 0 to 366.",
+    contains(["delete", "pseudonymise"], local._nested.erasure.transactions) ? null : "config.yaml: erasure.transactions must be delete or pseudonymise, got \"${local._nested.erasure.transactions}\".",
     length(local._bad_pii_tables) == 0 ? null : "config.yaml: pii.columns names column(s) ${join(", ", local._bad_pii_tables)} of a table that no CREATE TABLE file in routines/ defines (entries are <column> or <package>.<table>.<column>).",
     length(local._kms_problems) == 0 ? null : "config.yaml: ${join("; ", local._kms_problems)}.",
     length(local._network_problems) == 0 ? null : "config.yaml: ${join("; ", local._network_problems)}.",

@@ -51,7 +51,7 @@ locals {
   }
 
   # People query through jobs in the project too; their data access is per dataset.
-  _people = distinct(concat(local.config.access.business_user_groups, local.config.access.data_engineer_groups))
+  _people = distinct(concat(local.config.access.business_user_groups, local.config.access.data_engineer_groups, local.config.access.erasure_groups))
   people_project_roles = merge(
     { for group in local._people : "group-jobuser-${group}" => { member = "group:${group}", role = "roles/bigquery.jobUser" } },
     # Data engineers launch landings by hand (scripts/run_dataflow.sh): creating a
@@ -71,6 +71,10 @@ locals {
       # both in this bucket only (it holds nothing else).
       "builds-build" = { bucket = google_storage_bucket.builds.name, role = "roles/storage.objectAdmin", member = "serviceAccount:${local.sa_email.build}" }
     },
+    # Erasure operators rewrite landing files without an erased customer's lines
+    # and delete the noncurrent generations (docs/erasure.md): create, get, list
+    # and delete objects in this bucket only.
+    { for group in local.config.access.erasure_groups : "landing-erasure-${group}" => { bucket = google_storage_bucket.landing.name, role = "roles/storage.objectUser", member = "group:${group}" } if !contains(local.config.access.data_engineer_groups, group) },
     # Data engineers upload files and inspect dead letters.
     { for group in local.config.access.data_engineer_groups : "landing-${group}" => { bucket = google_storage_bucket.landing.name, role = "roles/storage.objectUser", member = "group:${group}" } },
     { for group in local.config.access.data_engineer_groups : "dataflow-${group}" => { bucket = google_storage_bucket.dataflow.name, role = "roles/storage.objectViewer", member = "group:${group}" } },

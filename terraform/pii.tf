@@ -45,9 +45,13 @@ locals {
     "${pair[0]}-${pair[1]}" => { policy = pair[0], member = "group:${pair[1]}" }
   }
 
+  # The erasure operators too: CALL privacy.erase_customer updates and deletes
+  # rows by tagged columns, and DML that reads a column with a policy tag needs
+  # Fine-Grained Reader on the tag
+  # (https://cloud.google.com/bigquery/docs/column-level-security-writes).
   pii_readers = merge(
     { scheduler = "serviceAccount:${local.sa_email.scheduler}" },
-    { for group in distinct(concat(local.config.access.data_engineer_groups, local.config.pii.reader_groups)) : group => "group:${group}" },
+    { for group in distinct(concat(local.config.access.data_engineer_groups, local.config.pii.reader_groups, local.config.access.erasure_groups)) : group => "group:${group}" },
   )
 }
 

@@ -98,10 +98,11 @@ run "reader_groups_read_personal_data_in_clear" {
       sort([for r in readers : r.member]) == tolist([
         "group:crm@example.com",
         "group:data-eng@example.com",
+        "group:privacy-ops@example.com",
         "serviceAccount:landfall-scheduler@my-bank-data-project.iam.gserviceaccount.com",
       ]) && alltrue([for r in readers : r.role == "roles/datacatalog.categoryFineGrainedReader"])
     ])
-    error_message = "The CRM team (pii.reader_groups), the data engineers and the scheduler are Fine-Grained Readers of both tags."
+    error_message = "The CRM team (pii.reader_groups), the data engineers, the erasure operators and the scheduler are Fine-Grained Readers of both tags."
   }
   assert {
     condition = length([
@@ -134,5 +135,43 @@ run "no_business_users_no_masked_readers" {
   assert {
     condition     = keys(google_data_catalog_policy_tag_iam_member.pii_readers) == ["scheduler"]
     error_message = "Without groups, only the scheduler reads personal data in clear."
+  }
+}
+
+run "only_erasure_operators_and_the_pipeline_read_the_privacy_dataset" {
+  command = plan
+
+  assert {
+    condition = toset([
+      for a in google_bigquery_dataset.this["privacy"].access : "${coalesce(a.role, "-")}:${coalesce(a.special_group, a.group_by_email, a.user_by_email, "-")}"
+      if length(a.dataset) == 0 && length(a.routine) == 0
+      ]) == toset([
+      "OWNER:projectOwners",
+      "WRITER:privacy-ops@example.com",
+      "READER:landfall-dataflow@my-bank-data-project.iam.gserviceaccount.com",
+    ])
+    error_message = "privacy (the erasure key and log): project owners, the erasure operators and the landing pipeline only; no data engineers, business users or scheduler."
+  }
+  assert {
+    condition     = length([for a in google_bigquery_dataset.this["privacy"].access : a if length(a.dataset) > 0 || length(a.routine) > 0]) == 0
+    error_message = "No view or routine is authorized on the privacy dataset."
+  }
+  assert {
+    condition = alltrue([
+      for dataset in concat([google_bigquery_dataset.analytics], [for key in ["lake", "customers", "transactions"] : google_bigquery_dataset.this[key]]) :
+      contains([for a in dataset.access : "${coalesce(a.role, "-")}:${coalesce(a.group_by_email, "-")}"], "WRITER:privacy-ops@example.com")
+    ])
+    error_message = "CALL privacy.erase_customer runs its DML as the caller: erasure operators write every dataset holding personal data."
+  }
+  assert {
+    condition = (
+      google_data_catalog_policy_tag_iam_member.pii_readers["privacy-ops@example.com"].role == "roles/datacatalog.categoryFineGrainedReader" &&
+      google_data_catalog_policy_tag_iam_member.pii_date_readers["privacy-ops@example.com"].role == "roles/datacatalog.categoryFineGrainedReader"
+    )
+    error_message = "DML on policy-tagged columns needs Fine-Grained Reader (column-level-security-writes): erasure operators hold it on both tags."
+  }
+  assert {
+    condition     = google_storage_bucket_iam_member.this["landing-erasure-privacy-ops@example.com"].role == "roles/storage.objectUser"
+    error_message = "Erasure operators rewrite landing files and delete their noncurrent generations."
   }
 }

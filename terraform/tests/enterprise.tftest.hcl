@@ -83,10 +83,11 @@ run "time_travel_per_dataset" {
     condition = (
       google_bigquery_dataset.this["lake"].max_time_travel_hours == "48" &&
       google_bigquery_dataset.this["customers"].max_time_travel_hours == "48" &&
-      google_bigquery_dataset.this["transactions"].max_time_travel_hours == "168" &&
-      google_bigquery_dataset.analytics.max_time_travel_hours == "168"
+      google_bigquery_dataset.this["transactions"].max_time_travel_hours == "96" &&
+      google_bigquery_dataset.analytics.max_time_travel_hours == "48" &&
+      google_bigquery_dataset.this["privacy"].max_time_travel_hours == "72"
     )
-    error_message = "Datasets holding personal data keep 48 hours of time travel as configured; the others BigQuery's 168."
+    error_message = "A configured window wins; unset, datasets holding personal data keep the minimum, 48 hours."
   }
 }
 
@@ -118,8 +119,11 @@ run "without_network_or_keys_nothing_is_added" {
     error_message = "Without kms_key, Google's default encryption: no key, no key grants, no Cloud KMS API."
   }
   assert {
-    condition     = alltrue([for dataset in concat([google_bigquery_dataset.analytics], values(google_bigquery_dataset.this)) : dataset.max_time_travel_hours == "168"])
-    error_message = "Time travel defaults to BigQuery's 168 hours."
+    condition = (
+      alltrue([for key, dataset in google_bigquery_dataset.this : dataset.max_time_travel_hours == (key == "privacy" ? "168" : "48")]) &&
+      google_bigquery_dataset.analytics.max_time_travel_hours == "48"
+    )
+    error_message = "Time travel defaults to the minimum, 48 hours, on every dataset holding personal data (docs/erasure.md); privacy (no personal data: the erasure key and log) keeps BigQuery's 168."
   }
 }
 

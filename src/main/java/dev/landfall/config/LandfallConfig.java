@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * The deployment configuration, {@code terraform/config.yaml}: the one file that names projects,
  * datasets, sources and sizes. Each section of the file has its own small class ({@link Datasets},
  * {@link SizePreset}, {@link Source}, {@link Snapshot}, {@link Access}, {@link Pii}, {@link
- * Alerting}) that fills its defaults and checks its keys; unknown keys are errors, so a misspelt key
+ * Alerting}, {@link Erasure}) that fills its defaults and checks its keys; unknown keys are errors, so a misspelt key
  * is never silently ignored.
  */
 public final class LandfallConfig {
@@ -44,6 +44,7 @@ public final class LandfallConfig {
           "access",
           "pii",
           "alerting",
+          "erasure",
           // Read by Terraform only (terraform/config.tf checks them: CMEK, worker network, time
           // travel, buckets); accepted here so the one config file stays valid for both readers.
           // ConfigKeysTest keeps this list in step with config.tf.
@@ -70,6 +71,7 @@ public final class LandfallConfig {
   private final Access access;
   private final Pii pii;
   private final Alerting alerting;
+  private final Erasure erasure;
 
   private LandfallConfig(Builder b) {
     this.projectId = b.projectId;
@@ -87,6 +89,7 @@ public final class LandfallConfig {
     this.access = b.access;
     this.pii = b.pii;
     this.alerting = b.alerting;
+    this.erasure = b.erasure;
   }
 
   /** Reads and validates a config file; the message of the exception names the file and key. */
@@ -142,6 +145,7 @@ public final class LandfallConfig {
     b.access = Access.read(reader, root.get("access"));
     b.pii = Pii.read(reader, root.get("pii"));
     b.alerting = Alerting.read(reader, root.get("alerting"));
+    b.erasure = Erasure.read(reader, root.get("erasure"));
     reader.failIfProblems();
     return new LandfallConfig(b);
   }
@@ -273,6 +277,11 @@ public final class LandfallConfig {
     return alerting;
   }
 
+  /** What an erasure request does to transactions (docs/erasure.md). */
+  public Erasure erasure() {
+    return erasure;
+  }
+
   /**
    * Days after its ingestion date a transaction may be dated before it is rejected as {@code
    * implausible_date} (key {@code max_future_days}, default 1).
@@ -302,6 +311,7 @@ public final class LandfallConfig {
     b.access = access;
     b.pii = pii;
     b.alerting = alerting;
+    b.erasure = erasure;
     return b;
   }
 
@@ -322,5 +332,6 @@ public final class LandfallConfig {
     Access access;
     Pii pii;
     Alerting alerting;
+    Erasure erasure;
   }
 }

@@ -23,7 +23,7 @@ class ConfigKeysTest {
   void everyKeyOfConfigTf_isAcceptedHere() throws Exception {
     String configTf = Files.readString(repoFile("terraform/config.tf"));
     List<String> rejected = new ArrayList<>();
-    List<String> sections = List.of("snapshot", "access", "pii", "alerting", "landing", "dataflow");
+    List<String> sections = List.of("snapshot", "access", "pii", "alerting", "landing", "dataflow", "erasure");
     String defaults = block(configTf, "_defaults = {");
     int checked = 0;
     for (String key : keysAtIndent(defaults, 4)) {

@@ -214,4 +214,31 @@ class LandfallConfigTest {
     }
     throw new IllegalStateException(relative + " not found");
   }
+
+  @Test
+  void parse_erasure_defaultsToDeleteAndRefusesOtherModes() {
+    assertEquals(
+        "delete", LandfallConfig.parse("project_id: p\nregion: r\n", "t").erasure().transactions());
+    assertEquals(
+        "pseudonymise",
+        LandfallConfig.parse(
+                "project_id: p\nregion: r\nerasure:\n  transactions: pseudonymise\n", "t")
+            .erasure()
+            .transactions());
+    assertEquals(
+        List.of("ops@example.com"),
+        LandfallConfig.parse(
+                "project_id: p\nregion: r\naccess:\n  erasure_groups: [ops@example.com]\n", "t")
+            .access()
+            .erasureGroups());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                LandfallConfig.parse(
+                    "project_id: p\nregion: r\nerasure:\n  transactions: keep\n", "t"));
+    assertTrue(
+        e.getMessage().contains("erasure.transactions must be delete or pseudonymise"),
+        e.getMessage());
+  }
 }

@@ -1,0 +1,209 @@
+package dev.landfall.erasure;
+
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.storage.StorageOptions;
+import dev.landfall.bigquery.BigQueryClients;
+import dev.landfall.config.ConfigException;
+import dev.landfall.config.LandfallConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Erases one customer (CONTRACT §6, docs/erasure.md): reads (or creates) the erasure key, computes
+ * the keyed hash of the id, calls {@code privacy.erase_customer} with query parameters, prints the
+ * rows changed per table, then removes the customer's lines from the landing copies.
+ *
+ * <pre>
+ * EraseCommand --config terraform/config.yaml --request-id REQ [--dry-run]
+ *     (--landing DIR | --landing gs://BUCKET) [--project P] [--endpoint URL] [--dataset-suffix S]
+ *     [--customer-id ID]
+ * </pre>
+ *
+ * <p>The id comes from {@code --customer-id} or, so that it never shows in a process list, from
+ * the environment variable {@code LANDFALL_ERASE_CUSTOMER_ID} (what scripts/erase_customer.sh
+ * uses). It is never printed. Exit codes: 0 done (also: unknown id, already erased, dry run), 1
+ * failed, 2 bad arguments.
+ */
+public final class EraseCommand {
+  static final String CUSTOMER_ID_ENV = "LANDFALL_ERASE_CUSTOMER_ID";
+
+  private static final String USAGE =
+      "usage: EraseCommand --config FILE --request-id REQ --landing DIR|gs://BUCKET [--dry-run]"
+          + " [--project P] [--endpoint URL] [--dataset-suffix S] [--customer-id ID]"
+          + " (or the id in " + CUSTOMER_ID_ENV + ")";
+
+  private EraseCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(CUSTOMER_ID_ENV), System.out, System.err));
+  }
+
+  /** Options of one run. */
+  record Options(
+      Path config,
+      String customerId,
+      String requestId,
+      boolean dryRun,
+      String landing,
+      String project,
+      String endpoint,
+      String datasetSuffix) {}
+
+  static int run(String[] args, String customerIdFromEnv, PrintStream out, PrintStream err) {
+    Options options;
+    try {
+      options = parse(args, customerIdFromEnv);
+    } catch (IllegalArgumentException e) {
+      err.println("erase: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    try {
+      LandfallConfig config = LandfallConfig.load(options.config());
+      if (options.datasetSuffix() != null) {
+        config = config.withDatasetSuffix(options.datasetSuffix());
+      }
+      String project = options.project() != null ? options.project() : config.projectId();
+      BigQuery bigQuery = BigQueryClients.create(project, options.endpoint());
+      return erase(bigQuery, project, config, options, store(options.landing()), out);
+    } catch (ErasureException | ConfigException | IllegalArgumentException | UncheckedIOException e) {
+      err.println("erase: " + e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      err.println("erase: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  static int erase(
+      BigQuery bigQuery,
+      String project,
+      LandfallConfig config,
+      Options options,
+      LandingStore store,
+      PrintStream out) {
+    String privacy = config.privacyDataset();
+    String mode = config.erasure().transactions();
+    EraseProcedure procedure = new EraseProcedure(bigQuery, project, privacy);
+    ErasureKey keys = new ErasureKey(bigQuery, project, privacy);
+    byte[] key = keys.read();
+    if (key == null) {
+      // No key yet: a dry run and an unknown id must create nothing, so count with a key that is
+      // never stored (nothing is logged with it) and create the real one only to erase.
+      key = ErasureKey.ephemeral();
+      if (!options.dryRun()) {
+        String probeHash = new CustomerKeyHash(key).of(options.customerId());
+        ErasureResult probe =
+            procedure.call(options.customerId(), probeHash, options.requestId(), mode, true);
+        if (!"unknown_customer".equals(probe.status())) {
+          key = keys.readOrCreate();
+        }
+      }
+    }
+    String keyHash = new CustomerKeyHash(key).of(options.customerId());
+    out.printf(
+        "erase: request %s, customer key hash %s..., transactions: %s%s%n",
+        options.requestId(), keyHash.substring(0, 12), mode, options.dryRun() ? " (dry run)" : "");
+
+    ErasureResult result =
+        procedure.call(options.customerId(), keyHash, options.requestId(), mode, options.dryRun());
+    printCounts(result, out);
+
+    switch (result.status()) {
+      case "unknown_customer" -> {
+        out.println(
+            "erase: no table holds a row of this customer id: unknown id, nothing to erase,"
+                + " nothing changed.");
+        return 0;
+      }
+      case "dry_run" -> {
+        out.printf(
+            "erase: dry run: nothing changed. An erasure would rewrite the %d lake row(s) above and"
+                + " remove their lines from the landing copies.%n",
+            result.rows("lake.raw_records"));
+        return 0;
+      }
+      case "already_erased" ->
+          out.println("erase: request " + options.requestId() + " was applied before: no row left to erase.");
+      default -> out.println("erase: committed in one transaction; logged in " + privacy + ".erasure_log.");
+    }
+    LandingCopies copies =
+        new LandingCopies(bigQuery, project, config.lakeDataset(), privacy, store, out);
+    LandingCopies.Summary summary = copies.rewrite(options.requestId(), options.customerId());
+    out.printf(
+        "erase: landing copies: %d file(s) rewritten, %d line(s) removed, %d earlier version(s)"
+            + " deleted%n",
+        summary.filesRewritten(), summary.linesRemoved(), summary.earlierVersionsDeleted());
+    summary.problems().forEach(p -> out.println("erase: WARNING " + p));
+    return 0;
+  }
+
+  private static void printCounts(ErasureResult result, PrintStream out) {
+    String verb = "dry_run".equals(result.status()) ? "would change" : "rows changed";
+    out.printf("  %-36s %12s%n", "table", verb);
+    for (ErasureResult.TableCount count : result.counts()) {
+      out.printf("  %-36s %12d%n", count.table(), count.rows());
+    }
+    out.printf("  %-36s %12d%n", "total", result.totalRows());
+  }
+
+  private static LandingStore store(String landing) throws IOException {
+    if (landing.startsWith("gs://")) {
+      String bucket = landing.substring("gs://".length()).replaceAll("/+$", "");
+      return new GcsLandingStore(StorageOptions.getDefaultInstance().getService(), bucket);
+    }
+    return new LocalLandingStore(Path.of(landing));
+  }
+
+  static Options parse(String[] args, String customerIdFromEnv) {
+    Path config = null;
+    String customerId = customerIdFromEnv;
+    String requestId = null;
+    boolean dryRun = false;
+    String landing = null;
+    String project = null;
+    String endpoint = null;
+    String suffix = null;
+    List<String> list = List.of(args);
+    for (int i = 0; i < list.size(); i++) {
+      String arg = list.get(i);
+      switch (arg) {
+        case "--dry-run" -> dryRun = true;
+        case "--config", "--customer-id", "--request-id", "--landing", "--project", "--endpoint",
+            "--dataset-suffix" -> {
+          if (i + 1 >= list.size()) {
+            throw new IllegalArgumentException(arg + " needs a value");
+          }
+          String value = list.get(++i);
+          switch (arg) {
+            case "--config" -> config = Path.of(value);
+            case "--customer-id" -> customerId = value;
+            case "--request-id" -> requestId = value;
+            case "--landing" -> landing = value;
+            case "--project" -> project = value;
+            case "--endpoint" -> endpoint = value.isBlank() ? null : value;
+            default -> suffix = value;
+          }
+        }
+        case "-h", "--help" -> throw new IllegalArgumentException("help");
+        default -> throw new IllegalArgumentException("unknown argument: " + arg);
+      }
+    }
+    if (config == null || requestId == null || landing == null) {
+      throw new IllegalArgumentException("--config, --request-id and --landing are required");
+    }
+    if (customerId == null || customerId.isBlank()) {
+      throw new IllegalArgumentException(
+          "the customer id is required (--customer-id, or " + CUSTOMER_ID_ENV + ")");
+    }
+    if (!requestId.matches("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}")) {
+      throw new IllegalArgumentException(
+          "--request-id must be 1-128 letters, digits or . _ : / - (starting with a letter or"
+              + " digit), got '" + requestId + "'");
+    }
+    return new Options(config, customerId, requestId, dryRun, landing, project, endpoint, suffix);
+  }
+}

@@ -92,18 +92,16 @@ class LocalErasureEndToEndTest {
     List<String> personal = personalData(customerId);
 
     byte[] key = insertKey();
-    // Literals: a sample customer's id in a test. (The erase command passes query parameters so
-    // the id is in no job's query text; the local engine 1.4.0 fails a CALL script with named
-    // parameters: "Values were not provided for the following prepared statement parameters".)
+    // Query parameters, as the erase command passes them: the id is in no job's query text.
     List<List<String>> counts =
         queries
             .query(
-                String.format(
-                    "CALL `%s`.erase_customer('%s', '%s', '%s', 'delete', FALSE)",
-                    config.privacyDataset(),
-                    customerId,
-                    new CustomerKeyHash(key).of(customerId),
-                    REQUEST))
+                "CALL `" + config.privacyDataset() + "`.erase_customer(@erased_id, @erased_hash,"
+                    + " @erase_request, 'delete', FALSE)",
+                Map.of(
+                    "erased_id", QueryParameterValue.string(customerId),
+                    "erased_hash", QueryParameterValue.string(new CustomerKeyHash(key).of(customerId)),
+                    "erase_request", QueryParameterValue.string(REQUEST)))
             .rows();
     assertFalse(counts.isEmpty(), "the procedure reports its counts");
 

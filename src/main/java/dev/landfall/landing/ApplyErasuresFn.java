@@ -34,9 +34,10 @@ import org.apache.beam.sdk.values.PCollectionView;
  * it is marked when any of its comma-separated tokens (quotes and surrounding spaces stripped)
  * hashes to a logged customer, so a damaged line of an erased customer does not land either.
  *
- * <p>Cheap: with an empty log (the common case) a record passes untouched; otherwise only records
- * with a {@code customer_id} field are parsed and hashed, each distinct id once per worker
- * (cached).
+ * <p>Cheap: with an empty log (the common case) a record passes untouched; otherwise its {@code
+ * customer_id} is found by a scan of the landed JSON ({@link #customerIdOf}, no parse) and each
+ * distinct id is hashed once per worker (cached). Warm, that costs about as much as encoding the
+ * record did (a few hundred ns on a shared 2-core machine).
  */
 final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
   static final String MARKER_PREFIX = "{\"_erased_by\":\"";

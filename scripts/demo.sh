@@ -86,6 +86,7 @@ main() {
   "${java[@]}" dev.landfall.landing.LandingPipeline \
     --inputFilePattern="${data}/**.csv" \
     --outputTable="${PROJECT}:$(config_dataset lake).raw_records" \
+    --privacyDataset="${PROJECT}:$(config_dataset privacy)" \
     --project="${PROJECT}" \
     --bigQueryEndpoint="${LANDFALL_BQ_ENDPOINT}" \
     --credentialFactoryClass=org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory \

@@ -73,7 +73,8 @@ Launches the landing pipeline (Flex Template) on Dataflow for one source.
   -- NAME=VALUE    further template parameters, e.g. reprocess=true,
                    writeMethod=STORAGE_WRITE_API, loadId=..., splitSizeBytes=...,
                    maxRecordBytes=..., deadLetterDirectory=gs://...,
-                   ledgerTable=... (a leading "--" on NAME is accepted)
+                   ledgerTable=..., privacyDataset=... (a leading "--" on
+                   NAME is accepted)
 
 The job is named landfall-<S>-<UTC yyyymmdd-hhmmss> and runs in the
 configured region as the Dataflow service account, with staging and temp
@@ -134,6 +135,7 @@ main() {
     die "size preset '${size}' needs machine_type, num_workers and max_workers: ${preset}"
 
   local project region landing dataflow_bucket template service_account lake_table ledger_table
+  local privacy_dataset
   project="$(tf_output project_id)"
   region="$(tf_output region)"
   landing="$(tf_bucket landing_bucket)"
@@ -142,6 +144,8 @@ main() {
   service_account="$(tf_output dataflow_service_account)"
   lake_table="$(tf_output lake_table)"
   ledger_table="$(jq -r '.landed_files_table // empty' <<<"${LANDFALL_TF_JSON}")"
+  # The erasure log's dataset (absent from older outputs: the template's default, privacy).
+  privacy_dataset="$(jq -r '.privacy_dataset // empty' <<<"${LANDFALL_TF_JSON}")"
   [[ -n "${input}" ]] || input="gs://${landing}/${source}/*.csv"
   [[ "${input}" == gs://?* ]] || die "--input must be a gs:// pattern (Dataflow workers read Cloud Storage)"
 
@@ -150,6 +154,10 @@ main() {
   if [[ -n "${ledger_table}" ]]; then
     names+=(ledgerTable)
     values+=("${ledger_table}")
+  fi
+  if [[ -n "${privacy_dataset}" ]]; then
+    names+=(privacyDataset)
+    values+=("${privacy_dataset}")
   fi
   local -a known=()
   local known_lines

@@ -1,6 +1,6 @@
 -- Per-load conservation check for customers: every lake row of a load is
 -- typed (it started a version in customers_history), rejected, or a duplicate
--- (it changed nothing) once its files are unpacked. A late older row can turn a
+-- (it changed nothing) once its files are unpacked, or erased (CONTRACT §6). A late older row can turn a
 -- duplicate into a version start or back, so typed and duplicate counts of a
 -- load may shift between unpacks; their sum never does. Rows not yet
 -- accounted for are split by why: their file is landed but not unpacked yet
@@ -23,13 +23,14 @@ CREATE OR REPLACE VIEW `${customers_dataset}.load_reconciliation`
   typed_rows OPTIONS (description = 'Rows that started a version in customers_history.'),
   rejected_rows OPTIONS (description = 'Rows in rejects.'),
   duplicate_rows OPTIONS (description = 'Rows in duplicates.'),
-  rows_awaiting_unpack OPTIONS (description = 'Rows of files whose ledger row is written but not unpacked yet.'),
-  rows_without_ledger OPTIONS (description = 'Rows of files this run never wrote a ledger row for (crashed or still running landing); never unpacked.'),
+  erased_rows OPTIONS (description = 'Rows erased on request (data_string is the marker {"_erased_by":"<request_id>"}, written by the erase procedure or by a landing that found the customer in the erasure log): never typed, rejected or duplicate.'),
+  rows_awaiting_unpack OPTIONS (description = 'Rows of files whose ledger row is written but not unpacked yet (erased rows aside).'),
+  rows_without_ledger OPTIONS (description = 'Rows of files this run never wrote a ledger row for (crashed or still running landing), erased rows aside; never unpacked.'),
   rows_not_in_lake OPTIONS (description = 'Records the run read but did not land (dead-lettered: refused by BigQuery or too large): per file with a ledger row, records_landed minus its lake rows, counted only where positive; 0 when none. Not part of lake_rows or is_balanced.'),
-  is_balanced OPTIONS (description = 'lake_rows = typed_rows + rejected_rows + duplicate_rows: the lake rows are accounted for. Says nothing about rows_not_in_lake (rows that never reached the lake).'),
+  is_balanced OPTIONS (description = 'lake_rows = typed_rows + rejected_rows + duplicate_rows + erased_rows: the lake rows are accounted for. Says nothing about rows_not_in_lake (rows that never reached the lake).'),
   status OPTIONS (description = 'First that applies: unbalanced (the lake rows do not add up even with rows_awaiting_unpack and rows_without_ledger, or a file has more lake rows than its ledger records_landed: investigate); rows_dead_lettered (rows_not_in_lake > 0: the rows and their errors are in the landing dead-letter folder); balanced (is_balanced); landing_incomplete (rows_without_ledger > 0); awaiting_unpack.')
 )
-OPTIONS (description = 'landfall per-load reconciliation of customers: lake_rows = typed_rows (rows that started a version) + rejected_rows + duplicate_rows once the load is unpacked (is_balanced); rows_awaiting_unpack and rows_without_ledger say why not yet; rows_not_in_lake counts records the ledger says were read but the lake does not hold (dead-lettered).')
+OPTIONS (description = 'landfall per-load reconciliation of customers: lake_rows = typed_rows (rows that started a version) + rejected_rows + duplicate_rows + erased_rows once the load is unpacked (is_balanced); rows_awaiting_unpack and rows_without_ledger say why not yet; rows_not_in_lake counts records the ledger says were read but the lake does not hold (dead-lettered).')
 AS
 SELECT
   *

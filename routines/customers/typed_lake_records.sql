@@ -1,7 +1,8 @@
--- Every lake row of source customers, typed and validated: the one place the
--- typing and validation rules of customers live. unpack() reads it for new files
--- only (filters on ingestion_timestamp, a plain column here, prune lake
--- partitions through the view); it also answers "why was this row rejected?".
+-- Every lake row of source customers but the erased ones, typed and validated:
+-- the one place the typing and validation rules of customers live. unpack()
+-- reads it for new files only (filters on ingestion_timestamp, a plain column
+-- here, prune lake partitions through the view); it also answers "why was this
+-- row rejected?".
 -- Rules (CONTRACT §1, §3): values are trimmed and blank means NULL; only
 -- customer_id is required; date_of_birth and updated_at must parse when present;
 -- other attributes are kept as text. The first failing check gives the reason,
@@ -39,7 +40,7 @@ CREATE OR REPLACE VIEW `${customers_dataset}.typed_lake_records`
   reason_code OPTIONS (description = 'NULL for a valid row, else the first failing check (see README).'),
   reason OPTIONS (description = 'Human-readable explanation of reason_code.')
 )
-OPTIONS (description = 'landfall: every lake row of source customers typed and validated; reason_code is NULL for a valid row. effective_at = updated_at, else ingestion_timestamp. Read by CALL unpack() of this dataset.')
+OPTIONS (description = 'landfall: every lake row of source customers typed and validated, except erased rows (data_string starting {"_erased_by"}); reason_code is NULL for a valid row. effective_at = updated_at, else ingestion_timestamp. Read by CALL unpack() of this dataset.')
 AS
 WITH
   json_rows AS (
@@ -63,6 +64,11 @@ WITH
         `${lake_dataset}.raw_records` AS lake
       WHERE
         lake.source = 'customers'
+        -- An erased line (CONTRACT §6; the marker {"_erased_by":"<request_id>"} the
+        -- erase procedure or the landing wrote) is neither typed, rejected nor a
+        -- duplicate: unpack() never sees it, load_reconciliation counts it erased.
+        -- data_string is read here anyway (JSON parsing), so this costs no bytes.
+        AND NOT STARTS_WITH(lake.data_string, '{"_erased_by"')
     )
   ),
 

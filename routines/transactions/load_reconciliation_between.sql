@@ -1,5 +1,5 @@
 -- Per-load conservation check for transactions: every lake row of a load is
--- typed, rejected or a duplicate once its files are unpacked. Rows not yet
+-- typed, rejected or a duplicate once its files are unpacked, or erased (CONTRACT §6). Rows not yet
 -- accounted for are split by why: their file is landed but not unpacked yet
 -- (rows_awaiting_unpack), or their load never wrote the file's ledger row
 -- (rows_without_ledger: a landing that crashed, or is still running; a crashed
@@ -26,7 +26,13 @@ WITH
       source_file,
       MIN(ingestion_timestamp) AS ingestion_timestamp,
       -- An exact copy of a lake row (a streaming-insert retry) is one record.
-      COUNT(DISTINCT source_offset) AS lake_rows
+      COUNT(DISTINCT source_offset) AS lake_rows,
+      -- Erased rows (CONTRACT §6): the marker {"_erased_by":"<request_id>"} written by
+      -- the erase procedure or by the landing. Accounted for as soon as they are in
+      -- the lake, unpacked or not: unpack() never reads them (typed_lake_records).
+      -- Reading data_string bills that column over the window's days (a reporting
+      -- function, not part of any scheduled job).
+      COUNT(DISTINCT IF(STARTS_WITH(data_string, '{"_erased_by"'), source_offset, NULL)) AS erased_rows
     FROM
       `${lake_dataset}.raw_records`
     WHERE
@@ -74,6 +80,7 @@ WITH
       COALESCE(lake_files.load_id, ledger.load_id) AS load_id,
       COALESCE(lake_files.ingestion_timestamp, ledger.landed_at) AS ingestion_timestamp,
       COALESCE(lake_files.lake_rows, 0) AS lake_rows,
+      COALESCE(lake_files.erased_rows, 0) AS erased_rows,
       ledger.load_id IS NOT NULL AS has_ledger,
       ledger.records_landed,
       unpacked.load_id IS NOT NULL AS is_unpacked
@@ -95,8 +102,10 @@ WITH
       MIN(ingestion_timestamp) AS ingestion_timestamp,
       COUNT(*) AS files,
       SUM(lake_rows) AS lake_rows,
-      SUM(IF(has_ledger AND NOT is_unpacked, lake_rows, 0)) AS rows_awaiting_unpack,
-      SUM(IF(has_ledger, 0, lake_rows)) AS rows_without_ledger,
+      SUM(erased_rows) AS erased_rows,
+      -- Erased rows are accounted for already: not awaiting anything.
+      SUM(IF(has_ledger AND NOT is_unpacked, lake_rows - erased_rows, 0)) AS rows_awaiting_unpack,
+      SUM(IF(has_ledger, 0, lake_rows - erased_rows)) AS rows_without_ledger,
       -- Per file, so a file over its ledger cannot hide another file's missing rows.
       SUM(IF(has_ledger, GREATEST(records_landed - lake_rows, 0), 0)) AS rows_not_in_lake,
       COUNTIF(has_ledger AND lake_rows > records_landed) AS files_over_ledger
@@ -142,6 +151,7 @@ WITH
       COALESCE(typed.row_count, 0) AS typed_rows,
       COALESCE(rejected.row_count, 0) AS rejected_rows,
       COALESCE(duplicated.row_count, 0) AS duplicate_rows,
+      loads.erased_rows,
       loads.rows_awaiting_unpack,
       loads.rows_without_ledger,
       loads.rows_not_in_lake,
@@ -162,8 +172,9 @@ WITH
   checked AS (
     SELECT
       counted.*,
-      lake_rows = typed_rows + rejected_rows + duplicate_rows AS is_balanced,
-      lake_rows = typed_rows + rejected_rows + duplicate_rows + rows_awaiting_unpack + rows_without_ledger
+      lake_rows = typed_rows + rejected_rows + duplicate_rows + erased_rows AS is_balanced,
+      lake_rows
+        = typed_rows + rejected_rows + duplicate_rows + erased_rows + rows_awaiting_unpack + rows_without_ledger
         AS is_explained
     FROM
       counted
@@ -177,6 +188,7 @@ SELECT
   typed_rows,
   rejected_rows,
   duplicate_rows,
+  erased_rows,
   rows_awaiting_unpack,
   rows_without_ledger,
   rows_not_in_lake,

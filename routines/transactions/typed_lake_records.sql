@@ -1,7 +1,8 @@
--- Every lake row of source transactions, typed and validated: the one place the
--- typing and validation rules of transactions live. unpack() reads it for new
--- files only (filters on ingestion_timestamp, a plain column here, prune lake
--- partitions through the view); it also answers "why was this row rejected?".
+-- Every lake row of source transactions but the erased ones, typed and
+-- validated: the one place the typing and validation rules of transactions
+-- live. unpack() reads it for new files only (filters on ingestion_timestamp, a
+-- plain column here, prune lake partitions through the view); it also answers
+-- "why was this row rejected?".
 -- Rules (CONTRACT §1, §3): values are trimmed and blank means NULL; the first
 -- failing check gives the reason, in this order: parse_error, malformed_json,
 -- missing_required_column, missing_value, invalid_date, implausible_date,
@@ -38,7 +39,7 @@ CREATE OR REPLACE VIEW `${transactions_dataset}.typed_lake_records`
   reason OPTIONS (description = 'Human-readable explanation of reason_code.'),
   value_fingerprint OPTIONS (description = 'Valid rows: FARM_FINGERPRINT of the canonical typed values (customer_id, transaction_date, amount, currency, merchant, category), as stored in transaction_keys; NULL for a rejected row.')
 )
-OPTIONS (description = 'landfall: every lake row of source transactions typed and validated; reason_code is NULL for a valid row. Read by CALL unpack() of this dataset.')
+OPTIONS (description = 'landfall: every lake row of source transactions typed and validated, except erased rows (data_string starting {"_erased_by"}); reason_code is NULL for a valid row. Read by CALL unpack() of this dataset.')
 AS
 WITH
   json_rows AS (
@@ -62,6 +63,11 @@ WITH
         `${lake_dataset}.raw_records` AS lake
       WHERE
         lake.source = 'transactions'
+        -- An erased line (CONTRACT §6; the marker {"_erased_by":"<request_id>"} the
+        -- erase procedure or the landing wrote) is neither typed, rejected nor a
+        -- duplicate: unpack() never sees it, load_reconciliation counts it erased.
+        -- data_string is read here anyway (JSON parsing), so this costs no bytes.
+        AND NOT STARTS_WITH(lake.data_string, '{"_erased_by"')
     )
   ),
 

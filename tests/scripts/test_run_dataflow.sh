@@ -175,3 +175,14 @@ test_run_workerOptions_partialOrAbsent_onlyWhatIsSet() {
   assert_status 0
   assert_eq "$(expected_launch customers e2-standard-2 1 2)" "$(launch_call | tail -n1)"
 }
+
+test_run_privacyDatasetOutput_passedAsParameter() {
+  # Outputs of a deployment that names the erasure log's dataset (privacy package).
+  jq '. + {privacy_dataset: {sensitive: false, type: "string", value: "test-project:privacy_eu"}}' \
+    "${FAKE_TF_OUTPUTS}" >"${TEST_TMP}/outputs.json"
+  export LANDFALL_TF_OUTPUTS="${TEST_TMP}/outputs.json"
+  run_script run_dataflow.sh --source customers --size small
+  assert_status 0
+  assert_eq "$(expected_launch customers e2-standard-2 1 2 --parameters=privacyDataset=test-project:privacy_eu)" \
+    "$(launch_call)"
+}

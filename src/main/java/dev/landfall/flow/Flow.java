@@ -292,7 +292,7 @@ final class Flow {
         perService(
             "load_reconciliation",
             "SELECT '%1$s' AS source, load_id, ingestion_timestamp, files, lake_rows, typed_rows,"
-                + " rejected_rows, duplicate_rows, rows_awaiting_unpack, rows_without_ledger,"
+                + " rejected_rows, duplicate_rows, erased_rows, rows_awaiting_unpack, rows_without_ledger,"
                 + " rows_not_in_lake, status FROM "
                 // With a load: only its days of the lake (the view reads every day).
                 + (bounded
@@ -362,7 +362,67 @@ final class Flow {
         customerId,
         steps,
         unmatchedFiles,
+        erasureLog(tables),
         missing);
+  }
+
+  /**
+   * The erasure log rows of the requests this run's lake rows name (markers carry the request id,
+   * pseudonymised lines the keyed hash): when they were made. Read by request id and hash only,
+   * never the key; empty when the run marked nothing. The log is readable only by the erasure
+   * operators and the landing's service account on Google Cloud: for anyone else the report
+   * shows the requests without their time, and says why.
+   */
+  private List<ReportBuilder.ErasureLogRow> erasureLog(Map<String, Queries.Table> tables) {
+    Queries.Table lake = tables.get(LAKE_RECORDS_CSV);
+    if (lake == null) {
+      return List.of();
+    }
+    Set<String> requests = new java.util.TreeSet<>();
+    Set<String> hashes = new java.util.TreeSet<>();
+    int column = lake.columns().indexOf("data_string");
+    for (List<String> row : lake.rows()) {
+      String data = row.get(column);
+      String request = data == null ? null : ReportBuilder.erasedBy(data);
+      if (request != null) {
+        requests.add(request);
+      } else if (data != null && data.contains(PSEUDONYM_KEY)) {
+        int at = data.indexOf(PSEUDONYM_KEY) + PSEUDONYM_KEY.length();
+        hashes.add(data.substring(at, Math.min(data.length(), at + 64)));
+      }
+    }
+    if (requests.isEmpty() && hashes.isEmpty()) {
+      return List.of();
+    }
+    String privacy = config.privacyDataset();
+    try {
+      if (!queries.tableExists(privacy, "erasure_log")) {
+        note(privacy + ".erasure_log is not deployed: erasures shown without their time");
+        return List.of();
+      }
+      Queries.Table log =
+          queries.query(
+              "SELECT request_id, requested_at, customer_key_hash FROM `"
+                  + privacy
+                  + "`.erasure_log WHERE request_id IN UNNEST(@requests)"
+                  + " OR customer_key_hash IN UNNEST(@hashes)",
+              Map.of(
+                  "requests", strings(requests),
+                  "hashes", strings(hashes)));
+      return log.rows().stream()
+          .map(r -> new ReportBuilder.ErasureLogRow(r.get(0), r.get(1), r.get(2)))
+          .toList();
+    } catch (RuntimeException e) {
+      note("the erasure log " + privacy + ".erasure_log is not readable here (" + e.getMessage()
+          + "): erasures shown without their time");
+      return List.of();
+    }
+  }
+
+  private static final String PSEUDONYM_KEY = "\"customer_id\":\"erased:";
+
+  private static QueryParameterValue strings(Set<String> values) {
+    return QueryParameterValue.array(values.toArray(String[]::new), String.class);
   }
 
   private double timed(String step, long startedNanos) {

@@ -3,6 +3,7 @@ package dev.landfall.flow;
 import dev.landfall.report.RunReport;
 import dev.landfall.report.RunReport.CustomerMonth;
 import dev.landfall.report.RunReport.CustomerSpend;
+import dev.landfall.report.RunReport.Erasure;
 import dev.landfall.report.RunReport.MonthTotal;
 import dev.landfall.report.RunReport.RejectExample;
 import dev.landfall.report.RunReport.RejectReason;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Builds the {@link RunReport} from the export query results only (the tables the CSV files are
@@ -31,6 +34,13 @@ import java.util.TreeMap;
 final class ReportBuilder {
   /** Reject examples shown per reason; the rest are in rejects.csv. */
   static final int EXAMPLES_PER_REASON = 3;
+
+  /** A lake row erased on request (CONTRACT §6), and the request id in it. */
+  private static final Pattern ERASED = Pattern.compile("^\\{\"_erased_by\":\"((?:[^\"\\\\]|\\\\.)*)\"\\}$");
+
+  /** A transactions line kept under the pseudonym (pseudonymise mode), and the hash in it. */
+  private static final Pattern PSEUDONYMISED =
+      Pattern.compile("\"customer_id\":\"erased:([0-9a-f]{64})\"");
 
   private final Map<String, Queries.Table> exports;
   private final String loadId;
@@ -51,6 +61,8 @@ final class ReportBuilder {
    * @param customerId the customer whose monthly spend is charted, or null for the top one
    * @param stepSeconds step durations in the order they ran
    * @param unmatchedFiles files under the landing root that no configured source claims
+   * @param erasureLog the erasure log rows of the requests this run's lake rows name, or an
+   *     empty list when the log is not deployed or readable
    */
   static RunReport build(
       Map<String, Queries.Table> exports,
@@ -62,6 +74,7 @@ final class ReportBuilder {
       String customerId,
       Map<String, Double> stepSeconds,
       List<String> unmatchedFiles,
+      List<ErasureLogRow> erasureLog,
       List<String> notDeployed) {
     ReportBuilder b = new ReportBuilder(exports, loadId);
     List<SourceSummary> summaries = b.sources(sources, withRoutines);
@@ -81,6 +94,7 @@ final class ReportBuilder {
         b.top(snapshotDate),
         b.change(),
         b.facts(stepSeconds, unmatchedFiles),
+        b.erasures(erasureLog),
         List.copyOf(notDeployed));
   }
 
@@ -94,7 +108,8 @@ final class ReportBuilder {
     for (String source : names) {
       long lakeRows = lake.stream().filter(r -> source.equals(r.get("source"))).count();
       if (!withRoutines.contains(source)) {
-        summaries.add(new SourceSummary(source, lakeRows, null, null, null, null, List.of()));
+        summaries.add(
+            new SourceSummary(source, lakeRows, null, null, null, null, null, List.of()));
         continue;
       }
       List<Map<String, String>> loads =
@@ -112,10 +127,68 @@ final class ReportBuilder {
               sum(loads, "typed_rows"),
               sum(loads, "rejected_rows"),
               sum(loads, "duplicate_rows"),
+              sum(loads, "erased_rows"),
               status,
               rejects(source)));
     }
     return summaries;
+  }
+
+  /** One request of the erasure log: what the report may show of it (never the customer). */
+  record ErasureLogRow(String requestId, String requestedAt, String customerKeyHash) {}
+
+  /**
+   * The erasure requests this run's lake rows name: markers carry the request id, pseudonymised
+   * transactions lines the customer's keyed hash (mapped to its request through the log).
+   */
+  private List<Erasure> erasures(List<ErasureLogRow> log) {
+    Map<String, String> requestByHash = new HashMap<>();
+    Map<String, String> requestedAt = new HashMap<>();
+    for (ErasureLogRow row : log) {
+      requestByHash.putIfAbsent(row.customerKeyHash(), row.requestId());
+      requestedAt.put(row.requestId(), row.requestedAt());
+    }
+    Map<String, Map<String, Long>> marked = new TreeMap<>();
+    Map<String, Map<String, Long>> pseudonymised = new TreeMap<>();
+    for (Map<String, String> row : rows(Flow.LAKE_RECORDS_CSV)) {
+      String data = row.get("data_string");
+      if (data == null) {
+        continue;
+      }
+      String request = erasedBy(data);
+      if (request != null) {
+        marked.computeIfAbsent(request, k -> new TreeMap<>()).merge(row.get("source"), 1L, Long::sum);
+        continue;
+      }
+      Matcher pseudonym = data.contains("erased:") ? PSEUDONYMISED.matcher(data) : null;
+      if (pseudonym != null && pseudonym.find()) {
+        String hashRequest =
+            requestByHash.getOrDefault(pseudonym.group(1), "(request not readable)");
+        pseudonymised
+            .computeIfAbsent(hashRequest, k -> new TreeMap<>())
+            .merge(row.get("source"), 1L, Long::sum);
+      }
+    }
+    Set<String> requests = new java.util.TreeSet<>(marked.keySet());
+    requests.addAll(pseudonymised.keySet());
+    return requests.stream()
+        .map(
+            id ->
+                new Erasure(
+                    id,
+                    requestedAt.get(id),
+                    new TreeMap<>(marked.getOrDefault(id, Map.of())),
+                    new TreeMap<>(pseudonymised.getOrDefault(id, Map.of()))))
+        .toList();
+  }
+
+  /** The request id of an erased lake row's marker, or null for any other data_string. */
+  static String erasedBy(String dataString) {
+    if (!dataString.startsWith("{\"_erased_by\"")) {
+      return null;
+    }
+    Matcher m = ERASED.matcher(dataString);
+    return m.matches() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : null;
   }
 
   private List<RejectReason> rejects(String source) {

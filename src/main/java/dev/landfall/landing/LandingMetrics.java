@@ -24,6 +24,10 @@ final class LandingMetrics {
   static final String FILES_HASHED = "filesHashed";
   static final String RANGES = "rangesRead";
   static final String DEAD_LETTERED = "deadLetteredRows";
+  /** Lines of an erased customer that landed as the erasure marker (CONTRACT §6). */
+  static final String ERASED_LINES = "erasedLines";
+  /** Transactions lines of an erased customer landed with the pseudonym (pseudonymise mode). */
+  static final String PSEUDONYMISED_LINES = "pseudonymisedLines";
 
   private final Map<String, Counter> counters = new HashMap<>();
 

@@ -61,6 +61,16 @@ public interface LandingOptions extends BigQueryOptions {
   void setLedgerTable(String value);
 
   @Description(
+      "Dataset of the privacy package, [project:]dataset: the run reads its erasure_log and"
+          + " erasure_key once, and lands an erased customer's re-delivered lines as erased."
+          + " Absent dataset or empty log: nothing is erased. Without a project: the output"
+          + " table's.")
+  @Default.String("privacy")
+  String getPrivacyDataset();
+
+  void setPrivacyDataset(String value);
+
+  @Description(
       "How rows reach BigQuery: FILE_LOADS (batch default, free), STORAGE_WRITE_API or"
           + " STREAMING_INSERTS.")
   @Default.Enum("FILE_LOADS")

@@ -19,6 +19,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
@@ -27,8 +28,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  *
  * <p>Read as a sentence: match files, list them (source, listing identity), skip those the
  * ledger knows (by listing, then by content for the files that had to be hashed), read their
- * headers, read their records in parallel byte ranges, guard the row size, write them to the lake,
- * dead-letter refused rows, and after the commit write the ledger rows.
+ * headers, read their records in parallel byte ranges, land an erased customer's lines as erased
+ * (the erasure log, read once), guard the row size, write them to the lake, dead-letter refused
+ * rows, and after the commit write the ledger rows.
  */
 public final class LandingPipeline {
   private LandingPipeline() {}
@@ -61,7 +63,10 @@ public final class LandingPipeline {
     Pipeline pipeline = Pipeline.create(options);
     LedgerLookup ledger =
         new BigQueryLedgerLookup(options.getProject(), options.getBigQueryEndpoint(), run.ledgerTable());
-    build(pipeline, options, run, ledger, null);
+    ErasureLookup erasures =
+        new BigQueryErasureLookup(
+            options.getProject(), options.getBigQueryEndpoint(), run.privacyDataset());
+    build(pipeline, options, run, ledger, erasures, null);
     return pipeline.run();
   }
 
@@ -74,15 +79,26 @@ public final class LandingPipeline {
     return java.nio.file.Path.of(root.isEmpty() ? "." : root).toAbsolutePath().normalize() + "/";
   }
 
+  /** As the full {@code build}, with an empty erasure log. */
+  static void build(
+      Pipeline pipeline,
+      LandingOptions options,
+      RunContext run,
+      LedgerLookup ledger,
+      BigQueryServices testServices) {
+    build(pipeline, options, run, ledger, Erasures::none, testServices);
+  }
+
   /**
-   * Adds the landing steps to {@code pipeline}. Tests pass a ledger lookup and, optionally,
-   * BigQuery test services instead of reaching BigQuery.
+   * Adds the landing steps to {@code pipeline}. Tests pass a ledger and an erasure lookup and,
+   * optionally, BigQuery test services instead of reaching BigQuery.
    */
   static void build(
       Pipeline pipeline,
       LandingOptions options,
       RunContext run,
       LedgerLookup ledger,
+      ErasureLookup erasureLookup,
       BigQueryServices testServices) {
     PCollection<FileListing> listed =
         pipeline
@@ -124,12 +140,22 @@ public final class LandingPipeline {
             "ReadCsvRecords",
             new ReadCsvRecords(options.getSplitSizeBytes(), options.getMaxRecordBytes()));
 
+    // An erased customer's re-delivered lines land as erased (the log is read once, in the job).
+    PCollectionView<Erasures> erasures =
+        pipeline.apply("ReadErasureLog", new ReadErasureLog(erasureLookup));
+    PCollection<LakeRecord> records =
+        read.get(ReadRangeFn.RECORDS)
+            .apply(
+                "ApplyErasures",
+                ParDo.of(new ApplyErasuresFn(erasures)).withSideInputs(erasures))
+            .setCoder(LakeRecord.Coder.of());
+
     String ingestionTimestamp = run.ingestionTimestamp();
     String loadId = run.loadId();
     LakeWriteMethod method = options.getWriteMethod();
     LakeSink sink = LakeSink.of(options);
     PCollectionTuple sized =
-        read.get(ReadRangeFn.RECORDS)
+        records
             .apply(
                 "GuardRowSize",
                 ParDo.of(new GuardRowSizeFn(sink, ingestionTimestamp, loadId))

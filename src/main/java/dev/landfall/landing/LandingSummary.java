@@ -21,11 +21,7 @@ final class LandingSummary {
     PipelineResult.State state = result.waitUntilFinish();
     double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
     Map<String, Long> counters = counters(result);
-    long records =
-        counters.entrySet().stream()
-            .filter(e -> e.getKey().endsWith("." + LandingMetrics.RECORDS))
-            .mapToLong(Map.Entry::getValue)
-            .sum();
+    long records = sumOf(counters, LandingMetrics.RECORDS);
     LOG.info(
         "Landing {}: {} records in {} s ({} records/s); counters {}",
         state,
@@ -33,6 +29,15 @@ final class LandingSummary {
         String.format("%.1f", seconds),
         Math.round(records / seconds),
         counters);
+    long erased = sumOf(counters, LandingMetrics.ERASED_LINES);
+    long pseudonymised = sumOf(counters, LandingMetrics.PSEUDONYMISED_LINES);
+    if (erased + pseudonymised > 0) {
+      LOG.info(
+          "{} line(s) of erased customers landed as erased, {} transactions line(s) under their"
+              + " pseudonym (the erasure log: privacy.erasure_log)",
+          erased,
+          pseudonymised);
+    }
     long unmatched = counters.getOrDefault(LandingMetrics.UNMATCHED_FILES, 0L);
     if (unmatched > 0) {
       LOG.error(
@@ -43,6 +48,13 @@ final class LandingSummary {
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("Landing run ended " + state);
     }
+  }
+
+  private static long sumOf(Map<String, Long> counters, String metric) {
+    return counters.entrySet().stream()
+        .filter(e -> e.getKey().endsWith("." + metric))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   static Map<String, Long> counters(PipelineResult result) {

@@ -13,7 +13,12 @@ import org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers;
  * (every row's {@code ingestion_timestamp}) and the tables it writes.
  */
 record RunContext(
-    String loadId, Instant startedAt, String outputTable, String ledgerTable, String deadLetterDirectory)
+    String loadId,
+    Instant startedAt,
+    String outputTable,
+    String ledgerTable,
+    String deadLetterDirectory,
+    String privacyDataset)
     implements Serializable {
 
   private static final DateTimeFormatter ID_TIME =
@@ -32,7 +37,15 @@ record RunContext(
         options.getDeadLetterDirectory().isEmpty()
             ? stripSlash(options.getTempLocation()) + "/dead-letter/" + loadId
             : stripSlash(options.getDeadLetterDirectory()) + "/" + loadId;
-    return new RunContext(loadId, now, options.getOutputTable(), ledger, deadLetters);
+    return new RunContext(
+        loadId,
+        now,
+        options.getOutputTable(),
+        ledger,
+        deadLetters,
+        siblingDataset(
+            options.getOutputTable(),
+            options.getPrivacyDataset().isEmpty() ? "privacy" : options.getPrivacyDataset()));
   }
 
   /** The run start as BigQuery's TIMESTAMP text, microsecond precision like the column. */
@@ -43,6 +56,15 @@ record RunContext(
   static String siblingTable(String tableSpec, String tableName) {
     TableReference ref = BigQueryHelpers.parseTableSpec(tableSpec);
     String dataset = ref.getDatasetId() + "." + tableName;
+    return ref.getProjectId() == null ? dataset : ref.getProjectId() + ":" + dataset;
+  }
+
+  /** {@code dataset} in the project of {@code tableSpec}, unless it names its own project. */
+  static String siblingDataset(String tableSpec, String dataset) {
+    if (dataset.contains(":")) {
+      return dataset;
+    }
+    TableReference ref = BigQueryHelpers.parseTableSpec(tableSpec);
     return ref.getProjectId() == null ? dataset : ref.getProjectId() + ":" + dataset;
   }
 

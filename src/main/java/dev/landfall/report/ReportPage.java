@@ -49,6 +49,7 @@ public final class ReportPage {
         .append("\">\n");
     header(html, report);
     facts(html, report.facts());
+    erasures(html, report.erasures());
     sources(html, report);
     spend(html, report);
     top(html, report.top(), report.currency());
@@ -71,6 +72,45 @@ public final class ReportPage {
     html.append(" · amounts in ")
         .append(Html.escape(report.currency()))
         .append(" · from the CSV exports beside this page</p></header>\n");
+  }
+
+  /** The erasure requests whose customer's lines this run landed as erased (never the customer). */
+  private static void erasures(StringBuilder html, List<RunReport.Erasure> erasures) {
+    if (erasures.isEmpty()) {
+      return;
+    }
+    html.append(
+        "<section id=\"erasures\"><h2>Erasures applied by this run</h2><p>Lines of customers"
+            + " erased on request landed as erased (only the request id is kept), so a"
+            + " re-delivered file does not bring them back.</p><table class=\"erasures\"><thead>"
+            + "<tr><th>request</th><th>requested at</th><th>lines erased</th>"
+            + "<th>lines pseudonymised</th></tr></thead><tbody>");
+    for (RunReport.Erasure e : erasures) {
+      html.append("<tr><td><code>")
+          .append(Html.escape(e.requestId()))
+          .append("</code></td><td>")
+          .append(e.requestedAt() == null ? "—" : Html.escape(e.requestedAt()))
+          .append("</td><td class=\"num\">")
+          .append(bySource(e.lines()))
+          .append("</td><td class=\"num\">")
+          .append(bySource(e.pseudonymisedLines()))
+          .append("</td></tr>");
+    }
+    html.append("</tbody></table></section>\n");
+  }
+
+  private static String bySource(Map<String, Long> lines) {
+    if (lines.isEmpty()) {
+      return "0";
+    }
+    StringBuilder text = new StringBuilder();
+    lines.forEach(
+        (source, n) ->
+            text.append(text.length() == 0 ? "" : ", ")
+                .append(Html.escape(source))
+                .append(' ')
+                .append(Numbers.count(n)));
+    return text.toString();
   }
 
   private static void facts(StringBuilder html, RunFacts facts) {
@@ -128,7 +168,8 @@ public final class ReportPage {
   private static void sources(StringBuilder html, RunReport report) {
     List<SourceSummary> sources = report.sources();
     html.append(
-        "<section id=\"sources\"><h2>Sources: lake rows = typed + rejected + duplicates</h2>");
+        "<section id=\"sources\"><h2>Sources: lake rows = typed + rejected + duplicates +"
+            + " erased</h2>");
     if (sources.isEmpty()) {
       html.append("<p class=\"empty\">No sources configured.</p>");
     }
@@ -163,7 +204,11 @@ public final class ReportPage {
           .append(key)
           .append("duplicates\">")
           .append(Numbers.count(source.duplicates()))
-          .append("</span> duplicates ");
+          .append("</span> duplicates + <span class=\"sw erased\"></span><span data-k=\"")
+          .append(key)
+          .append("erased\">")
+          .append(Numbers.count(source.erased()))
+          .append("</span> erased ");
       html.append(
           "balanced".equals(source.verdict())
               ? "<span class=\"ok\" data-k=\"" + key + "status\">balanced</span>"
@@ -174,11 +219,12 @@ public final class ReportPage {
                   + "</span>");
       html.append("</p>");
       html.append(
-          "<div class=\"conservation\" role=\"img\" aria-label=\"typed, rejected and duplicate"
-              + " rows\">");
+          "<div class=\"conservation\" role=\"img\" aria-label=\"typed, rejected, duplicate"
+              + " and erased rows\">");
       segment(html, "typed", source.typed());
       segment(html, "rejected", source.rejected());
       segment(html, "duplicates", source.duplicates());
+      segment(html, "erased", source.erased());
       html.append("</div>");
       rejects(html, source, report);
       html.append("</article>\n");

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param top the top 5 % list shown, or null when there is none
  * @param change the latest snapshot against the one before, or null without snapshots
  * @param facts files, bytes, records and step durations
+ * @param erasures the erasure requests whose customers' lines this run's landing marked (never
+ *     the customer id), by request id
  * @param notDeployed steps skipped because their objects are not deployed
  */
 public record RunReport(
@@ -34,11 +36,13 @@ public record RunReport(
     TopCustomers top,
     SnapshotChange change,
     RunFacts facts,
+    List<Erasure> erasures,
     List<String> notDeployed) {
 
   /**
-   * Conservation of one source: lake rows = typed + rejected + duplicates. {@code typed}, {@code
-   * rejected} and {@code duplicates} are null for a source without routines (it stays in the lake);
+   * Conservation of one source: lake rows = typed + rejected + duplicates + erased. {@code typed},
+   * {@code rejected}, {@code duplicates} and {@code erased} are null for a source without routines
+   * (it stays in the lake);
    * {@code status} is the reconciliation view's status ({@code balanced}, {@code awaiting_unpack},
    * {@code rows_dead_lettered}, …), or null then.
    */
@@ -48,6 +52,7 @@ public record RunReport(
       Long typed,
       Long rejected,
       Long duplicates,
+      Long erased,
       String status,
       List<RejectReason> rejects) {
 
@@ -56,7 +61,7 @@ public record RunReport(
     }
 
     public boolean isBalanced() {
-      return hasRoutines() && lakeRows == typed + rejected + duplicates;
+      return hasRoutines() && lakeRows == typed + rejected + duplicates + erased;
     }
 
     /**
@@ -71,6 +76,27 @@ public record RunReport(
       }
       boolean viewSaysBalanced = status == null || "balanced".equals(status);
       return isBalanced() && viewSaysBalanced ? "balanced" : status;
+    }
+  }
+
+  /**
+   * One erasure request whose customer's lines this run landed as erased (CONTRACT §6).
+   *
+   * @param requestedAt when the erasure committed (ISO-8601), or null when the erasure log is not
+   *     readable by whoever runs the report
+   * @param lines per source, the lines landed as the erasure marker
+   * @param pseudonymisedLines per source, the lines landed under the pseudonym (transactions kept
+   *     in pseudonymise mode)
+   */
+  public record Erasure(
+      String requestId,
+      String requestedAt,
+      Map<String, Long> lines,
+      Map<String, Long> pseudonymisedLines) {
+
+    public long totalLines() {
+      return lines.values().stream().mapToLong(Long::longValue).sum()
+          + pseudonymisedLines.values().stream().mapToLong(Long::longValue).sum();
     }
   }
 

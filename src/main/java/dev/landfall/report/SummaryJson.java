@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * {@code summary.json}: the {@link RunReport} for machines. {@code sources} keeps the shape the
- * contract names (per source: lake_rows, typed, rejected, duplicates). Counts are JSON numbers;
+ * contract names (per source: lake_rows, typed, rejected, duplicates, erased); {@code
+ * run.erasures} lists the erasure requests whose lines the run marked (never the customer). Counts are JSON numbers;
  * amounts are decimal strings as in the CSV exports, because most JSON readers would turn a NUMERIC
  * with 9 decimals into a rounded double.
  */
@@ -42,6 +43,7 @@ public final class SummaryJson {
         counts.put("typed", source.typed());
         counts.put("rejected", source.rejected());
         counts.put("duplicates", source.duplicates());
+        counts.put("erased", source.erased());
         counts.put("status", source.verdict());
         Map<String, Object> counted = new LinkedHashMap<>();
         Map<String, Object> examples = new LinkedHashMap<>();
@@ -120,6 +122,21 @@ public final class SummaryJson {
     run.put("records_per_second", report.facts().recordsPerSecond());
     run.put("step_seconds", report.facts().stepSeconds());
     run.put("unmatched_files", report.facts().unmatchedFiles());
+    run.put(
+        "erasures",
+        report.erasures().stream()
+            .map(
+                e ->
+                    ordered(
+                        "request_id",
+                        e.requestId(),
+                        "requested_at",
+                        e.requestedAt(),
+                        "lines",
+                        e.lines(),
+                        "pseudonymised_lines",
+                        e.pseudonymisedLines()))
+            .toList());
     json.put("run", run);
     json.put("not_deployed", report.notDeployed());
     return json;

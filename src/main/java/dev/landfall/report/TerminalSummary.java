@@ -15,19 +15,33 @@ public final class TerminalSummary {
 
   public static void print(PrintStream out, RunReport report) {
     out.println();
-    out.println("Per source (lake rows = typed + rejected + duplicates):");
+    out.println("Per source (lake rows = typed + rejected + duplicates + erased):");
     out.printf(
-        "  %-14s %10s %10s %10s %10s  %s%n",
-        "source", "lake rows", "typed", "rejected", "duplicates", "status");
+        "  %-14s %10s %10s %10s %10s %10s  %s%n",
+        "source", "lake rows", "typed", "rejected", "duplicates", "erased", "status");
     for (SourceSummary s : report.sources()) {
       out.printf(
-          "  %-14s %10s %10s %10s %10s  %s%n",
+          "  %-14s %10s %10s %10s %10s %10s  %s%n",
           s.source(),
           Numbers.count(s.lakeRows()),
           orDash(s.typed()),
           orDash(s.rejected()),
           orDash(s.duplicates()),
+          orDash(s.erased()),
           !s.hasRoutines() ? "stays in the lake" : s.verdict());
+    }
+    for (var e : report.erasures()) {
+      out.println(
+          "Erasure "
+              + e.requestId()
+              + (e.requestedAt() == null ? "" : " (requested " + e.requestedAt() + ")")
+              + ": this run landed "
+              + Numbers.count(e.totalLines())
+              + " line(s) of the erased customer as erased"
+              + lines(e.lines())
+              + (e.pseudonymisedLines().isEmpty()
+                  ? ""
+                  : ", pseudonymised" + lines(e.pseudonymisedLines())));
     }
     for (SourceSummary s : report.sources()) {
       if (!s.rejects().isEmpty()) {
@@ -138,6 +152,16 @@ public final class TerminalSummary {
     return customers.isEmpty()
         ? "none"
         : customers.stream().map(TopCustomer::customerId).collect(Collectors.joining(" "));
+  }
+
+  private static String lines(java.util.Map<String, Long> bySource) {
+    return bySource.isEmpty()
+        ? ""
+        : " ("
+            + bySource.entrySet().stream()
+                .map(x -> x.getKey() + " " + Numbers.count(x.getValue()))
+                .collect(Collectors.joining(", "))
+            + ")";
   }
 
   private static String orDash(Long value) {

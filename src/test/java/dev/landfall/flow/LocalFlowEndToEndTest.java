@@ -106,7 +106,8 @@ class LocalFlowEndToEndTest {
 
     assertEquals(first.sources(), second.sources());
     for (SourceSummary c : second.sources()) {
-      assertEquals(c.lakeRows(), c.typed() + c.rejected() + c.duplicates(), c.source());
+      assertEquals(c.lakeRows(), c.typed() + c.rejected() + c.duplicates() + c.erased(), c.source());
+      assertEquals(0L, c.erased(), "nothing erased: " + c.source());
       assertTrue(c.isBalanced(), c.source());
     }
     assertEquals(
@@ -159,7 +160,7 @@ class LocalFlowEndToEndTest {
         Files.readString(temp.resolve("load_reconciliation.csv"))
             .startsWith(
                 "source,load_id,ingestion_timestamp,files,lake_rows,typed_rows,rejected_rows,"
-                    + "duplicate_rows,rows_awaiting_unpack,rows_without_ledger,rows_not_in_lake,"
+                    + "duplicate_rows,erased_rows,rows_awaiting_unpack,rows_without_ledger,rows_not_in_lake,"
                     + "status\r\n"));
   }
 

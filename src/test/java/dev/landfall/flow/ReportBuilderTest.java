@@ -43,6 +43,60 @@ class ReportBuilderTest {
   }
 
   @Test
+  void erasures_nameTheRequestsOfTheRunsErasedLinesAndErasedRowsBalance() {
+    String hash = "ab".repeat(32);
+    Map<String, Queries.Table> exports = exports();
+    exports.put(
+        Flow.LAKE_RECORDS_CSV,
+        table(
+            List.of("source", "source_file", "source_offset", "data_string"),
+            List.of(
+                row("customers", "/in/c/a.csv", "0", "{\"_erased_by\":\"REQ-1\"}"),
+                row("transactions", "/in/t/a.csv", "0", "{\"_erased_by\":\"REQ-1\"}"),
+                row("transactions", "/in/t/a.csv", "9", "{\"_erased_by\":\"REQ-1\"}"),
+                row("transactions", "/in/t/b.csv", "0",
+                    "{\"transaction_id\":\"t9\",\"customer_id\":\"erased:" + hash + "\"}"),
+                row("customers", "/in/c/a.csv", "5", "{\"customer_id\":\"c1\"}"))));
+    exports.put(
+        Flow.RECONCILIATION_CSV,
+        table(
+            List.of("source", "load_id", "lake_rows", "typed_rows", "rejected_rows", "duplicate_rows",
+                "erased_rows", "status"),
+            List.of(
+                row("transactions", LOAD, "3", "1", "0", "0", "2", "balanced"),
+                row("customers", LOAD, "2", "1", "0", "0", "1", "balanced"))));
+
+    RunReport report =
+        ReportBuilder.build(
+            exports, LOAD, null, "GBP", List.of("customers", "transactions"),
+            Set.of("customers", "transactions"), null, Map.of(), List.of(),
+            List.of(
+                new ReportBuilder.ErasureLogRow("REQ-1", "2026-11-02T10:00:00Z", "cd".repeat(32)),
+                new ReportBuilder.ErasureLogRow("REQ-2", "2026-11-03T10:00:00Z", hash)),
+            List.of());
+
+    assertEquals(
+        List.of(
+            new RunReport.Erasure(
+                "REQ-1", "2026-11-02T10:00:00Z", Map.of("customers", 1L, "transactions", 2L), Map.of()),
+            new RunReport.Erasure(
+                "REQ-2", "2026-11-03T10:00:00Z", Map.of(), Map.of("transactions", 1L))),
+        report.erasures());
+    for (SourceSummary source : report.sources().subList(0, 2)) {
+      assertTrue(source.isBalanced(), source.source());
+    }
+    assertEquals(2L, report.sources().get(1).erased());
+  }
+
+  @Test
+  void erasedBy_readsOnlyAWholeMarker() {
+    assertEquals("REQ-1", ReportBuilder.erasedBy("{\"_erased_by\":\"REQ-1\"}"));
+    assertEquals("a\"b", ReportBuilder.erasedBy("{\"_erased_by\":\"a\\\"b\"}"));
+    assertNull(ReportBuilder.erasedBy("{\"_erased_by\":\"REQ-1\",\"name\":\"Ann\"}"));
+    assertNull(ReportBuilder.erasedBy("{\"customer_id\":\"c1\"}"));
+  }
+
+  @Test
   void sources_keepTheViewsStatusWhenTheLakeRowsBalance() {
     Map<String, Queries.Table> exports = exports();
     exports.put(
@@ -178,6 +232,7 @@ class ReportBuilderTest {
         customer,
         Map.of("landing", 2.0),
         List.of("drop/unknown.csv"),
+        List.of(),
         List.of());
   }
 

@@ -284,7 +284,7 @@ class ReportPageBrowserTest {
 
     JsonNode summary = JSON.readTree(run.out().resolve("summary.json").toFile());
     for (String source : List.of("customers", "transactions")) {
-      for (String count : List.of("lake_rows", "typed", "rejected", "duplicates")) {
+      for (String count : List.of("lake_rows", "typed", "rejected", "duplicates", "erased")) {
         assertEquals(
             expected.get("src." + source + "." + count),
             summary.at("/sources/" + source + "/" + count).asText(),
@@ -293,12 +293,13 @@ class ReportPageBrowserTest {
       String counts =
           String.format(
               Locale.ROOT,
-              "  %-14s %10s %10s %10s %10s",
+              "  %-14s %10s %10s %10s %10s %10s",
               source,
               grouped(expected.get("src." + source + ".lake_rows")),
               grouped(expected.get("src." + source + ".typed")),
               grouped(expected.get("src." + source + ".rejected")),
-              grouped(expected.get("src." + source + ".duplicates")));
+              grouped(expected.get("src." + source + ".duplicates")),
+              grouped(expected.get("src." + source + ".erased")));
       assertTrue(
           run.terminal().contains(counts), "terminal shows " + counts + " in:\n" + run.terminal());
     }
@@ -329,6 +330,7 @@ class ReportPageBrowserTest {
       k.put(p + "typed", rec.get("typed_rows"));
       k.put(p + "rejected", rec.get("rejected_rows"));
       k.put(p + "duplicates", rec.get("duplicate_rows"));
+      k.put(p + "erased", rec.get("erased_rows"));
       k.put(p + "status", rec.get("status"));
       assertEquals(
           rec.get("lake_rows"),

@@ -104,6 +104,8 @@ public class DataflowGraphTest {
             "HashNewFiles",
             "SkipLandedContent/LookUpLedger",
             "PlanFiles",
+            "ReadErasureLog",
+            "ApplyErasures",
             "GuardRowSize",
             "WriteToLake",
             "WriteDeadLetters",
@@ -145,7 +147,14 @@ public class DataflowGraphTest {
 
     Pipeline pipeline = Pipeline.create(options);
     RunContext run = RunContext.of(landing, Instant.parse("2026-11-01T00:00:00Z"));
-    LandingPipeline.build(pipeline, landing, run, new FakeLedgerLookup(PROJECT, "lake", "landed_files"), services);
+    // The real erasure lookup: building the job must make no query (the log is read in the job).
+    LandingPipeline.build(
+        pipeline,
+        landing,
+        run,
+        new FakeLedgerLookup(PROJECT, "lake", "landed_files"),
+        new BigQueryErasureLookup(PROJECT, null, run.privacyDataset()),
+        services);
     pipeline.run();
 
     // Kept for a look at what Dataflow would receive (target/ is never committed).

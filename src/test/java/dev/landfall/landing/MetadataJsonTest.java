@@ -33,6 +33,7 @@ class MetadataJsonTest {
           Map.entry("outputTable", List.of(List.of("lake.raw_records", "my-project:lake.raw_records"),
                   List.of("", "raw_records", "my project:lake.t", "lake.raw records"))),
           Map.entry("ledgerTable", List.of(List.of("", "lake.landed_files", "my-project:lake.landed_files"), List.of("landed_files", "a:b:c.d"))),
+          Map.entry("privacyDataset", List.of(List.of("", "privacy", "my-project:privacy_eu"), List.of("privacy.erasure_log", "a:b:c", "my project:privacy"))),
           Map.entry("sourceRules", List.of(List.of("customers;transactions", "payments=exports/pay_*.csv|**/card/*.csv;customers"),
                   List.of("", "Customers", "customers;;x", "payments=", "a=b=c"))),
           Map.entry("loadFileFormat", List.of(List.of("AVRO", "JSON"), List.of("", "avro", "PARQUET"))),

@@ -35,6 +35,7 @@ final class ReportFixtures {
         null,
         null,
         new RunFacts(0, 0, 0, 0, 0, Map.of(), List.of()),
+        List.of(),
         List.of());
   }
 
@@ -61,10 +62,11 @@ final class ReportFixtures {
                 990_000L,
                 10_000L,
                 1L,
+                0L,
                 "awaiting_unpack",
                 List.of(new RejectReason("invalid_amount", 10_000, examples))),
-            new SourceSummary("customers", 3, 3L, 0L, 0L, "balanced", List.of()),
-            new SourceSummary("clicks", 12_345, null, null, null, null, List.of()));
+            new SourceSummary("customers", 5, 3L, 0L, 0L, 2L, "balanced", List.of()),
+            new SourceSummary("clicks", 12_345, null, null, null, null, null, List.of()));
     List<MonthTotal> months = new ArrayList<>();
     List<CustomerMonth> customer = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -100,6 +102,9 @@ final class ReportFixtures {
         new TopCustomers("2026-11-28", true, new BigDecimal("99.5"), 1, List.of(top)),
         new SnapshotChange("2026-11-28", "2026-11-21", List.of(top), List.of(top), 0),
         new RunFacts(3, 123_456_789, 1_012_350, 7, 2, steps, List.of("drop/unknown_2026-11-01.csv")),
+        List.of(
+            new RunReport.Erasure(
+                "REQ-" + HOSTILE, null, Map.of("customers", 2L), Map.of("transactions", 1L))),
         List.of("clicks.unpack() is not deployed " + HOSTILE));
   }
 }

@@ -65,6 +65,35 @@ class ReportPageTest {
   }
 
   @Test
+  void erasedRows_countInConservationAndTheRunsErasuresShowEverywhere(@TempDir Path dir)
+      throws IOException {
+    RunReport report = ReportFixtures.awkward();
+
+    String html = ReportPage.render(report);
+    SummaryJson.write(dir.resolve("summary.json"), report);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TerminalSummary.print(new PrintStream(out, true, StandardCharsets.UTF_8), report);
+    String terminal = out.toString(StandardCharsets.UTF_8);
+
+    assertTrue(report.sources().get(1).isBalanced(), "5 lake rows = 3 typed + 2 erased");
+    assertTrue(html.contains("<span data-k=\"src.customers.erased\">2</span> erased"));
+    assertTrue(html.contains("class=\"seg erased\" style=\"flex-grow:2\""));
+    assertTrue(html.contains("<section id=\"erasures\">"));
+    assertTrue(html.contains("customers 2"));
+    assertFalse(html.contains("src.clicks.erased"), "no routines: no erased count");
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    assertEquals(2, json.at("/sources/customers/erased").asLong());
+    assertTrue(json.at("/sources/clicks/erased").isMissingNode());
+    JsonNode erasure = json.at("/run/erasures/0");
+    assertEquals("REQ-" + ReportFixtures.HOSTILE, erasure.path("request_id").asText());
+    assertTrue(erasure.path("requested_at").isNull());
+    assertEquals(2, erasure.at("/lines/customers").asLong());
+    assertEquals(1, erasure.at("/pseudonymised_lines/transactions").asLong());
+    assertTrue(terminal.contains("lake rows = typed + rejected + duplicates + erased"));
+    assertTrue(terminal.contains("landed 3 line(s) of the erased customer as erased (customers 2), pseudonymised (transactions 1)"), terminal);
+  }
+
+  @Test
   void deadLetteredRows_showTheViewsStatusAlthoughTheLakeRowsBalance(@TempDir Path dir)
       throws IOException {
     RunReport empty = ReportFixtures.empty();
@@ -76,13 +105,14 @@ class ReportPageTest {
             "",
             List.of(
                 new RunReport.SourceSummary(
-                    "transactions", 3, 2L, 1L, 0L, "rows_dead_lettered", List.of()),
-                new RunReport.SourceSummary("customers", 1, 1L, 0L, 0L, "balanced", List.of())),
+                    "transactions", 3, 2L, 1L, 0L, 0L, "rows_dead_lettered", List.of()),
+                new RunReport.SourceSummary("customers", 1, 1L, 0L, 0L, 0L, "balanced", List.of())),
             List.of(),
             null,
             null,
             null,
             empty.facts(),
+            List.of(),
             List.of());
 
     String html = ReportPage.render(report);
@@ -102,7 +132,7 @@ class ReportPageTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertTrue(
         text.contains(
-            "  transactions            3          2          1          0  rows_dead_lettered"),
+            "  transactions            3          2          1          0          0  rows_dead_lettered"),
         text);
   }
 
@@ -161,11 +191,11 @@ class ReportPageTest {
     String text = out.toString(StandardCharsets.UTF_8);
     assertTrue(
         text.contains(
-            "  transactions    1,000,002    990,000     10,000          1  awaiting_unpack"),
+            "  transactions    1,000,002    990,000     10,000          1          0  awaiting_unpack"),
         text);
     assertTrue(
         text.contains(
-            "  clicks             12,345          -          -          -  stays in the lake"),
+            "  clicks             12,345          -          -          -          -  stays in the lake"),
         text);
     assertTrue(text.contains("e.g. transactions/t.csv at byte 10"), text);
     assertTrue(text.contains("no configured source claims them"), text);

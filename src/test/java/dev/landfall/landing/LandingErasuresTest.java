@@ -1,0 +1,233 @@
+package dev.landfall.landing;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import com.google.api.services.bigquery.model.Table;
+import com.google.api.services.bigquery.model.TableFieldSchema;
+import com.google.api.services.bigquery.model.TableReference;
+import com.google.api.services.bigquery.model.TableRow;
+import com.google.api.services.bigquery.model.TableSchema;
+import dev.landfall.csv.Header;
+import dev.landfall.csv.LakeRecordEncoder;
+import dev.landfall.csv.ParsedRecord;
+import dev.landfall.erasure.CustomerKeyHash;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
+import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
+import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * The landing consults the erasure log: an erased customer's lines land as the marker (or, for
+ * transactions in pseudonymise mode, under the pseudonym), counted; everyone else's unchanged.
+ */
+public class LandingErasuresTest {
+  private static final String PROJECT = "landfall-test";
+  private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+
+  @Rule public final transient TemporaryFolder folder = new TemporaryFolder();
+
+  private FakeDatasetService datasets;
+  private FakeBigQueryServices services;
+
+  @Before
+  public void setUp() throws Exception {
+    FakeDatasetService.setUp();
+    FakeJobService.setUp();
+    datasets = new FakeDatasetService();
+    services = new FakeBigQueryServices().withDatasetService(datasets).withJobService(new FakeJobService());
+    datasets.createDataset(PROJECT, "lake", "", "", null);
+    datasets.createTable(table("raw_records", "data_string", "source", "ingestion_timestamp:TIMESTAMP",
+        "source_file", "source_offset:INT64", "record_hash", "load_id", "parse_error"));
+    datasets.createTable(table("landed_files", "source_file", "source", "file_size_bytes:INT64",
+        "content_sha256", "listing_identity", "header", "load_id", "landed_at:TIMESTAMP", "records_landed:INT64",
+        "parse_errors:INT64", "blank_lines:INT64"));
+  }
+
+  @Test
+  public void erasedCustomersLinesLandAsMarkersOthersUnchanged() throws Exception {
+    Path data = folder.newFolder("data").toPath();
+    // C2 padded with spaces: the id is trimmed before it is hashed.
+    write(data.resolve("customers_1.csv"),
+        "customer_id,first_name,email\nC1,Ann,ann@example.com\n  C2 ,Bob,bob@example.com\nC3,\"Cy, Jr\",cy@example.com\n");
+    write(data.resolve("transactions_1.csv"),
+        "transaction_id,customer_id,amount\nT1,C1,1.00\nT2,C2,2.00\nT3,C3,3.00\n");
+    Erasures erasures = erasures(Map.of("C2", new Erasures.Request("REQ-1", "delete")));
+
+    Map<String, Long> counters = land(data, erasures);
+
+    List<TableRow> lake = lake();
+    assertEquals(6, lake.size());
+    List<TableRow> markers =
+        lake.stream().filter(r -> r.get("data_string").equals("{\"_erased_by\":\"REQ-1\"}")).toList();
+    assertEquals(2, markers.size());
+    for (TableRow marker : markers) {
+      assertEquals(ApplyErasuresFn.sha256Hex("{\"_erased_by\":\"REQ-1\"}"), marker.get("record_hash"));
+      assertNull(marker.get("parse_error"));
+      assertTrue(Long.parseLong(String.valueOf(marker.get("source_offset"))) > 0);
+    }
+    assertFalse(lake.stream().anyMatch(r -> ((String) r.get("data_string")).contains("Bob")));
+    assertFalse(lake.stream().anyMatch(r -> ((String) r.get("data_string")).contains("C2")));
+    assertTrue(lake.stream().anyMatch(r -> r.get("data_string").equals(
+        "{\"customer_id\":\"C3\",\"first_name\":\"Cy, Jr\",\"email\":\"cy@example.com\"}")));
+    assertEquals(1L, (long) counters.get("customers.erasedLines"));
+    assertEquals(1L, (long) counters.get("transactions.erasedLines"));
+    // The ledger still counts every line landed.
+    assertEquals(List.of("3", "3"), datasets.getAllRows(PROJECT, "lake", "landed_files").stream()
+        .map(r -> String.valueOf(r.get("records_landed"))).toList());
+  }
+
+  @Test
+  public void pseudonymiseModeKeepsTransactionsUnderThePseudonymAndMarksCustomers() throws Exception {
+    Path data = folder.newFolder("data").toPath();
+    write(data.resolve("customers_1.csv"), "customer_id,first_name\nC2,Bob\n");
+    write(data.resolve("transactions_1.csv"), "amount,customer_id,transaction_id\n2.00,C2,T2\n");
+    Erasures erasures = erasures(Map.of("C2", new Erasures.Request("REQ-2", "pseudonymise")));
+
+    Map<String, Long> counters = land(data, erasures);
+
+    String pseudonym = "erased:" + new CustomerKeyHash(KEY).of("C2");
+    List<TableRow> lake = lake();
+    TableRow transaction = lake.stream().filter(r -> r.get("source").equals("transactions")).findFirst().get();
+    String expected = "{\"amount\":\"2.00\",\"customer_id\":\"" + pseudonym + "\",\"transaction_id\":\"T2\"}";
+    assertEquals(expected, transaction.get("data_string"));
+    // The record hash of the line as landed, as the encoder computes it for any record.
+    assertEquals(
+        new LakeRecordEncoder().encode("transactions", Header.of(List.of("amount", "customer_id", "transaction_id")),
+            ParsedRecord.of(List.of("2.00", pseudonym, "T2")), new byte[0], 0, 0).recordHash(),
+        transaction.get("record_hash"));
+    TableRow customer = lake.stream().filter(r -> r.get("source").equals("customers")).findFirst().get();
+    assertEquals("{\"_erased_by\":\"REQ-2\"}", customer.get("data_string"));
+    assertEquals(1L, (long) counters.get("transactions.pseudonymisedLines"));
+    assertEquals(1L, (long) counters.get("customers.erasedLines"));
+  }
+
+  @Test
+  public void malformedLineOfAnErasedCustomerLandsAsMarkerOthersKeepTheirReason() throws Exception {
+    Path data = folder.newFolder("data").toPath();
+    // Short rows: they land as _raw with a parse error, unless they name an erased customer.
+    write(data.resolve("customers_1.csv"),
+        "customer_id,first_name,email\n\"C2\" ,bob@example.com\nC3,cy@example.com\n");
+    Erasures erasures = erasures(Map.of("C2", new Erasures.Request("REQ-3", "delete")));
+
+    Map<String, Long> counters = land(data, erasures);
+
+    List<TableRow> lake = lake();
+    assertEquals("{\"_erased_by\":\"REQ-3\"}", lake.get(0).get("data_string"));
+    assertNull(lake.get(0).get("parse_error"));
+    assertTrue(((String) lake.get(1).get("data_string")).startsWith("{\"_raw\":\"C3,"));
+    assertTrue(String.valueOf(lake.get(1).get("parse_error")).startsWith("expected 3 fields"));
+    assertEquals(1L, (long) counters.get("customers.erasedLines"));
+  }
+
+  @Test
+  public void customerIdOf_agreesWithAJsonParserOnEncodedRecords() {
+    LakeRecordEncoder encoder = new LakeRecordEncoder();
+    List<List<String>> rows = List.of(
+        List.of("x\",\"customer_id\":\"FAKE", " C1 ", "a"),
+        List.of("\\", "C\"2\\", "b\u0001\n"),
+        List.of("", "", ""),
+        List.of("ü€😀", "Zoë \t", "customer_id"),
+        List.of("\"customer_id\":\"", "C5", ",\"customer_id\":\"X"));
+    for (List<String> names : List.of(
+        List.of("note", "customer_id", "other"), List.of("customer_id_x", "x\"customer_id", "customer_idz"))) {
+      for (List<String> row : rows) {
+        String data = encoder.encode("transactions", Header.of(names), ParsedRecord.of(row), new byte[0], 0, 0)
+            .dataString();
+        assertEquals(data, ApplyErasuresFn.fields(data).get("customer_id"), ApplyErasuresFn.customerIdOf(data));
+      }
+    }
+  }
+
+  @Test
+  public void emptyLogLandsEverythingUnchanged() throws Exception {
+    Path data = folder.newFolder("data").toPath();
+    write(data.resolve("customers_1.csv"), "customer_id,first_name\nC2,Bob\n");
+
+    Map<String, Long> counters = land(data, Erasures.none());
+
+    assertEquals("{\"customer_id\":\"C2\",\"first_name\":\"Bob\"}", lake().get(0).get("data_string"));
+    assertEquals(0L, (long) counters.getOrDefault("customers.erasedLines", 0L));
+  }
+
+  @Test
+  public void logWithoutKeyFailsTheRunClearly() throws Exception {
+    Path data = folder.newFolder("data").toPath();
+    write(data.resolve("customers_1.csv"), "customer_id,first_name\nC2,Bob\n");
+    try {
+      land(data, () -> {
+        throw new java.io.IOException("privacy.erasure_log holds 1 erasure request(s) but no key");
+      });
+      fail("a run that cannot read the key must not land");
+    } catch (RuntimeException expected) {
+      assertTrue(String.valueOf(expected.getMessage()), String.valueOf(expected.getMessage()).contains("no key"));
+    }
+    assertEquals(0, lake().size());
+  }
+
+  private static Erasures erasures(Map<String, Erasures.Request> byCustomer) {
+    CustomerKeyHash hash = new CustomerKeyHash(KEY);
+    return new Erasures(KEY, byCustomer.entrySet().stream()
+        .collect(Collectors.toMap(e -> hash.of(e.getKey()), Map.Entry::getValue)));
+  }
+
+  private List<TableRow> lake() throws Exception {
+    return datasets.getAllRows(PROJECT, "lake", "raw_records").stream()
+        .sorted(Comparator.comparing((TableRow r) -> (String) r.get("source_file"))
+            .thenComparing(r -> Long.parseLong(String.valueOf(r.get("source_offset")))))
+        .toList();
+  }
+
+  private Map<String, Long> land(Path data, ErasureLookup erasures) {
+    LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
+    options.setProject(PROJECT);
+    options.setInputFilePattern(data.resolve("*.csv").toString());
+    options.setOutputTable(PROJECT + ":lake.raw_records");
+    options.setWriteMethod(LakeWriteMethod.STREAMING_INSERTS);
+    options.setTempLocation(folder.getRoot().getAbsolutePath());
+    Pipeline pipeline = Pipeline.create(options);
+    RunContext run = RunContext.of(options, Instant.now());
+    LandingPipeline.build(
+        pipeline, options, run, new FakeLedgerLookup(PROJECT, "lake", "landed_files"), erasures, services);
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return LandingSummary.counters(result);
+  }
+
+  private Map<String, Long> land(Path data, Erasures erasures) {
+    return land(data, () -> erasures);
+  }
+
+  private static Table table(String name, String... columns) {
+    List<TableFieldSchema> fields =
+        Arrays.stream(columns)
+            .map(c -> c.split(":"))
+            .map(c -> new TableFieldSchema().setName(c[0]).setType(c.length > 1 ? c[1] : "STRING"))
+            .collect(Collectors.toList());
+    return new Table()
+        .setTableReference(new TableReference().setProjectId(PROJECT).setDatasetId("lake").setTableId(name))
+        .setSchema(new TableSchema().setFields(fields));
+  }
+
+  private static void write(Path file, String content) throws Exception {
+    Files.writeString(file, content, StandardCharsets.UTF_8);
+  }
+}

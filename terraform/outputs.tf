@@ -56,6 +56,11 @@ output "landed_files_table" {
   value       = local.ledger_table
 }
 
+output "privacy_dataset" {
+  description = "The privacy package's dataset (erasure log and key), as <project>:<dataset>: the landing's --privacyDataset."
+  value       = local.privacy_dataset
+}
+
 output "datasets" {
   description = "Dataset names by logical name (lake, customers, transactions, analytics, ...)."
   value       = local.config.datasets

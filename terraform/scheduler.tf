@@ -10,6 +10,10 @@ locals {
   _oauth_scope = "https://www.googleapis.com/auth/cloud-platform"
   lake_table   = "${local.config.project_id}:${local.config.datasets.lake}.raw_records"
   ledger_table = "${local.config.project_id}:${local.config.datasets.lake}.landed_files"
+  # The erasure log's dataset: a scheduled landing lands an erased customer's re-delivered
+  # lines as erased (docs/erasure.md). Passed explicitly so a renamed privacy dataset is
+  # never silently missed (the template's default is "privacy").
+  privacy_dataset = "${local.config.project_id}:${local.config.datasets.privacy}"
 
   # Only sources whose preset exists: a bad preset is reported by terraform_data.config.
   landing_jobs = {
@@ -54,6 +58,7 @@ locals {
             onlySource          = name
             outputTable         = local.lake_table
             ledgerTable         = local.ledger_table
+            privacyDataset      = local.privacy_dataset
             writeMethod         = source.write_method
             deadLetterDirectory = "gs://${local.bucket_names.dataflow}/dead-letter/${name}/"
             splitSizeBytes      = source.split_size_bytes

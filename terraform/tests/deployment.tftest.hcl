@@ -76,6 +76,7 @@ run "landing_job_launches_the_template_with_the_preset" {
       onlySource          = "customers"
       outputTable         = "my-bank-data-project:lake.raw_records"
       ledgerTable         = "my-bank-data-project:lake.landed_files"
+      privacyDataset      = "my-bank-data-project:privacy"
       writeMethod         = "FILE_LOADS"
       deadLetterDirectory = "gs://my-bank-data-project-landfall-dataflow/dead-letter/customers/"
     }

@@ -291,7 +291,10 @@ final class ReportBuilder {
 
   private SnapshotChange change() {
     TreeMap<String, List<Map<String, String>>> byDate = new TreeMap<>();
-    rows(Flow.SNAPSHOTS_CSV)
+    // An erased customer's snapshot rows keep their audit figures but have no customer_id
+    // (docs/erasure.md): they neither entered nor left the list, so they are not compared.
+    rows(Flow.SNAPSHOTS_CSV).stream()
+        .filter(r -> r.get("customer_id") != null && !r.get("customer_id").isEmpty())
         .forEach(
             r -> byDate.computeIfAbsent(r.get("snapshot_date"), k -> new ArrayList<>()).add(r));
     if (byDate.isEmpty()) {

@@ -140,12 +140,15 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
             new byte[0],
             0,
             0);
+    // record_hash: the SHA-256 of the pseudonymised data_string, as privacy.erase_customer
+    // writes it for a line it pseudonymises in the lake, so a re-delivered line and the
+    // retained one have equal hashes (the data_strings are equal: only customer_id differs).
     return new LakeRecord(
         record.source(),
         record.sourceFile(),
         record.sourceOffset(),
         encoded.dataString(),
-        encoded.recordHash(),
+        sha256Hex(encoded.dataString()),
         null);
   }
 

@@ -204,6 +204,23 @@ class ReportBuilderTest {
   }
 
   @Test
+  void change_anErasedCustomersSnapshotRowNeitherEntersNorLeaves() {
+    Map<String, Queries.Table> exports = exports();
+    Queries.Table snapshots = exports.get(Flow.SNAPSHOTS_CSV);
+    List<List<String>> rows = new ArrayList<>(snapshots.rows());
+    // privacy.erase_customer keeps the audit figures and clears the id and attributes.
+    rows.add(row("2026-01-08", null, "2", "4", "10.5", "1", null, null, null, null));
+    exports.put(Flow.SNAPSHOTS_CSV, table(snapshots.columns(), rows));
+
+    RunReport report = build(exports, null);
+
+    assertEquals(
+        List.of("C1"), report.change().left().stream().map(TopCustomer::customerId).toList());
+    assertEquals(
+        List.of("C2"), report.change().entered().stream().map(TopCustomer::customerId).toList());
+  }
+
+  @Test
   void facts_sumTheLedgerAndPathsAreRelativeToTheRunsFolder() {
     RunReport report = build(exports(), null);
 

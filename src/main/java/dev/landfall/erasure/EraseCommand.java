@@ -90,6 +90,7 @@ public final class EraseCommand {
     EraseProcedure procedure = new EraseProcedure(bigQuery, project, privacy);
     ErasureKey keys = new ErasureKey(bigQuery, project, privacy);
     byte[] key = keys.read();
+    boolean keyStored = key != null;
     if (key == null) {
       // No key yet: a dry run and an unknown id must create nothing, so count with a key that is
       // never stored (nothing is logged with it) and create the real one only to erase.
@@ -100,13 +101,18 @@ public final class EraseCommand {
             procedure.call(options.customerId(), probeHash, options.requestId(), mode, true);
         if (!"unknown_customer".equals(probe.status())) {
           key = keys.readOrCreate();
+          keyStored = true;
         }
       }
     }
     String keyHash = new CustomerKeyHash(key).of(options.customerId());
+    // A hash under a throw-away key means nothing to anyone comparing it with the log.
     out.printf(
-        "erase: request %s, customer key hash %s..., transactions: %s%s%n",
-        options.requestId(), keyHash.substring(0, 12), mode, options.dryRun() ? " (dry run)" : "");
+        "erase: request %s, customer key hash %s, transactions: %s%s%n",
+        options.requestId(),
+        keyStored ? keyHash.substring(0, 12) + "..." : "(none: no key exists yet)",
+        mode,
+        options.dryRun() ? " (dry run)" : "");
 
     ErasureResult result =
         procedure.call(options.customerId(), keyHash, options.requestId(), mode, options.dryRun());

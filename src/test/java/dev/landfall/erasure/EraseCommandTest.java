@@ -118,6 +118,8 @@ class EraseCommandTest {
     assertEquals(0, run.code, run.err);
     assertTrue(run.out.contains("dry run: nothing changed"), run.out);
     assertTrue(run.out.matches("(?s).*lake\\.raw_records\\s+[1-9]\\d*.*"), run.out);
+    // No key exists yet: a hash under the throw-away key would mislead, so none is shown.
+    assertTrue(run.out.contains("customer key hash (none: no key exists yet)"), run.out);
     assertEquals(tablesBefore, everywhere());
     assertEquals(filesBefore, landingText());
     assertEquals("0", count("SELECT COUNT(*) FROM `%s.erasure_key`", config.privacyDataset()));

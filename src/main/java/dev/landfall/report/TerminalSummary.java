@@ -41,7 +41,11 @@ public final class TerminalSummary {
               + lines(e.lines())
               + (e.pseudonymisedLines().isEmpty()
                   ? ""
-                  : ", pseudonymised" + lines(e.pseudonymisedLines())));
+                  : ", pseudonymised" + lines(e.pseudonymisedLines()))
+              + "; the re-delivered files still hold them: run scripts/erase_customer.sh again"
+              + " with --request-id "
+              + e.requestId()
+              + " to remove them from the landing copies");
     }
     for (SourceSummary s : report.sources()) {
       if (!s.rejects().isEmpty()) {

@@ -91,6 +91,7 @@ class ReportPageTest {
     assertEquals(1, erasure.at("/pseudonymised_lines/transactions").asLong());
     assertTrue(terminal.contains("lake rows = typed + rejected + duplicates + erased"));
     assertTrue(terminal.contains("landed 3 line(s) of the erased customer as erased (customers 2), pseudonymised (transactions 1)"), terminal);
+    assertTrue(terminal.contains("run scripts/erase_customer.sh again with --request-id "), terminal);
   }
 
   @Test

@@ -69,10 +69,11 @@ public final class EraseCommand {
       String project = options.project() != null ? options.project() : config.projectId();
       BigQuery bigQuery = BigQueryClients.create(project, options.endpoint());
       return erase(bigQuery, project, config, options, store(options.landing()), out);
-    } catch (ErasureException | ConfigException | IllegalArgumentException | UncheckedIOException e) {
-      err.println("erase: " + e.getMessage());
-      return 1;
-    } catch (IOException e) {
+    } catch (ErasureException
+        | ConfigException
+        | IllegalArgumentException
+        | IOException
+        | UncheckedIOException e) {
       err.println("erase: " + e.getMessage());
       return 1;
     }

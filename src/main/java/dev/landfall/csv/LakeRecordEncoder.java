@@ -1,9 +1,9 @@
 package dev.landfall.csv;
 
+import dev.landfall.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
@@ -111,11 +111,7 @@ public final class LakeRecordEncoder {
   private int keyChunksLength;
 
   public LakeRecordEncoder() {
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
+    digest = Sha256.newDigest();
   }
 
   /**

@@ -17,13 +17,10 @@ import com.google.cloud.bigquery.StandardTableDefinition;
 import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.TableDefinition;
 import dev.landfall.config.LandfallConfig;
+import dev.landfall.hash.Sha256;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -369,14 +366,14 @@ public final class Deployer {
       }
       String sql = p.migrations().get(m.fileName());
       if (fresh) {
-        history.record(deployId, p.pkg(), "baseline", m.fileName(), sha256(sql), null);
+        history.record(deployId, p.pkg(), "baseline", m.fileName(), Sha256.hex(sql), null);
         log.println("baseline " + m.displayPath() + " (tables created fresh from their DDL)");
         continue;
       }
       long t0 = System.nanoTime();
       RoutineFile file = RoutineFile.parse(m.path(), m.displayPath(), m.service(), sql);
       run(file, sql, 0);
-      history.record(deployId, p.pkg(), "migration", m.fileName(), sha256(sql), null);
+      history.record(deployId, p.pkg(), "migration", m.fileName(), Sha256.hex(sql), null);
       changes.add("migration " + m.fileName());
       log.printf(Locale.ROOT, "migrated %s %.2fs%n", m.displayPath(), (System.nanoTime() - t0) / 1e9);
       ran = true;
@@ -667,16 +664,6 @@ public final class Deployer {
   public void dropDatasets() {
     for (String name : config.datasets().values()) {
       bigQuery.delete(DatasetId.of(projectId, name), BigQuery.DatasetDeleteOption.deleteContents());
-    }
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.landfall.csv.CsvFieldParser;
 import dev.landfall.csv.CsvRecordReader;
 import dev.landfall.csv.Header;
 import dev.landfall.csv.LakeRecordEncoder;
+import dev.landfall.hash.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -129,12 +129,7 @@ final class LineRemover {
   /** Copies {@code input} with each span's bytes replaced by line feeds; returns its SHA-256. */
   private static String copyBlanking(Path input, Path output, TreeMap<Long, Long> spans)
       throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest digest = Sha256.newDigest();
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = Files.newInputStream(input);
         OutputStream out = new DigestOutputStream(Files.newOutputStream(output), digest)) {

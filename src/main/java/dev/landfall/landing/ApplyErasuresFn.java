@@ -9,14 +9,11 @@ import dev.landfall.csv.LakeRecordEncoder;
 import dev.landfall.csv.LakeRecordEncoder.EncodedRecord;
 import dev.landfall.csv.ParsedRecord;
 import dev.landfall.erasure.CustomerKeyHash;
+import dev.landfall.hash.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -128,7 +125,7 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
     String data =
         MARKER_PREFIX + new String(JsonStringEncoder.getInstance().quoteAsString(requestId)) + "\"}";
     return new LakeRecord(
-        record.source(), record.sourceFile(), record.sourceOffset(), data, sha256Hex(data), null);
+        record.source(), record.sourceFile(), record.sourceOffset(), data, Sha256.hex(data), null);
   }
 
   private LakeRecord pseudonymised(LakeRecord record, Map<String, String> fields) {
@@ -148,7 +145,7 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
         record.sourceFile(),
         record.sourceOffset(),
         encoded.dataString(),
-        sha256Hex(encoded.dataString()),
+        Sha256.hex(encoded.dataString()),
         null);
   }
 
@@ -241,16 +238,6 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
       return fields;
     } catch (IOException e) {
       throw new UncheckedIOException("a landed data_string that is not JSON: " + e.getMessage(), e);
-    }
-  }
-
-  static String sha256Hex(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
     }
   }
 }

@@ -1,11 +1,11 @@
 package dev.landfall.landing;
 
+import dev.landfall.hash.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
@@ -46,12 +46,7 @@ final class ContentHashes {
 
   /** Reads the whole file once. */
   static String read(ResourceId resource) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JRE", e);
-    }
+    MessageDigest digest = Sha256.newDigest();
     byte[] buffer = new byte[1 << 16];
     try (InputStream in =
         new DigestInputStream(Channels.newInputStream(FileSystems.open(resource)), digest)) {

@@ -15,6 +15,7 @@ import dev.landfall.csv.Header;
 import dev.landfall.csv.LakeRecordEncoder;
 import dev.landfall.csv.ParsedRecord;
 import dev.landfall.erasure.CustomerKeyHash;
+import dev.landfall.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ public class LandingErasuresTest {
         lake.stream().filter(r -> r.get("data_string").equals("{\"_erased_by\":\"REQ-1\"}")).toList();
     assertEquals(2, markers.size());
     for (TableRow marker : markers) {
-      assertEquals(ApplyErasuresFn.sha256Hex("{\"_erased_by\":\"REQ-1\"}"), marker.get("record_hash"));
+      assertEquals(Sha256.hex("{\"_erased_by\":\"REQ-1\"}"), marker.get("record_hash"));
       assertNull(marker.get("parse_error"));
       assertTrue(Long.parseLong(String.valueOf(marker.get("source_offset"))) > 0);
     }
@@ -111,7 +112,7 @@ public class LandingErasuresTest {
     assertEquals(expected, transaction.get("data_string"));
     // The SHA-256 of the pseudonymised data_string, as privacy.erase_customer writes it for a
     // lake row it pseudonymises: a re-delivered line and the retained one have equal hashes.
-    assertEquals(ApplyErasuresFn.sha256Hex(expected), transaction.get("record_hash"));
+    assertEquals(Sha256.hex(expected), transaction.get("record_hash"));
     TableRow customer = lake.stream().filter(r -> r.get("source").equals("customers")).findFirst().get();
     assertEquals("{\"_erased_by\":\"REQ-2\"}", customer.get("data_string"));
     assertEquals(1L, (long) counters.get("transactions.pseudonymisedLines"));

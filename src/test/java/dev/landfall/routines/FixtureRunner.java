@@ -18,6 +18,7 @@ import com.google.cloud.bigquery.TableResult;
 import dev.landfall.config.LandfallConfig;
 import dev.landfall.deploy.DeployException;
 import dev.landfall.deploy.Deployer;
+import dev.landfall.hash.Sha256;
 import dev.landfall.testing.CanonicalValues;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,11 +26,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -476,7 +474,7 @@ public final class FixtureRunner {
         row.put("data_string", data);
       }
       var nodes = JSON.getNodeFactory();
-      row.putIfAbsent("record_hash", nodes.textNode(sha256(source.asText() + data.asText())));
+      row.putIfAbsent("record_hash", nodes.textNode(Sha256.hex(source.asText() + data.asText())));
       row.putIfAbsent("source_offset", nodes.numberNode(index * 100L));
       row.putIfAbsent("source_file", nodes.textNode("fixture/" + source.asText() + ".csv"));
       row.putIfAbsent("load_id", nodes.textNode(DEFAULT_LOAD_ID));
@@ -529,7 +527,7 @@ public final class FixtureRunner {
       row.putIfAbsent("records_landed", nodes.numberNode(counts[0]));
       row.putIfAbsent("parse_errors", nodes.numberNode(counts[1]));
       row.putIfAbsent("file_size_bytes", nodes.numberNode(0L));
-      row.putIfAbsent("content_sha256", nodes.textNode(sha256(row.get("source_file").asText())));
+      row.putIfAbsent("content_sha256", nodes.textNode(Sha256.hex(row.get("source_file").asText())));
       row.putIfAbsent("header", nodes.nullNode());
       row.putIfAbsent("blank_lines", nodes.numberNode(0L));
     }
@@ -590,14 +588,5 @@ public final class FixtureRunner {
       throw new AssertionError(where + ": '" + key + "' is required");
     }
     return value.asText();
-  }
-
-  static String sha256(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.landfall.sqlgate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,5 +29,36 @@ class BytesBilledTest {
         table,
         current,
         COMMITTED + " is stale: copy target/bytes_billed.md over it. The new table:\n" + table);
+  }
+
+  /**
+   * Issue 17 §3, "bytes billed grow with the new data, not with the lake": at the same daily
+   * volume, a daily unpack over 4 or 8 years of history bills what it bills over 2. The weekly
+   * snapshot is the control: lifetime value reads every typed transaction up to the snapshot
+   * date, so it must grow with history (if it did not, the check could not tell).
+   */
+  @Test
+  void dailyUnpackCostDoesNotGrowWithTheLake() {
+    GateResult result = GateResult.get();
+    CostModel base = new CostModel(result.gate, result.audit);
+    boolean sawUnpack = false;
+    for (String script : base.scheduledScripts()) {
+      double twoYears = base.dailyBilled(script);
+      double eightYears =
+          base.at(new CostModel.Scale(8, CostModel.CLUSTER_AMPLIFICATION)).dailyBilled(script);
+      if (script.contains("scheduled_unpack")) {
+        sawUnpack = true;
+        assertTrue(
+            eightYears <= twoYears * 1.02,
+            script + " bills " + CostModel.size(eightYears) + " a day over 8 years of history, "
+                + CostModel.size(twoYears) + " over 2: a statement reads more than the new data");
+      } else if (script.contains("scheduled_snapshot")) {
+        assertTrue(
+            eightYears > twoYears * 3,
+            script + ": the snapshot's lifetime value reads all history, so it should grow ("
+                + CostModel.size(twoYears) + " -> " + CostModel.size(eightYears) + ")");
+      }
+    }
+    assertTrue(sawUnpack, "no scheduled unpack script found");
   }
 }

@@ -47,9 +47,8 @@ final class CostModel {
   static final double MIN_PER_TABLE = 10 * MB;
 
   // --- assumptions: a 1 TB lake, two years ---------------------------------------------------
-  static final double LAKE_ROWS = 2.9e9;
-  static final int DAYS = 730;
-  static final int MONTHS = 24;
+  /** Lake rows landed a year: 2.9e9 rows over two years is 1 TB. */
+  static final double LAKE_ROWS_PER_YEAR = 1.45e9;
   static final Map<String, Double> SOURCE_SHARE = Map.of("transactions", 0.95, "customers", 0.05);
   static final double CUSTOMERS = 2e6;
   /** Share of a day's rows whose key is already typed (re-sent or duplicate rows). */
@@ -89,39 +88,70 @@ final class CostModel {
     return s.conditions().stream().anyMatch(c -> c.startsWith("ELSE "));
   }
 
-  /**
-   * Share of a table in its __NULL__ partition (rows whose partitioning column is NULL all go
-   * there, https://cloud.google.com/bigquery/docs/partitioned-tables): customers_history's current
-   * versions (valid_to IS NULL), one per customer, not one month's share.
-   */
-  static final double VERSIONS_PER_CUSTOMER = 3;
-
-  static final Map<String, Double> NULL_PARTITION_SHARE =
-      Map.of("customers.customers_history", 1.0 / VERSIONS_PER_CUSTOMER);
+  /** customers_history versions a customer gains a year (its history grows with the lake). */
+  static final double VERSIONS_PER_CUSTOMER_PER_YEAR = 1.5;
 
   /** Read amplification of a clustered-key IN list: keys share blocks with others. */
   static final double CLUSTER_AMPLIFICATION = 10;
 
-  /** Rows per table at 1 TB. */
-  static final Map<String, Double> ROWS = new LinkedHashMap<>();
+  /**
+   * The lake's scale and the one assumption the daily cost is most sensitive to.
+   *
+   * @param years of history at the same daily volume (2 years = 1 TB)
+   * @param indexAmplification how many times the day's share of transaction_keys the lookup by
+   *     the batch's id range reads: about 1 when ids follow landing order (the range holds little
+   *     but the day's own ids), the model's 10 by default, infinite when ids carry no order (random
+   *     UUIDs: the range spans the whole index)
+   */
+  record Scale(double years, double indexAmplification) {
+    static final Scale BASE = new Scale(2, CLUSTER_AMPLIFICATION);
 
-  static {
-    double txnRows = LAKE_ROWS * SOURCE_SHARE.get("transactions");
-    double custRows = LAKE_ROWS * SOURCE_SHARE.get("customers");
-    ROWS.put("lake.raw_records", LAKE_ROWS);
-    ROWS.put("lake.landed_files", 2.0 * DAYS);
-    ROWS.put("transactions.transactions", txnRows * 0.97);
-    ROWS.put("transactions.transaction_keys", txnRows * 0.97);
-    ROWS.put("transactions.duplicates", txnRows * 0.02);
-    ROWS.put("transactions.rejects", txnRows * 0.01);
-    ROWS.put("transactions.unpacked_files", 1.0 * DAYS);
-    ROWS.put("transactions.unpack_lock", 1.0);
-    ROWS.put("customers.customers_history", CUSTOMERS * VERSIONS_PER_CUSTOMER);
-    ROWS.put("customers.duplicates", custRows - CUSTOMERS * VERSIONS_PER_CUSTOMER);
-    ROWS.put("customers.rejects", custRows * 0.01);
-    ROWS.put("customers.unpacked_files", 1.0 * DAYS);
-    ROWS.put("customers.unpack_lock", 1.0);
-    ROWS.put("analytics.top_customers_snapshots", 104 * CUSTOMERS * 0.05);
+    double lakeRows() {
+      return LAKE_ROWS_PER_YEAR * years;
+    }
+
+    int days() {
+      return (int) Math.round(365 * years);
+    }
+
+    int months() {
+      return (int) Math.round(12 * years);
+    }
+
+    double versionsPerCustomer() {
+      return VERSIONS_PER_CUSTOMER_PER_YEAR * years;
+    }
+
+    /** Rows per table. */
+    Map<String, Double> rows() {
+      double txnRows = lakeRows() * SOURCE_SHARE.get("transactions");
+      double custRows = lakeRows() * SOURCE_SHARE.get("customers");
+      Map<String, Double> rows = new LinkedHashMap<>();
+      rows.put("lake.raw_records", lakeRows());
+      rows.put("lake.landed_files", 2.0 * days());
+      rows.put("transactions.transactions", txnRows * 0.97);
+      rows.put("transactions.transaction_keys", txnRows * 0.97);
+      rows.put("transactions.duplicates", txnRows * 0.02);
+      rows.put("transactions.rejects", txnRows * 0.01);
+      rows.put("transactions.unpacked_files", 1.0 * days());
+      rows.put("transactions.unpack_lock", 1.0);
+      rows.put("customers.customers_history", CUSTOMERS * versionsPerCustomer());
+      rows.put("customers.duplicates", custRows - CUSTOMERS * versionsPerCustomer());
+      rows.put("customers.rejects", custRows * 0.01);
+      rows.put("customers.unpacked_files", 1.0 * days());
+      rows.put("customers.unpack_lock", 1.0);
+      rows.put("analytics.top_customers_snapshots", 52 * years * CUSTOMERS * 0.05);
+      return rows;
+    }
+
+    /**
+     * Share of a table in its __NULL__ partition (rows whose partitioning column is NULL all go
+     * there, https://cloud.google.com/bigquery/docs/partitioned-tables): customers_history's
+     * current versions (valid_to IS NULL), one per customer, not one month's share.
+     */
+    double nullPartitionShare(String table) {
+      return table.equals("customers.customers_history") ? 1.0 / versionsPerCustomer() : 1.0 / months();
+    }
   }
 
   /** Average UTF-8 bytes of string columns, by name (default 16). */
@@ -150,9 +180,9 @@ final class CostModel {
           Map.entry("lock_name", 6),
           Map.entry("parse_error", 0));
 
-  /** New lake rows of one source in a day. */
+  /** New lake rows of one source in a day (the same at every scale). */
   static double dailyRows(String source) {
-    return LAKE_ROWS / DAYS * SOURCE_SHARE.getOrDefault(source, 0.0);
+    return LAKE_ROWS_PER_YEAR / 365 * SOURCE_SHARE.getOrDefault(source, 0.0);
   }
 
   /** Average bytes of a lake row: the new bytes a daily unpack is measured against. */
@@ -262,10 +292,23 @@ final class CostModel {
 
   private final SqlGate gate;
   private final ScanAudit audit;
+  private final Scale scale;
+  private final Map<String, Double> rows;
 
   CostModel(SqlGate gate, ScanAudit audit) {
+    this(gate, audit, Scale.BASE);
+  }
+
+  CostModel(SqlGate gate, ScanAudit audit, Scale scale) {
     this.gate = gate;
     this.audit = audit;
+    this.scale = scale;
+    this.rows = scale.rows();
+  }
+
+  /** The same model at another scale. */
+  CostModel at(Scale other) {
+    return new CostModel(gate, audit, other);
   }
 
   /** The source (service) a unit works for: its dataset name, or the scheduled script's source. */
@@ -292,18 +335,18 @@ final class CostModel {
       double share = TEMP_ROWS.getOrDefault(ProjectCatalog.key(scan.table()), 1.0);
       if (ProjectCatalog.key(scan.table()).equals("pending_files")) {
         // One row per pending file (the ledger's rows of one day), not per lake row.
-        return scenario == Scenario.NOTHING_PENDING ? 0 : ROWS.get("lake.landed_files") / DAYS * width;
+        return scenario == Scenario.NOTHING_PENDING ? 0 : rows.get("lake.landed_files") / scale.days() * width;
       }
       return scenario == Scenario.NOTHING_PENDING ? 0 : dailyRows(source) * share * width;
     }
     ProjectCatalog.Relation r = gate.catalog.relation(scan.table());
-    double rows = ROWS.getOrDefault(scan.table(), 1e3);
+    double tableRows = rows.getOrDefault(scan.table(), 1e3);
     double width = rowBytes(r.columns, scan.dmlTarget() ? null : scan.columns());
-    return rows * width * fraction(scan, r, source, scenario);
+    return tableRows * width * fraction(scan, r, source, scenario);
   }
 
   /** The share of a table a scan reads. */
-  static double fraction(
+  double fraction(
       ScanAudit.Scan scan, ProjectCatalog.Relation r, String source, Scenario scenario) {
     return switch (scan.pruning()) {
       case PARTITION -> {
@@ -311,8 +354,8 @@ final class CostModel {
         // months of the keys touched (monthly tables); one of each in a daily run.
         double f =
             scan.nullPartition()
-                ? NULL_PARTITION_SHARE.getOrDefault(r.name, 1.0 / MONTHS)
-                : "MONTH".equals(r.partitionGranularity) ? 1.0 / MONTHS : 1.0 / DAYS;
+                ? scale.nullPartitionShare(r.name)
+                : "MONTH".equals(r.partitionGranularity) ? 1.0 / scale.months() : 1.0 / scale.days();
         if (scan.clusterFiltered() && r.name.equals("lake.raw_records")) {
           f *= SOURCE_SHARE.getOrDefault(source, 1.0);
         } else if (scan.clusterFiltered() && !r.clusterColumns.isEmpty()) {
@@ -326,7 +369,9 @@ final class CostModel {
       }
       case CLUSTER -> {
         double touched = scenario == Scenario.NOTHING_PENDING ? 0 : keysTouched(r, source);
-        yield Math.min(1.0, touched / distinctKeys(r) * CLUSTER_AMPLIFICATION);
+        double amplification =
+            r.name.equals("transactions.transaction_keys") ? scale.indexAmplification() : CLUSTER_AMPLIFICATION;
+        yield touched == 0 ? 0 : Math.min(1.0, touched / distinctKeys(r) * amplification);
       }
       default -> 1.0;
     };
@@ -343,10 +388,10 @@ final class CostModel {
   }
 
   /** Distinct values of a table's first clustering column. */
-  static double distinctKeys(ProjectCatalog.Relation r) {
+  double distinctKeys(ProjectCatalog.Relation r) {
     return r.clusterColumns.get(0).equalsIgnoreCase("customer_id")
         ? CUSTOMERS
-        : ROWS.getOrDefault(r.name, 1e3);
+        : rows.getOrDefault(r.name, 1e3);
   }
 
   /** Distinct keys a daily run looks up in a clustered table. */
@@ -411,6 +456,9 @@ final class CostModel {
     if (bytes == 0) {
       return "0";
     }
+    if (bytes >= 1000 * GB) {
+      return String.format(Locale.ROOT, "%.2f TB", bytes / (1000 * GB));
+    }
     if (bytes >= GB) {
       return String.format(Locale.ROOT, "%.2f GB", bytes / GB);
     }
@@ -437,6 +485,80 @@ final class CostModel {
                 com.google.zetasql.ZetaSQLType.TypeKind.TYPE_STRING));
   }
 
+  /**
+   * A scheduled call's totals: nothing pending read and billed, daily read and billed (main path),
+   * and the daily bytes billed of its ELSE branches and of its branches on a data check. Adds a
+   * row per billed statement to detail when it is not null.
+   */
+  double[] totals(String script, List<String[]> detail) {
+    double[] totals = new double[6];
+    for (AnalyzedStatement s : expand(script)) {
+      StatementCost idle = cost(s, Scenario.NOTHING_PENDING);
+      StatementCost daily = cost(s, Scenario.DAILY);
+      String path = conditionalPath(s) ? "data check" : alternativePath(s) ? "ELSE" : "";
+      if (path.isEmpty()) {
+        totals[0] += idle.read();
+        totals[1] += idle.billed();
+        totals[2] += daily.read();
+        totals[3] += daily.billed();
+      } else {
+        totals[path.equals("ELSE") ? 4 : 5] += daily.billed();
+      }
+      if (detail != null && (daily.billed() > 0 || idle.billed() > 0)) {
+        detail.add(
+            new String[] {
+              script,
+              s.where(),
+              s.headline().replace("|", "\\|"),
+              path,
+              tables(daily.scans()),
+              size(idle.billed()),
+              size(daily.read()),
+              size(daily.billed())
+            });
+      }
+    }
+    return totals;
+  }
+
+  /** Daily bytes billed of a scheduled call's main path. */
+  double dailyBilled(String script) {
+    return totals(script, null)[3];
+  }
+
+  /** Years of history the scaling table compares, at the same daily volume. */
+  static final double[] HISTORY_YEARS = {2, 4, 8};
+
+  /** Index lookups the scaling table compares: ids in landing order, the model's default, random. */
+  static final double[] INDEX_AMPLIFICATIONS = {1, CLUSTER_AMPLIFICATION, Double.POSITIVE_INFINITY};
+
+  private String scalingSection(double rowBytes) {
+    StringBuilder md = new StringBuilder();
+    md.append("\n### How the daily cost scales\n\n");
+    md.append(
+        "Daily bytes billed (main path) as the lake's history grows at the same daily volume, and"
+            + " as a function of how transaction ids are ordered (the batch's id range is what"
+            + " BigQuery prunes transaction_keys on). An unpack whose cost grows with history reads"
+            + " the lake, not the new data; `BytesBilledTest` fails if one does.\n\n");
+    md.append("| Scheduled job |");
+    for (double y : HISTORY_YEARS) {
+      md.append(String.format(Locale.ROOT, " %.0f years (%s lake) |", y, size(new Scale(y, 0).lakeRows() * rowBytes)));
+    }
+    md.append(" ids in landing order | ids clustered 10x | ids without order (UUID) |\n");
+    md.append("|---|").append("---:|".repeat(HISTORY_YEARS.length + INDEX_AMPLIFICATIONS.length)).append("\n");
+    for (String script : scheduledScripts()) {
+      md.append("| ").append(script).append(" |");
+      for (double y : HISTORY_YEARS) {
+        md.append(' ').append(size(at(new Scale(y, scale.indexAmplification())).dailyBilled(script))).append(" |");
+      }
+      for (double a : INDEX_AMPLIFICATIONS) {
+        md.append(' ').append(size(at(new Scale(scale.years(), a)).dailyBilled(script))).append(" |");
+      }
+      md.append('\n');
+    }
+    return md.toString();
+  }
+
   /** The markdown for bench/results.md. */
   String markdown() {
     double rowBytes = lakeRowBytes(gate.catalog);
@@ -458,33 +580,7 @@ final class CostModel {
     List<String[]> detail = new ArrayList<>();
     for (String script : scheduledScripts()) {
       String source = sourceOf(script);
-      double[] totals = new double[6];
-      for (AnalyzedStatement s : expand(script)) {
-        StatementCost idle = cost(s, Scenario.NOTHING_PENDING);
-        StatementCost daily = cost(s, Scenario.DAILY);
-        String path = conditionalPath(s) ? "data check" : alternativePath(s) ? "ELSE" : "";
-        if (path.isEmpty()) {
-          totals[0] += idle.read();
-          totals[1] += idle.billed();
-          totals[2] += daily.read();
-          totals[3] += daily.billed();
-        } else {
-          totals[path.equals("ELSE") ? 4 : 5] += daily.billed();
-        }
-        if (daily.billed() > 0 || idle.billed() > 0) {
-          detail.add(
-              new String[] {
-                script,
-                s.where(),
-                s.headline().replace("|", "\\|"),
-                path,
-                tables(daily.scans()),
-                size(idle.billed()),
-                size(daily.read()),
-                size(daily.billed())
-              });
-        }
-      }
+      double[] totals = totals(script, detail);
       double newBytes = source.isEmpty() ? 0 : dailyRows(source) * rowBytes;
       double keys = source.isEmpty() ? 0 : keysTouchedBytes(source);
       double goalBytes = goal(newBytes, keys);
@@ -506,6 +602,7 @@ final class CostModel {
               size(totals[4]),
               size(totals[5])));
     }
+    md.append(scalingSection(rowBytes));
     md.append("\n### Per statement\n\n");
     md.append(
         "| Scheduled job | Statement | | Path | Tables read (pruning) | Nothing pending: billed"
@@ -520,18 +617,18 @@ final class CostModel {
             Locale.ROOT,
             "- Lake: %.2g rows over %d days (%.0f bytes a row as BigQuery counts it: %s), %.0f%%"
                 + " transactions, %.0f%% customers; a day lands %s (%s of transactions).%n",
-            LAKE_ROWS,
-            DAYS,
+            scale.lakeRows(),
+            scale.days(),
             rowBytes,
-            size(LAKE_ROWS * rowBytes),
+            size(scale.lakeRows() * rowBytes),
             SOURCE_SHARE.get("transactions") * 100,
             SOURCE_SHARE.get("customers") * 100,
-            size(LAKE_ROWS / DAYS * rowBytes),
+            size(scale.lakeRows() / scale.days() * rowBytes),
             size(dailyRows("transactions") * rowBytes)));
     md.append("- Rows per table: ");
-    List<String> rows = new ArrayList<>();
-    ROWS.forEach((t, n) -> rows.add(String.format(Locale.ROOT, "%s %.3g", t, n)));
-    md.append(String.join(", ", rows)).append(".\n");
+    List<String> tableRows = new ArrayList<>();
+    rows.forEach((t, n) -> tableRows.add(String.format(Locale.ROOT, "%s %.3g", t, n)));
+    md.append(String.join(", ", tableRows)).append(".\n");
     md.append(
         "- Column bytes by type (STRING = 2 + average length by column name, e.g. data_string 149,"
             + " source_file 60, record_hash 64, load_id 36, transaction_id 20, customer_id 12).\n");
@@ -548,8 +645,8 @@ final class CostModel {
                 + " file), known_ids, contenders and outcomes (the re-sent keys' share) and the"
                 + " re-keying tables typed_lookup, typed_before, rekeyed, rekeyed_rows, reread,"
                 + " replaced_keys (0.1%%); all are empty when nothing is pending.%n",
-            DAYS,
-            MONTHS,
+            scale.days(),
+            scale.months(),
             CLUSTER_AMPLIFICATION,
             RESENT_SHARE * 100));
     md.append(

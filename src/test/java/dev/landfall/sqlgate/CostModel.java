@@ -487,11 +487,13 @@ final class CostModel {
 
   /**
    * A scheduled call's totals: nothing pending read and billed, daily read and billed (main path),
-   * and the daily bytes billed of its ELSE branches and of its branches on a data check. Adds a
+   * the daily bytes billed of its ELSE branches and of its branches on a data check, and the
+   * daily main path's billing floor (its 10 MB minimums: what it would bill if every table it
+   * reads were empty). Adds a
    * row per billed statement to detail when it is not null.
    */
   double[] totals(String script, List<String[]> detail) {
-    double[] totals = new double[6];
+    double[] totals = new double[7];
     for (AnalyzedStatement s : expand(script)) {
       StatementCost idle = cost(s, Scenario.NOTHING_PENDING);
       StatementCost daily = cost(s, Scenario.DAILY);
@@ -501,6 +503,8 @@ final class CostModel {
         totals[1] += idle.billed();
         totals[2] += daily.read();
         totals[3] += daily.billed();
+        long tables = daily.scans().stream().map(ScanAudit.Scan::table).distinct().count();
+        totals[6] += tables == 0 ? 0 : Math.max(MIN_PER_TABLE, tables * MIN_PER_TABLE);
       } else {
         totals[path.equals("ELSE") ? 4 : 5] += daily.billed();
       }
@@ -574,9 +578,9 @@ final class CostModel {
     md.append("### Per scheduled call\n\n");
     md.append(
         "| Scheduled job | Nothing pending: read / billed | Daily: read / billed | New lake bytes"
-            + " | Keys touched | Goal: 3 x new + keys | Daily billed within goal | + ELSE branches"
-            + " | + branches on a data check |\n");
-    md.append("|---|---:|---:|---:|---:|---:|:---:|---:|---:|\n");
+            + " | Keys touched | Goal: 3 x new + keys | Daily billed within goal | Daily billing floor"
+            + " (10 MB minimums) | + ELSE branches | + branches on a data check |\n");
+    md.append("|---|---:|---:|---:|---:|---:|:---:|---:|---:|---:|\n");
     List<String[]> detail = new ArrayList<>();
     for (String script : scheduledScripts()) {
       String source = sourceOf(script);
@@ -589,7 +593,7 @@ final class CostModel {
       md.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s / %s | %s / %s | %s | %s | %s | %s | %s | %s |%n",
+              "| %s | %s / %s | %s / %s | %s | %s | %s | %s | %s | %s | %s |%n",
               script,
               size(totals[0]),
               size(totals[1]),
@@ -599,6 +603,7 @@ final class CostModel {
               source.isEmpty() ? "-" : size(keys),
               goal,
               ok,
+              size(totals[6]),
               size(totals[4]),
               size(totals[5])));
     }
@@ -658,7 +663,10 @@ final class CostModel {
             + " billed in full when they run.\n");
     md.append(
         "- Goal (issue 17 §3): 3 x the new lake bytes of the source + the bytes of the keys the"
-            + " call touches (one transaction_id or customer_id per new row).\n");
+            + " call touches (one transaction_id or customer_id per new row). The billing floor is"
+            + " what the main path's statements bill for their 10 MB minimums alone (each table a"
+            + " statement reads, at least one per statement): a goal below it cannot be met by"
+            + " reading less, only by running fewer statements.\n");
     md.append(
         "- NULL counts 0 bytes: a batch's reason_code and reason (NULL on every valid row), and"
             + " a temp column written as `IF(reason_code IS NULL, NULL, x)`, are billed on the"

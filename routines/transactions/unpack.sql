@@ -230,7 +230,14 @@ BEGIN
   -- emptied for a rebuild). Every other known id is classified from the index alone.
   CREATE OR REPLACE TEMP TABLE typed_lookup AS
   SELECT DISTINCT
-    known.transaction_id
+    known.transaction_id,
+    -- Only a tie on ingestion_timestamp puts it here (settled just below).
+    NOT (
+      known.value_fingerprint IS NULL
+      OR known.ingestion_timestamp IS NULL
+      OR known.source_file IS NULL
+      OR known.source_offset IS NULL
+      OR known.first_batch_at < known.ingestion_timestamp) AS is_tie
   FROM
     known_ids AS known
   WHERE
@@ -239,6 +246,31 @@ BEGIN
     OR known.source_file IS NULL
     OR known.source_offset IS NULL
     OR known.first_batch_at <= known.ingestion_timestamp;
+
+  -- A tie: a batch row landed by the same run as the kept row (that run's
+  -- files were unpacked by two calls, its ledger rows committing in between:
+  -- an unpack overlapping a landing). Rows of one run sort by source_file,
+  -- then source_offset, so the index tells whether a batch row sorts before
+  -- the kept row; only then is its typed row needed. An equal file name is
+  -- another load (a file is unpacked whole): its typed row is read. Settling
+  -- ties here keeps an unpack that overlaps a landing from reading the
+  -- months of transactions of every re-sent id below.
+  IF EXISTS (SELECT 1 FROM typed_lookup WHERE is_tie) THEN
+    DELETE FROM typed_lookup
+    WHERE
+      is_tie
+      AND transaction_id NOT IN (
+        SELECT batch.transaction_id
+        FROM batch
+        INNER JOIN pending_files AS files
+          ON files.file_no = batch.file_no
+        INNER JOIN known_ids AS known
+          ON known.transaction_id = batch.transaction_id
+          AND known.ingestion_timestamp = batch.ingestion_timestamp
+        WHERE
+          batch.reason_code IS NULL
+          AND files.source_file <= known.source_file);
+  END IF;
 
   IF EXISTS (SELECT 1 FROM typed_lookup) THEN
     -- Where their typed rows are (the index's date and customer).

@@ -109,6 +109,7 @@ public class DataflowGraphTest {
             "GuardRowSize",
             "WriteToLake",
             "WriteDeadLetters",
+            "RecordErasedLines",
             "AfterLakeCommit",
             "WriteLedger")) {
       assertTrue(

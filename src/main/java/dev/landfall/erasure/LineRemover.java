@@ -134,7 +134,9 @@ final class LineRemover {
     }
     JsonNode raw = record.get("_raw");
     if (raw != null && raw.isTextual()) {
-      for (String value : raw.asText().split(",", -1)) {
+      // The tokens as the landing's ApplyErasures reads them too (split also at line breaks,
+      // every quote removed), so the sweep recognises every line a landing marked.
+      for (String value : raw.asText().split("[,\\r\\n]", -1)) {
         String unquoted = value.strip();
         if (unquoted.startsWith("\"")) {
           unquoted = unquoted.substring(1);
@@ -142,7 +144,8 @@ final class LineRemover {
         if (unquoted.endsWith("\"")) {
           unquoted = unquoted.substring(0, unquoted.length() - 1);
         }
-        if (isTheId.test(unquoted.strip())) {
+        String noQuotes = value.replace("\"", "").strip();
+        if (isTheId.test(unquoted.strip()) || (!noQuotes.isEmpty() && isTheId.test(noQuotes))) {
           return true;
         }
       }

@@ -207,6 +207,32 @@ class EraseCommandTest {
     Run run = erase(customerId, "REQ \"2\"", false);
     assertEquals(2, run.code);
     assertTrue(run.err.contains("--request-id must be"), run.err);
+
+    // The sweep takes no request or customer id.
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        EraseCommand.run(
+            new String[] {"--config", configFile.toString(), "--landing", data.toString(), "--landing-copies",
+                "--request-id", "REQ-1"},
+            null, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("takes no --request-id or --customer-id"), err.toString());
+  }
+
+  @Test
+  @Order(7)
+  void landingCopiesSweep_withNothingRecordedLeftChangesNothing() throws IOException {
+    String filesBefore = landingText();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        EraseCommand.run(
+            new String[] {"--config", configFile.toString(), "--landing", data.toString(), "--landing-copies",
+                "--project", engine.projectId(), "--endpoint", engine.endpoint(), "--dataset-suffix", suffix},
+            null, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, printed);
+    assertTrue(printed.contains("landing copies: 0 file(s) rewritten, 0 line(s) removed"), printed);
+    assertEquals(filesBefore, landingText());
   }
 
   // --- helpers ---

@@ -207,6 +207,11 @@ public final class LandingPipeline {
             (ErasedLine line) -> line.toTableRow(ingestionTimestamp, loadId),
             testServices);
     commits.add(WriteToBigQuery.committed(erasedWritten, method));
+    PCollection<Void> erasedRefused =
+        WriteToBigQuery.failOnRefusal(erasedWritten, method, "FailOnRefusedErasedLines", run.erasedLinesTable());
+    if (erasedRefused != null) {
+      commits.add(erasedRefused);
+    }
     DeadLetters.write(
         sized.get(GuardRowSizeFn.TOO_LARGE).setCoder(StringUtf8Coder.of()),
         written,

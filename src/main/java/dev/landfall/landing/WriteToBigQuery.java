@@ -2,10 +2,14 @@ package dev.landfall.landing;
 
 import com.google.api.services.bigquery.model.TableRow;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryInsertError;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
+import org.apache.beam.sdk.io.gcp.bigquery.BigQueryStorageApiInsertError;
 import org.apache.beam.sdk.io.gcp.bigquery.InsertRetryPolicy;
 import org.apache.beam.sdk.io.gcp.bigquery.TableDestination;
 import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -104,6 +108,46 @@ final class WriteToBigQuery {
       write = write.withTestServices(testServices);
     }
     return write;
+  }
+
+  /**
+   * For a table whose every row must be written (privacy.erased_lines: a row refused would leave
+   * a landing copy's erased line unrecorded): fails the run on any row BigQuery refused, instead
+   * of handing it on as the lake's writes do (dead letters). Returns the check's (empty) output,
+   * for the ledger to wait on, or null for FILE_LOADS, whose refused load already fails the run.
+   */
+  static PCollection<Void> failOnRefusal(
+      WriteResult result, LakeWriteMethod method, String stepName, String table) {
+    return switch (method) {
+      case STREAMING_INSERTS ->
+          result
+              .getFailedInsertsWithErr()
+              .apply(
+                  stepName,
+                  ParDo.of(
+                      new DoFn<BigQueryInsertError, Void>() {
+                        @ProcessElement
+                        public void refuse(@Element BigQueryInsertError e) {
+                          throw new IllegalStateException(
+                              table + " refused a row (" + e.getError() + "): " + e.getRow());
+                        }
+                      }));
+      case STORAGE_WRITE_API ->
+          result
+              .getFailedStorageApiInserts()
+              .apply(
+                  stepName,
+                  ParDo.of(
+                      new DoFn<BigQueryStorageApiInsertError, Void>() {
+                        @ProcessElement
+                        public void refuse(
+                            @Element BigQueryStorageApiInsertError e) {
+                          throw new IllegalStateException(
+                              table + " refused a row (" + e.getErrorMessage() + "): " + e.getRow());
+                        }
+                      }));
+      case FILE_LOADS -> null;
+    };
   }
 
   /** The output that completes only once every row of {@code result} is committed. */

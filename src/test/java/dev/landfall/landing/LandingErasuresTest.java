@@ -194,6 +194,88 @@ public class LandingErasuresTest {
   }
 
   @Test
+  public void aFileWhoseErasedLinesAreNotRecordedGetsNoLedgerRow() throws Exception {
+    // erased_lines cannot be written (here: missing): the run fails and the file has no ledger
+    // row, so it lands again, never counted as landed with its erased lines unrecorded.
+    datasets.deleteTable(new TableReference().setProjectId(PROJECT).setDatasetId("privacy").setTableId("erased_lines"));
+    Path data = folder.newFolder("data").toPath();
+    write(data.resolve("customers_1.csv"), "customer_id,first_name\nC1,Ann\nC2,Bob\n");
+    try {
+      land(data, erasures(Map.of("C2", new Erasures.Request("REQ-4", "delete"))));
+      fail("a run that cannot record its erased lines must fail");
+    } catch (RuntimeException expected) {
+      assertTrue(String.valueOf(expected.getMessage()), String.valueOf(expected).contains("erased_lines"));
+    }
+    assertEquals(0, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+  }
+
+  @Test
+  public void aRefusedErasedLineFailsTheRunBeforeTheLedger() throws Exception {
+    // BigQuery refuses the erased_lines row (Storage Write API, row-level): never dropped
+    // silently, the run fails and the file gets no ledger row, so it lands again.
+    datasets.setShouldFailRow(
+        (java.util.function.Function<TableRow, Boolean> & java.io.Serializable) row -> row.containsKey("request_id"));
+    Path data = folder.newFolder("data").toPath();
+    write(data.resolve("customers_1.csv"), "customer_id,first_name\nC1,Ann\nC2,Bob\n");
+    try {
+      land(data, () -> erasures(Map.of("C2", new Erasures.Request("REQ-5", "delete"))),
+          LakeWriteMethod.STORAGE_WRITE_API);
+      fail("a refused erased line must fail the run");
+    } catch (RuntimeException expected) {
+      assertTrue(String.valueOf(expected), String.valueOf(expected).contains("erased_lines refused a row"));
+    }
+    assertEquals(0, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+  }
+
+  /**
+   * The ledger row is written only after the erased lines are committed (and checked for
+   * refusals), with every write method: in the graph, the ledger's Wait.on (AfterLakeCommit)
+   * consumes what RecordErasedLines reports committed. (The DirectRunner's scheduling does not
+   * show the order reliably; the graph does.)
+   */
+  @Test
+  public void theLedgerWaitsForTheErasedLinesWrite_inTheGraph() throws Exception {
+    Path data = folder.newFolder("graph").toPath();
+    for (LakeWriteMethod method : LakeWriteMethod.values()) {
+      LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
+      options.setProject(PROJECT);
+      options.setInputFilePattern(data.resolve("*.csv").toString());
+      options.setOutputTable(PROJECT + ":lake.raw_records");
+      options.setWriteMethod(method);
+      options.setTempLocation(folder.getRoot().getAbsolutePath());
+      Pipeline pipeline = Pipeline.create(options);
+      LandingPipeline.build(pipeline, options, RunContext.of(options, Instant.now()),
+          new FakeLedgerLookup(PROJECT, "lake", "landed_files"), Erasures::none, services);
+      Map<org.apache.beam.sdk.values.PValue, String> producers = new java.util.HashMap<>();
+      java.util.Set<String> awaited = new java.util.TreeSet<>();
+      pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+        @Override
+        public void visitValue(org.apache.beam.sdk.values.PValue value,
+            org.apache.beam.sdk.runners.TransformHierarchy.Node producer) {
+          producers.putIfAbsent(value, producer.getFullName());
+        }
+
+        @Override
+        public void visitPrimitiveTransform(org.apache.beam.sdk.runners.TransformHierarchy.Node node) {
+          if (node.getFullName().startsWith("AfterLakeCommit/")) {
+            node.getInputs().values().forEach(input -> {
+              String producer = producers.getOrDefault(input, "");
+              if (!producer.startsWith("AfterLakeCommit/")) {
+                awaited.add(producer.split("/")[0]);
+              }
+            });
+          }
+        }
+      });
+      assertTrue(method + ": the ledger waits for " + awaited, awaited.contains("RecordErasedLines"));
+      assertTrue(method + ": the ledger waits for " + awaited, awaited.contains("WriteToLake"));
+      if (method != LakeWriteMethod.FILE_LOADS) {
+        assertTrue(method + ": and for the refusal check: " + awaited, awaited.contains("FailOnRefusedErasedLines"));
+      }
+    }
+  }
+
+  @Test
   public void withoutErasedLinesTheRunNeverTouchesThePrivacyDataset() throws Exception {
     // No erased_lines table at all (a deployment without the privacy package): nothing is
     // marked, so nothing is written there and the run succeeds, with every write method.

@@ -150,7 +150,7 @@ public final class EraseCommand {
       default -> out.println("erase: committed in one transaction; logged in " + privacy + ".erasure_log.");
     }
     LandingCopies copies =
-        new LandingCopies(bigQuery, project, config.lakeDataset(), privacy, store, out);
+        new LandingCopies(bigQuery, project, config.lakeDataset(), privacy, store, out, false);
     LandingCopies.Summary summary = copies.rewrite(options.requestId(), options.customerId());
     out.printf(
         "erase: landing copies: %d file(s) rewritten, %d line(s) removed, %d earlier version(s)"

@@ -84,16 +84,6 @@ final class LandingCopies {
       String lakeDataset,
       String privacyDataset,
       LandingStore store,
-      PrintStream out) {
-    this(bigQuery, projectId, lakeDataset, privacyDataset, store, out, false);
-  }
-
-  LandingCopies(
-      BigQuery bigQuery,
-      String projectId,
-      String lakeDataset,
-      String privacyDataset,
-      LandingStore store,
       PrintStream out,
       boolean dryRun) {
     this.bigQuery = bigQuery;

@@ -237,15 +237,7 @@ public class LandingErasuresTest {
   public void theLedgerWaitsForTheErasedLinesWrite_inTheGraph() throws Exception {
     Path data = folder.newFolder("graph").toPath();
     for (LakeWriteMethod method : LakeWriteMethod.values()) {
-      LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
-      options.setProject(PROJECT);
-      options.setInputFilePattern(data.resolve("*.csv").toString());
-      options.setOutputTable(PROJECT + ":lake.raw_records");
-      options.setWriteMethod(method);
-      options.setTempLocation(folder.getRoot().getAbsolutePath());
-      Pipeline pipeline = Pipeline.create(options);
-      LandingPipeline.build(pipeline, options, RunContext.of(options, Instant.now()),
-          new FakeLedgerLookup(PROJECT, "lake", "landed_files"), Erasures::none, services);
+      Pipeline pipeline = pipeline(data, Erasures::none, method);
       Map<org.apache.beam.sdk.values.PValue, String> producers = new java.util.HashMap<>();
       java.util.Set<String> awaited = new java.util.TreeSet<>();
       pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
@@ -326,6 +318,13 @@ public class LandingErasuresTest {
   }
 
   private Map<String, Long> land(Path data, ErasureLookup erasures, LakeWriteMethod method) {
+    PipelineResult result = pipeline(data, erasures, method).run();
+    result.waitUntilFinish();
+    return LandingSummary.counters(result);
+  }
+
+  /** The landing of {@code data}/*.csv on the fake BigQuery, built, not run. */
+  private Pipeline pipeline(Path data, ErasureLookup erasures, LakeWriteMethod method) {
     LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
     options.setProject(PROJECT);
     options.setInputFilePattern(data.resolve("*.csv").toString());
@@ -336,9 +335,7 @@ public class LandingErasuresTest {
     RunContext run = RunContext.of(options, Instant.now());
     LandingPipeline.build(
         pipeline, options, run, new FakeLedgerLookup(PROJECT, "lake", "landed_files"), erasures, services);
-    PipelineResult result = pipeline.run();
-    result.waitUntilFinish();
-    return LandingSummary.counters(result);
+    return pipeline;
   }
 
   private Map<String, Long> land(Path data, Erasures erasures) {

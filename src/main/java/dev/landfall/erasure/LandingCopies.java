@@ -67,8 +67,11 @@ final class LandingCopies {
     }
   }
 
-  /** The lines still in landing files: those of committed loads, and how many wait for theirs. */
-  record Pending(Map<String, FileLines> files, long linesWaiting) {}
+  /**
+   * The lines still in landing files: those of committed loads, how many wait for theirs, and
+   * what was left aside (reported).
+   */
+  record Pending(Map<String, FileLines> files, long linesWaiting, List<String> problems) {}
 
   private final BigQuery bigQuery;
   private final String ledgerTable;
@@ -132,7 +135,7 @@ final class LandingCopies {
                   row.get("load_id").getStringValue(),
                   row.get("source_offset").getLongValue()));
     }
-    return new Pending(files, waiting);
+    return new Pending(files, waiting, List.of());
   }
 
   /** The request's lines: the record at each offset must be the customer's (the id in clear). */
@@ -158,7 +161,7 @@ final class LandingCopies {
     Map<String, String> hashByRequest = loggedHashes();
     Map<String, String> hashes = new java.util.HashMap<>();
     return rewrite(
-        pending,
+        withoutUnloggedRequests(pending, hashByRequest.keySet()),
         (file, lines) ->
             (offset, data) -> {
               Set<String> expected = new TreeSet<>();
@@ -172,6 +175,34 @@ final class LandingCopies {
                   && LineRemover.isNamedBy(
                       data, id -> expected.contains(hashes.computeIfAbsent(id, keyedHash::of)));
             });
+  }
+
+  /**
+   * The pending lines whose request has a log row: without its keyed hash a line cannot be
+   * recognised, so those are left (not marked done) and reported.
+   */
+  private static Pending withoutUnloggedRequests(Pending pending, Set<String> logged) {
+    Map<String, FileLines> files = new LinkedHashMap<>();
+    Map<String, Integer> unlogged = new TreeMap<>();
+    pending.files().forEach((file, lines) -> {
+      TreeMap<Long, List<PendingLine>> kept = new TreeMap<>();
+      lines.byOffset().forEach((offset, recorded) -> {
+        for (PendingLine line : recorded) {
+          if (logged.contains(line.requestId())) {
+            kept.computeIfAbsent(offset, o -> new ArrayList<>()).add(line);
+          } else {
+            unlogged.merge(line.requestId(), 1, Integer::sum);
+          }
+        }
+      });
+      if (!kept.isEmpty()) {
+        files.put(file, new FileLines(lines.source(), kept));
+      }
+    });
+    List<String> problems = new ArrayList<>(pending.problems());
+    unlogged.forEach((request, n) -> problems.add(
+        "request " + request + " has no row in the erasure log: its " + n + " line(s) are left"));
+    return new Pending(files, pending.linesWaiting(), List.copyOf(problems));
   }
 
   /** request_id → customer_key_hash of the erasure log (one row per request: KBs). */
@@ -198,7 +229,7 @@ final class LandingCopies {
     int files = 0;
     int lines = 0;
     int versions = 0;
-    List<String> problems = new ArrayList<>();
+    List<String> problems = new ArrayList<>(pending.problems());
     Map<String, Integer> filesByRequest = new TreeMap<>();
     int index = 0;
     for (Map.Entry<String, FileLines> entry : pending.files().entrySet()) {

@@ -29,8 +29,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * <p>Read as a sentence: match files, list them (source, listing identity), skip those the
  * ledger knows (by listing, then by content for the files that had to be hashed), read their
  * headers, read their records in parallel byte ranges, land an erased customer's lines as erased
- * (the erasure log, read once), guard the row size, write them to the lake, dead-letter refused
- * rows, and after the commit write the ledger rows.
+ * (the erasure log, read once) and record those lines in privacy.erased_lines, guard the row size,
+ * write them to the lake, dead-letter refused rows, and after the commits write the ledger rows.
  */
 public final class LandingPipeline {
   private LandingPipeline() {}

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Erases one customer's personal data (CONTRACT §6, docs/erasure.md): every
-# table, in one BigQuery transaction, then the landing copies. See usage().
+# table, in one BigQuery transaction, then the landing copies; or, with
+# --landing-copies, removes from the landing files every line recorded in
+# privacy.erased_lines (re-delivered lines a landing marked). See usage().
 set -o errexit -o nounset -o pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -17,6 +19,9 @@ usage() {
 Usage: scripts/erase_customer.sh --customer-id ID --request-id REQ [--dry-run]
                                  (--project P | --keep-state DIR --data DIR)
                                  [--config FILE]
+       scripts/erase_customer.sh --landing-copies [--dry-run]
+                                 (--project P | --keep-state DIR --data DIR)
+                                 [--config FILE]
 
 Erases the customer's personal data from the lake, customers history,
 rejects, duplicates, transactions (deleted, or pseudonymised: config
@@ -29,6 +34,13 @@ changed per table.
   --request-id REQ  the request's id (letters, digits, . _ : / -); running the
                     same request again changes nothing, or erases what a
                     landing committed since
+  --landing-copies  instead of erasing a customer: remove from the landing
+                    files every line a landing (or an earlier erasure) marked
+                    for any request and recorded in privacy.erased_lines:
+                    the re-delivered files the run summary names. Takes no
+                    customer or request id and calls no erase procedure; it
+                    reads erased_lines and the landing ledger, never the lake
+                    (docs/erasure.md "No resurrection")
   --dry-run         print what would change; change nothing (no key either)
   --project P       Google Cloud: the deployed project (application default
                     credentials); the landing bucket comes from the Terraform
@@ -43,12 +55,13 @@ EOF_USAGE
 }
 
 main() {
-  local customer_id="" request_id="" dry_run=0 project="" state_dir="" data=""
+  local customer_id="" request_id="" dry_run=0 landing_copies=0 project="" state_dir="" data=""
   local config="${ROOT}/terraform/config.yaml"
   while (($#)); do
     case "$1" in
       -h | --help) usage; exit 0 ;;
       --dry-run) dry_run=1 ;;
+      --landing-copies) landing_copies=1 ;;
       --customer-id | --request-id | --project | --keep-state | --data | --config)
         [[ -n "${2:-}" ]] || die "$1 needs a value"
         case "$1" in
@@ -64,10 +77,15 @@ main() {
     esac
     shift
   done
-  [[ -n "${customer_id}" ]] || die "--customer-id is required (see --help)"
-  [[ -n "${request_id}" ]] || die "--request-id is required (see --help)"
-  [[ "${request_id}" =~ ^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$ ]] ||
-    die "--request-id must be 1-128 letters, digits or . _ : / - (starting with a letter or digit)"
+  if ((landing_copies)); then
+    [[ -z "${customer_id}${request_id}" ]] ||
+      die "--landing-copies cleans every request's recorded lines: give no --customer-id or --request-id"
+  else
+    [[ -n "${customer_id}" ]] || die "--customer-id is required (or --landing-copies; see --help)"
+    [[ -n "${request_id}" ]] || die "--request-id is required (see --help)"
+    [[ "${request_id}" =~ ^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$ ]] ||
+      die "--request-id must be 1-128 letters, digits or . _ : / - (starting with a letter or digit)"
+  fi
   [[ -f "${config}" ]] || die "no such config file: ${config}"
   if [[ -n "${project}" && -n "${state_dir}${data}" ]]; then
     die "give --project (Google Cloud) or --keep-state and --data (local), not both"
@@ -96,10 +114,18 @@ main() {
   local jar
   jar="$(build_jar)" || exit "${EXIT_FAILED}"
   local -a cmd=(java "-Djava.util.logging.config.file=${ROOT}/scripts/lib/logging.properties"
-    -cp "${jar}" dev.landfall.erasure.EraseCommand
-    --config "${config}" --request-id "${request_id}" "${target[@]}")
+    -cp "${jar}" dev.landfall.erasure.EraseCommand --config "${config}")
+  if ((landing_copies)); then
+    cmd+=(--landing-copies "${target[@]}")
+  else
+    cmd+=(--request-id "${request_id}" "${target[@]}")
+  fi
   ((dry_run)) && cmd+=(--dry-run)
-  LANDFALL_ERASE_CUSTOMER_ID="${customer_id}" "${cmd[@]}"
+  if ((landing_copies)); then
+    "${cmd[@]}"
+  else
+    LANDFALL_ERASE_CUSTOMER_ID="${customer_id}" "${cmd[@]}"
+  fi
 }
 
 main "$@"

@@ -161,3 +161,23 @@ resource "google_bigquery_dataset" "this" {
 
   depends_on = [google_project_service.this, google_service_account.dataflow, google_service_account.scheduler, google_kms_crypto_key_iam_member.service_agents]
 }
+
+# The landing pipeline records the lines it lands as erased (a re-delivered
+# file's lines of an erased customer) in privacy.erased_lines, for
+# `scripts/erase_customer.sh --landing-copies` (docs/erasure.md). It writes that
+# one table and nothing else of privacy: a table-level grant adds to its
+# dataset-level READER (table access policies are additive and apply to the one
+# table: https://cloud.google.com/bigquery/docs/table-access-controls-intro,
+# https://cloud.google.com/bigquery/docs/control-access-to-resources-iam), so
+# it still cannot change the erasure log or the key. The table is created by
+# the routines deploy (CREATE TABLE IF NOT EXISTS, never re-created), hence
+# the dependency.
+resource "google_bigquery_table_iam_member" "landing_records_erased_lines" {
+  project    = local.config.project_id
+  dataset_id = google_bigquery_dataset.this["privacy"].dataset_id
+  table_id   = "erased_lines"
+  role       = "roles/bigquery.dataEditor"
+  member     = "serviceAccount:${local.sa_email.dataflow}"
+
+  depends_on = [terraform_data.routines, google_service_account.dataflow]
+}

@@ -175,3 +175,27 @@ run "only_erasure_operators_and_the_pipeline_read_the_privacy_dataset" {
     error_message = "Erasure operators rewrite landing files and delete their noncurrent generations."
   }
 }
+
+run "the_landing_account_writes_erased_lines_and_not_the_log_or_the_key" {
+  command = plan
+
+  # privacy.erased_lines: the lines a landing marked for an erasure request, for
+  # scripts/erase_customer.sh --landing-copies. A table-level grant on that table only.
+  assert {
+    condition = (
+      google_bigquery_table_iam_member.landing_records_erased_lines.dataset_id == "privacy" &&
+      google_bigquery_table_iam_member.landing_records_erased_lines.table_id == "erased_lines" &&
+      google_bigquery_table_iam_member.landing_records_erased_lines.role == "roles/bigquery.dataEditor" &&
+      google_bigquery_table_iam_member.landing_records_erased_lines.member == "serviceAccount:landfall-dataflow@my-bank-data-project.iam.gserviceaccount.com"
+    )
+    error_message = "The landing service account writes privacy.erased_lines (roles/bigquery.dataEditor on that table)."
+  }
+  # The log and the key: the landing reads them (dataset READER) and writes neither.
+  assert {
+    condition = toset([
+      for a in google_bigquery_dataset.this["privacy"].access : a.role
+      if a.user_by_email == "landfall-dataflow@my-bank-data-project.iam.gserviceaccount.com"
+    ]) == toset(["READER"])
+    error_message = "On the privacy dataset the landing account is READER only: a dataset-level WRITER would let it change erasure_log and erasure_key."
+  }
+}

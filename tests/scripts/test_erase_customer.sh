@@ -45,6 +45,41 @@ test_erase_withoutDryRun_passesNoDryRunFlag() {
   assert_not_contains "$(calls java)" "--dry-run"
 }
 
+test_erase_landingCopiesDryRun_runsTheSweepWithoutAnIdOrARequest() {
+  fake_java
+  run_script erase_customer.sh --landing-copies --dry-run --project test-project
+  assert_status 0
+  local call
+  call="$(calls java)"
+  assert_contains "${call}" "dev.landfall.erasure.EraseCommand --config ${REPO}/terraform/config.yaml"
+  assert_contains "${call}" "--landing-copies --project test-project --landing gs://test-project-landfall-landing --dry-run"
+  assert_not_contains "${call}" "--request-id" "the sweep covers every request"
+  assert_eq "env LANDFALL_ERASE_CUSTOMER_ID=" "$(calls env)" "no customer id, not even in the environment"
+  assert_eq "" "$(calls gcloud)" "no gcloud call: Java reaches BigQuery and Cloud Storage itself"
+}
+
+test_erase_landingCopiesWithoutDryRun_passesNoDryRunFlag() {
+  fake_java
+  run_script erase_customer.sh --landing-copies --project test-project
+  assert_status 0
+  assert_contains "$(calls java)" "--landing-copies --project test-project"
+  assert_not_contains "$(calls java)" "--dry-run"
+}
+
+test_erase_landingCopiesWithAnIdOrRequest_exitTwo() {
+  fake_java
+  run_script erase_customer.sh --landing-copies --request-id REQ-1 --project test-project
+  assert_status 2
+  assert_contains "${ERR}" "give no --customer-id or --request-id"
+  run_script erase_customer.sh --landing-copies --customer-id C1 --project test-project
+  assert_status 2
+  assert_contains "${ERR}" "give no --customer-id or --request-id"
+  run_script erase_customer.sh --landing-copies
+  assert_status 2
+  assert_contains "${ERR}" "give --project P (Google Cloud), or --keep-state DIR and --data DIR"
+  assert_eq "" "$(calls java)" "nothing ran"
+}
+
 test_erase_badArguments_exitTwoAndRunNothing() {
   fake_java
   run_script erase_customer.sh --request-id REQ-1 --project test-project

@@ -22,6 +22,13 @@ every module, so a bucket, binding or key added later is checked too:
                     every bucket and dataset (none left on Google's keys)
   data-policy       masking policies mask (a predefined rule or a routine),
                     and grant nothing but Masked Reader
+  table-grant       a table-level grant gives only data roles (Data Viewer,
+                    Data Editor): never a role that manages the table or its
+                    policy (Data Owner, Admin), which would let its holder
+                    grant itself more; and none on privacy's erasure_log or
+                    erasure_key (written by the erasure operators only, as
+                    dataset WRITERs: a grant there would let, e.g., the
+                    landing account change the log or the key)
 
 Usage: check_plan.py [--name NAME] PLAN.json
 Prints one line per violation and a summary; exits 1 on a violation.
@@ -64,6 +71,9 @@ KMS_USE_ROLES = {
 # Google-managed service agents: service-<project number>@<service domain>, and
 # BigQuery's bq-<project number>@bigquery-encryption.
 SERVICE_AGENT = re.compile(r"^serviceAccount:(service|bq)-[0-9]+@[a-z0-9-]+\.iam\.gserviceaccount\.com$")
+TABLE_GRANTS = {"google_bigquery_table_iam_member", "google_bigquery_table_iam_binding", "google_bigquery_table_iam_policy"}
+TABLE_DATA_ROLES = {"roles/bigquery.dataViewer", "roles/bigquery.dataEditor"}
+ERASURE_TABLES = {"erasure_log", "erasure_key"}
 DATA_POLICY_GRANTS = {
     "google_bigquery_datapolicy_data_policy_iam_member",
     "google_bigquery_datapolicy_data_policy_iam_binding",
@@ -183,6 +193,12 @@ def check_resource(resource):
         for role in granted_roles(resource):
             if role != "roles/bigquerydatapolicy.maskedReader":
                 found.append(("data-policy", f"grants {role} on a data policy: only Masked Reader"))
+    if kind in TABLE_GRANTS:
+        for role in granted_roles(resource):
+            if role not in TABLE_DATA_ROLES and role not in BASIC_ROLES:
+                found.append(("table-grant", f"grants {role} on a table: only Data Viewer or Data Editor"))
+        if values.get("table_id") in ERASURE_TABLES:
+            found.append(("table-grant", f"grants access to {values['table_id']}: only the erasure operators (dataset WRITER) use it"))
     if kind == "google_cloud_scheduler_job":
         for target in values.get("http_target") or []:
             if not (target.get("oauth_token") or target.get("oidc_token")):

@@ -42,7 +42,8 @@ check_config() {
 # The same walk must catch violations in a real plan (the provider's real
 # attribute names): plan a copy of the enterprise config with a bucket open to
 # public access, a basic role for allAuthenticatedUsers, a service account key,
-# a key administered by a group and a bucket left on Google's keys, and expect
+# a key administered by a group, a bucket left on Google's keys and a table
+# grant on the erasure log, and expect
 # those rules to fail. Arguments: work dir.
 check_mutant() {
   local -r work="$1"
@@ -69,6 +70,15 @@ resource "google_kms_crypto_key_iam_member" "mutant" {
   member        = "group:eng@example.com"
 }
 
+# The landing account writing the erasure log (the real provider's table_id attribute).
+resource "google_bigquery_table_iam_member" "mutant" {
+  project    = "p"
+  dataset_id = "privacy"
+  table_id   = "erasure_log"
+  role       = "roles/bigquery.dataEditor"
+  member     = "serviceAccount:landfall-dataflow@p.iam.gserviceaccount.com"
+}
+
 resource "google_storage_bucket" "mutant" {
   name                        = "mutant-plain-bucket"
   location                    = "EU"
@@ -78,17 +88,17 @@ resource "google_storage_bucket" "mutant" {
 EOF_MUTANT
   if output="$(check_config "${mutant}" tests/fixtures/enterprise.yaml)"; then
     echo "${output}" >&2
-    err "a plan with a public bucket, a basic role, a key, a key admin and a bucket without CMEK passed the checks"
+    err "a plan with a public bucket, a basic role, a key, a key admin, a bucket without CMEK and a grant on the erasure log passed the checks"
     return 1
   fi
-  for rule in bucket-access basic-role public-member key kms-grant cmek; do
+  for rule in bucket-access basic-role public-member key kms-grant cmek table-grant; do
     if ! grep -q "FAIL ${rule} " <<<"${output}"; then
       echo "${output}" >&2
       err "mutated plan: rule ${rule} did not fire"
       return 1
     fi
   done
-  echo "terraform_security: a mutated plan (public bucket, basic role, key, key admin, bucket without CMEK) is refused"
+  echo "terraform_security: a mutated plan (public bucket, basic role, key, key admin, bucket without CMEK, grant on the erasure log) is refused"
 }
 
 main() {

@@ -137,6 +137,21 @@ class CheckPlanTest(unittest.TestCase):
             "google_bigquery_datapolicy_data_policy_iam_member", member="group:a@example.com",
             role="roles/bigquerydatapolicy.admin"))))
 
+    def test_tableGrants_onlyDataRoles(self):
+        editor = res("google_bigquery_table_iam_member", "writes", table_id="erased_lines", member=SA,
+                     role="roles/bigquery.dataEditor")
+        self.assertEqual([], self.rules(plan(editor)))
+        owner = res("google_bigquery_table_iam_member", "owns", table_id="erased_lines", member=SA,
+                    role="roles/bigquery.dataOwner")
+        admin = res("google_bigquery_table_iam_policy", "admin", table_id="t",
+                    policy_data=json.dumps({"bindings": [{"role": "roles/bigquery.admin", "members": [SA]}]}))
+        found = check_plan.check_plan(plan(owner, admin))[1]
+        self.assertEqual(["table-grant", "table-grant"], [rule for _, rule, _ in found])
+        for table in ("erasure_log", "erasure_key"):
+            log = res("google_bigquery_table_iam_member", "log", table_id=table, member=SA,
+                      role="roles/bigquery.dataEditor")
+            self.assertEqual(["table-grant"], self.rules(plan(log)), table)
+
     def test_resourcesInChildModules_areChecked(self):
         self.assertEqual(["bucket-access"], self.rules(plan(child=[bucket(public_access_prevention="inherited")])))
 

@@ -4,6 +4,7 @@ import com.google.auth.oauth2.AccessToken;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import dev.landfall.bigquery.BigQueryClients;
+import dev.landfall.config.CommandArgs;
 import dev.landfall.config.ConfigException;
 import dev.landfall.config.LandfallConfig;
 import java.io.PrintStream;
@@ -100,43 +101,24 @@ public final class DeployCommand {
   }
 
   static Options parse(String[] args) {
-    Path config = null;
-    Path routines = null;
-    String project = null;
-    String endpoint = null;
-    String suffix = null;
-    String policyTag = null;
-    String datePolicyTag = null;
-    boolean dryRun = false;
-    boolean plan = false;
+    CommandArgs flags =
+        CommandArgs.parse(
+            args,
+            Set.of(
+                "--config", "--routines", "--project", "--endpoint", "--dataset-suffix", "--service",
+                "--policy-tag", "--date-policy-tag"),
+            Set.of("--dry-run", "--plan"));
+    Path config = flags.value("--config") == null ? null : Path.of(flags.value("--config"));
+    Path routines = flags.value("--routines") == null ? null : Path.of(flags.value("--routines"));
+    String project = flags.value("--project");
+    String endpoint = flags.nonBlank("--endpoint");
+    String suffix = flags.value("--dataset-suffix");
+    String policyTag = flags.nonBlank("--policy-tag");
+    String datePolicyTag = flags.nonBlank("--date-policy-tag");
+    boolean dryRun = flags.has("--dry-run");
+    boolean plan = flags.has("--plan");
     Set<String> services = new LinkedHashSet<>();
-    List<String> list = List.of(args);
-    for (int i = 0; i < list.size(); i++) {
-      String arg = list.get(i);
-      switch (arg) {
-        case "--dry-run" -> dryRun = true;
-        case "--plan" -> plan = true;
-        case "--config", "--routines", "--project", "--endpoint", "--dataset-suffix", "--service",
-            "--policy-tag", "--date-policy-tag" -> {
-          if (i + 1 >= list.size() || list.get(i + 1).startsWith("--")) {
-            throw new IllegalArgumentException(arg + " needs a value");
-          }
-          String value = list.get(++i);
-          switch (arg) {
-            case "--config" -> config = Path.of(value);
-            case "--routines" -> routines = Path.of(value);
-            case "--project" -> project = value;
-            case "--endpoint" -> endpoint = value.isBlank() ? null : value;
-            case "--service" -> services.addAll(List.of(value.split(",")));
-            case "--policy-tag" -> policyTag = value.isBlank() ? null : value;
-            case "--date-policy-tag" -> datePolicyTag = value.isBlank() ? null : value;
-            default -> suffix = value;
-          }
-        }
-        case "-h", "--help" -> throw new IllegalArgumentException("help");
-        default -> throw new IllegalArgumentException("unknown argument: " + arg);
-      }
-    }
+    flags.values("--service").forEach(value -> services.addAll(List.of(value.split(","))));
     if (config == null || routines == null) {
       throw new IllegalArgumentException("--config and --routines are required");
     }

@@ -3,21 +3,27 @@ package dev.landfall.erasure;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.storage.StorageOptions;
 import dev.landfall.bigquery.BigQueryClients;
+import dev.landfall.config.CommandArgs;
 import dev.landfall.config.ConfigException;
 import dev.landfall.config.LandfallConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Set;
 
 /**
  * Erases one customer (CONTRACT §6, docs/erasure.md): reads (or creates) the erasure key, computes
  * the keyed hash of the id, calls {@code privacy.erase_customer} with query parameters, prints the
  * rows changed per table, then removes the customer's lines from the landing copies.
  *
+ * <p>With {@code --landing-copies} instead of a request: removes every line {@code
+ * privacy.erased_lines} still holds for any request from its landing file (the lines a landing
+ * marked in a re-delivered file), without a customer id and without calling the procedure: it
+ * reads erased_lines, the ledger's provenance, the log's hashes and the key, never the lake.
+ *
  * <pre>
- * EraseCommand --config terraform/config.yaml --request-id REQ [--dry-run]
+ * EraseCommand --config terraform/config.yaml (--request-id REQ | --landing-copies) [--dry-run]
  *     (--landing DIR | --landing gs://BUCKET) [--project P] [--endpoint URL] [--dataset-suffix S]
  *     [--customer-id ID]
  * </pre>
@@ -31,7 +37,8 @@ public final class EraseCommand {
   static final String CUSTOMER_ID_ENV = "LANDFALL_ERASE_CUSTOMER_ID";
 
   private static final String USAGE =
-      "usage: EraseCommand --config FILE --request-id REQ --landing DIR|gs://BUCKET [--dry-run]"
+      "usage: EraseCommand --config FILE (--request-id REQ | --landing-copies)"
+          + " --landing DIR|gs://BUCKET [--dry-run]"
           + " [--project P] [--endpoint URL] [--dataset-suffix S] [--customer-id ID]"
           + " (or the id in " + CUSTOMER_ID_ENV + ")";
 
@@ -41,18 +48,20 @@ public final class EraseCommand {
     System.exit(run(args, System.getenv(CUSTOMER_ID_ENV), System.out, System.err));
   }
 
-  /** Options of one run. */
+  /** Options of one run; {@code landingCopies}: the sweep (no customer, no request). */
   record Options(
       Path config,
       String customerId,
       String requestId,
+      boolean landingCopies,
       boolean dryRun,
       String landing,
       String project,
       String endpoint,
       String datasetSuffix) {}
 
-  static int run(String[] args, String customerIdFromEnv, PrintStream out, PrintStream err) {
+  /** Runs the command; returns the exit code (0 done, 1 failed, 2 bad arguments). */
+  public static int run(String[] args, String customerIdFromEnv, PrintStream out, PrintStream err) {
     Options options;
     try {
       options = parse(args, customerIdFromEnv);
@@ -68,7 +77,10 @@ public final class EraseCommand {
       }
       String project = options.project() != null ? options.project() : config.projectId();
       BigQuery bigQuery = BigQueryClients.create(project, options.endpoint());
-      return erase(bigQuery, project, config, options, store(options.landing()), out);
+      LandingStore store = store(options.landing());
+      return options.landingCopies()
+          ? sweep(bigQuery, project, config, options.dryRun(), store, out)
+          : erase(bigQuery, project, config, options, store, out);
     } catch (ErasureException
         | ConfigException
         | IllegalArgumentException
@@ -138,12 +150,53 @@ public final class EraseCommand {
       default -> out.println("erase: committed in one transaction; logged in " + privacy + ".erasure_log.");
     }
     LandingCopies copies =
-        new LandingCopies(bigQuery, project, config.lakeDataset(), privacy, store, out);
+        new LandingCopies(bigQuery, project, config.lakeDataset(), privacy, store, out, false);
     LandingCopies.Summary summary = copies.rewrite(options.requestId(), options.customerId());
     out.printf(
         "erase: landing copies: %d file(s) rewritten, %d line(s) removed, %d earlier version(s)"
             + " deleted%n",
         summary.filesRewritten(), summary.linesRemoved(), summary.earlierVersionsDeleted());
+    printWaiting(summary, out);
+    summary.problems().forEach(p -> out.println("erase: WARNING " + p));
+    return 0;
+  }
+
+  private static void printWaiting(LandingCopies.Summary summary, PrintStream out) {
+    if (summary.linesWaiting() > 0) {
+      out.printf(
+          "erase: %d line(s) wait for their landing's ledger row (its lake rows are not committed"
+              + " yet, or it failed and the file lands again): run scripts/erase_customer.sh"
+              + " --landing-copies after it%n",
+          summary.linesWaiting());
+    }
+  }
+
+  /** The sweep: every request's recorded lines out of the landing files. */
+  static int sweep(
+      BigQuery bigQuery,
+      String project,
+      LandfallConfig config,
+      boolean dryRun,
+      LandingStore store,
+      PrintStream out) {
+    String privacy = config.privacyDataset();
+    out.printf(
+        "erase: landing copies of every request (%s.erased_lines)%s%n",
+        privacy, dryRun ? " (dry run)" : "");
+    LandingCopies copies =
+        new LandingCopies(bigQuery, project, config.lakeDataset(), privacy, store, out, dryRun);
+    LandingCopies.Summary summary = copies.sweep(new ErasureKey(bigQuery, project, privacy).read());
+    out.printf(
+        "erase: landing copies: %d file(s) %s, %d line(s) %s, %d earlier version(s) deleted%n",
+        summary.filesRewritten(),
+        dryRun ? "would be rewritten" : "rewritten",
+        summary.linesRemoved(),
+        dryRun ? "would be removed" : "removed",
+        summary.earlierVersionsDeleted());
+    printWaiting(summary, out);
+    if (dryRun) {
+      out.println("erase: dry run: nothing changed.");
+    }
     summary.problems().forEach(p -> out.println("erase: WARNING " + p));
     return 0;
   }
@@ -166,41 +219,34 @@ public final class EraseCommand {
   }
 
   static Options parse(String[] args, String customerIdFromEnv) {
-    Path config = null;
-    String customerId = customerIdFromEnv;
-    String requestId = null;
-    boolean dryRun = false;
-    String landing = null;
-    String project = null;
-    String endpoint = null;
-    String suffix = null;
-    List<String> list = List.of(args);
-    for (int i = 0; i < list.size(); i++) {
-      String arg = list.get(i);
-      switch (arg) {
-        case "--dry-run" -> dryRun = true;
-        case "--config", "--customer-id", "--request-id", "--landing", "--project", "--endpoint",
-            "--dataset-suffix" -> {
-          if (i + 1 >= list.size()) {
-            throw new IllegalArgumentException(arg + " needs a value");
-          }
-          String value = list.get(++i);
-          switch (arg) {
-            case "--config" -> config = Path.of(value);
-            case "--customer-id" -> customerId = value;
-            case "--request-id" -> requestId = value;
-            case "--landing" -> landing = value;
-            case "--project" -> project = value;
-            case "--endpoint" -> endpoint = value.isBlank() ? null : value;
-            default -> suffix = value;
-          }
-        }
-        case "-h", "--help" -> throw new IllegalArgumentException("help");
-        default -> throw new IllegalArgumentException("unknown argument: " + arg);
-      }
+    CommandArgs flags =
+        CommandArgs.parse(
+            args,
+            Set.of(
+                "--config", "--customer-id", "--request-id", "--landing", "--project", "--endpoint",
+                "--dataset-suffix"),
+            Set.of("--dry-run", "--landing-copies"));
+    Path config = flags.value("--config") == null ? null : Path.of(flags.value("--config"));
+    String requestId = flags.value("--request-id");
+    String landing = flags.value("--landing");
+    boolean landingCopies = flags.has("--landing-copies");
+    if (config == null || landing == null) {
+      throw new IllegalArgumentException("--config and --landing are required");
     }
-    if (config == null || requestId == null || landing == null) {
-      throw new IllegalArgumentException("--config, --request-id and --landing are required");
+    if (landingCopies) {
+      if (requestId != null || flags.value("--customer-id") != null) {
+        throw new IllegalArgumentException(
+            "--landing-copies cleans every request's recorded lines: it takes no --request-id or"
+                + " --customer-id");
+      }
+      return new Options(
+          config, null, null, true, flags.has("--dry-run"), landing, flags.value("--project"),
+          flags.nonBlank("--endpoint"), flags.value("--dataset-suffix"));
+    }
+    String customerId =
+        flags.value("--customer-id") != null ? flags.value("--customer-id") : customerIdFromEnv;
+    if (requestId == null) {
+      throw new IllegalArgumentException("--request-id (or --landing-copies) is required");
     }
     if (customerId == null || customerId.isBlank()) {
       throw new IllegalArgumentException(
@@ -211,6 +257,8 @@ public final class EraseCommand {
           "--request-id must be 1-128 letters, digits or . _ : / - (starting with a letter or"
               + " digit), got '" + requestId + "'");
     }
-    return new Options(config, customerId, requestId, dryRun, landing, project, endpoint, suffix);
+    return new Options(
+        config, customerId, requestId, false, flags.has("--dry-run"), landing, flags.value("--project"),
+        flags.nonBlank("--endpoint"), flags.value("--dataset-suffix"));
   }
 }

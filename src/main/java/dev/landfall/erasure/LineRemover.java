@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * Removes a customer's lines from one landing file, by the lake's provenance: the records that
@@ -31,8 +32,10 @@ import java.util.TreeMap;
  *
  * <p>A record is removed only when it is the customer's: its {@code customer_id} field (stripped)
  * is the id, or, for a line that cannot be parsed into fields, one of its comma-separated fields
- * is. A blank line at an offset was removed before. Anything else at an offset is left alone and
- * reported (the file was replaced by different content since it was landed).
+ * is. Without the id in clear (the {@code --landing-copies} sweep), "is the id" is "has the keyed
+ * hash the erasure log holds for the line's request" ({@link Owner}). A blank line at an offset
+ * was removed before. Anything else at an offset is left alone and reported (the file was
+ * replaced by different content since it was landed).
  */
 final class LineRemover {
   private static final int MAX_RECORD_BYTES = 64 << 20;
@@ -42,10 +45,22 @@ final class LineRemover {
   record Outcome(
       int removed, int alreadyGone, List<Long> notTheCustomers, long sizeBytes, String sha256) {}
 
+  /** Whether the record landed at {@code offset} as {@code dataString} is a line to remove. */
+  interface Owner {
+    boolean owns(long offset, String dataString);
+  }
+
   private LineRemover() {}
 
+  /** Removes the customer's records at {@code offsets}; the id is known in clear. */
   static Outcome rewrite(
       Path input, Path output, String source, Set<Long> offsets, String customerId)
+      throws IOException {
+    return rewrite(input, output, source, offsets, (offset, data) -> isCustomers(data, customerId));
+  }
+
+  /** Removes the records at {@code offsets} that {@code owner} recognises. */
+  static Outcome rewrite(Path input, Path output, String source, Set<Long> offsets, Owner owner)
       throws IOException {
     long size = Files.size(input);
     TreeMap<Long, Long> spans = new TreeMap<>();
@@ -76,7 +91,7 @@ final class LineRemover {
         }
         String dataString =
             encoder.encodeLine(source, header, reader.buffer(), 0, reader.length()).dataString();
-        if (isCustomers(dataString, customerId)) {
+        if (owner.owns(reader.offset(), dataString)) {
           openSpan = reader.offset();
         } else {
           notTheCustomers.add(reader.offset());
@@ -98,6 +113,15 @@ final class LineRemover {
   /** Whether a lake data_string is a line of the customer (as the erase procedure decides). */
   static boolean isCustomers(String dataString, String customerId) {
     String id = customerId.strip();
+    return isNamedBy(dataString, id::equals);
+  }
+
+  /**
+   * Whether a lake data_string names a customer {@code isTheId} accepts: its {@code customer_id}
+   * field, or (a line that could not be parsed) one of its comma-separated fields, stripped and
+   * unquoted.
+   */
+  static boolean isNamedBy(String dataString, Predicate<String> isTheId) {
     JsonNode record;
     try {
       record = JSON.readTree(dataString);
@@ -106,11 +130,13 @@ final class LineRemover {
     }
     JsonNode field = record.get("customer_id");
     if (field != null && field.isTextual()) {
-      return field.asText().strip().equals(id);
+      return isTheId.test(field.asText().strip());
     }
     JsonNode raw = record.get("_raw");
     if (raw != null && raw.isTextual()) {
-      for (String value : raw.asText().split(",", -1)) {
+      // The tokens as the landing's ApplyErasures reads them too (split also at line breaks,
+      // every quote removed), so the sweep recognises every line a landing marked.
+      for (String value : raw.asText().split("[,\\r\\n]", -1)) {
         String unquoted = value.strip();
         if (unquoted.startsWith("\"")) {
           unquoted = unquoted.substring(1);
@@ -118,7 +144,8 @@ final class LineRemover {
         if (unquoted.endsWith("\"")) {
           unquoted = unquoted.substring(0, unquoted.length() - 1);
         }
-        if (unquoted.strip().equals(id)) {
+        String noQuotes = value.replace("\"", "").strip();
+        if (isTheId.test(unquoted.strip()) || (!noQuotes.isEmpty() && isTheId.test(noQuotes))) {
           return true;
         }
       }

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Keeps an erased customer from coming back with a re-delivered file (CONTRACT §6): a parsed line
@@ -35,6 +36,10 @@ import org.apache.beam.sdk.values.PCollectionView;
  * customer_id} is found by a scan of the landed JSON ({@link #customerIdOf}, no parse) and each
  * distinct id is hashed once per worker (cached). Warm, that costs about as much as encoding the
  * record did (a few hundred ns on a shared 2-core machine).
+ *
+ * <p>Each line it marks or pseudonymises also goes to {@link #ERASED_LINES}: the pipeline records
+ * it in {@code privacy.erased_lines}, so the landing file that still holds the line can be cleaned
+ * ({@code scripts/erase_customer.sh --landing-copies}) without re-running the request.
  */
 final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
   static final String MARKER_PREFIX = "{\"_erased_by\":\"";
@@ -45,6 +50,11 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
   private static final String TRANSACTIONS = "transactions";
   private static final int CACHED_IDS = 100_000;
   private static final JsonFactory JSON = new JsonFactory();
+
+  /** Every record, erased customers' lines as the marker or pseudonymised. */
+  static final TupleTag<LakeRecord> RECORDS = new TupleTag<>() {};
+  /** The lines this run marked or pseudonymised, by provenance. */
+  static final TupleTag<ErasedLine> ERASED_LINES = new TupleTag<>() {};
 
   private final PCollectionView<Erasures> erasuresView;
   private transient LandingMetrics metrics;
@@ -78,6 +88,7 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
         context.output(record);
       } else {
         context.output(marker(record, request.requestId()));
+        context.output(ERASED_LINES, erasedLine(record, request, false));
         metrics.counter(record.source(), LandingMetrics.ERASED_LINES).inc();
       }
       return;
@@ -93,11 +104,18 @@ final class ApplyErasuresFn extends DoFn<LakeRecord, LakeRecord> {
       Map<String, String> fields = fields(record.dataString());
       fields.put(CUSTOMER_ID, CustomerKeyHash.pseudonym(hashOf(customerId)));
       context.output(pseudonymised(record, fields));
+      context.output(ERASED_LINES, erasedLine(record, request, true));
       metrics.counter(record.source(), LandingMetrics.PSEUDONYMISED_LINES).inc();
     } else {
       context.output(marker(record, request.requestId()));
+      context.output(ERASED_LINES, erasedLine(record, request, false));
       metrics.counter(record.source(), LandingMetrics.ERASED_LINES).inc();
     }
+  }
+
+  private static ErasedLine erasedLine(LakeRecord record, Erasures.Request request, boolean pseudonymised) {
+    return new ErasedLine(
+        request.requestId(), record.source(), record.sourceFile(), record.sourceOffset(), pseudonymised);
   }
 
   /** The request of an erased customer named by a token of a malformed line, or null. */

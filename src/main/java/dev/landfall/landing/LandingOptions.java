@@ -62,9 +62,10 @@ public interface LandingOptions extends BigQueryOptions {
 
   @Description(
       "Dataset of the privacy package, [project:]dataset: the run reads its erasure_log and"
-          + " erasure_key once, and lands an erased customer's re-delivered lines as erased."
-          + " Absent dataset or empty log: nothing is erased. Without a project: the output"
-          + " table's.")
+          + " erasure_key once, lands an erased customer's re-delivered lines as erased, and"
+          + " records them in its erased_lines table (for erase_customer.sh --landing-copies)."
+          + " Absent dataset or empty log: nothing is erased or recorded. Without a project: the"
+          + " output table's.")
   @Default.String("privacy")
   String getPrivacyDataset();
 

@@ -29,8 +29,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * <p>Read as a sentence: match files, list them (source, listing identity), skip those the
  * ledger knows (by listing, then by content for the files that had to be hashed), read their
  * headers, read their records in parallel byte ranges, land an erased customer's lines as erased
- * (the erasure log, read once), guard the row size, write them to the lake, dead-letter refused
- * rows, and after the commit write the ledger rows.
+ * (the erasure log, read once) and record those lines in privacy.erased_lines, guard the row size,
+ * write them to the lake, dead-letter refused rows, and after the commits write the ledger rows.
  */
 public final class LandingPipeline {
   private LandingPipeline() {}
@@ -143,12 +143,18 @@ public final class LandingPipeline {
     // An erased customer's re-delivered lines land as erased (the log is read once, in the job).
     PCollectionView<Erasures> erasures =
         pipeline.apply("ReadErasureLog", new ReadErasureLog(erasureLookup));
-    PCollection<LakeRecord> records =
+    PCollectionTuple applied =
         read.get(ReadRangeFn.RECORDS)
             .apply(
                 "ApplyErasures",
-                ParDo.of(new ApplyErasuresFn(erasures)).withSideInputs(erasures))
-            .setCoder(LakeRecord.Coder.of());
+                ParDo.of(new ApplyErasuresFn(erasures))
+                    .withSideInputs(erasures)
+                    .withOutputTags(
+                        ApplyErasuresFn.RECORDS, TupleTagList.of(ApplyErasuresFn.ERASED_LINES)));
+    PCollection<LakeRecord> records =
+        applied.get(ApplyErasuresFn.RECORDS).setCoder(LakeRecord.Coder.of());
+    PCollection<ErasedLine> erasedLines =
+        applied.get(ApplyErasuresFn.ERASED_LINES).setCoder(SerializableCoder.of(ErasedLine.class));
 
     String ingestionTimestamp = run.ingestionTimestamp();
     String loadId = run.loadId();
@@ -188,6 +194,23 @@ public final class LandingPipeline {
               loadId,
               testServices);
       commits.add(WriteToBigQuery.committed(large, method));
+    }
+    // The lines landed as erased, for cleaning their landing copies (privacy.erased_lines). The
+    // ledger waits for them too: a file is recorded as landed only once its erased lines are
+    // recorded, so no landing copy keeps an erased customer's lines unnoticed.
+    WriteResult erasedWritten =
+        WriteToBigQuery.appendWhenAny(
+            erasedLines,
+            "RecordErasedLines",
+            run.erasedLinesTable(),
+            method,
+            (ErasedLine line) -> line.toTableRow(ingestionTimestamp, loadId),
+            testServices);
+    commits.add(WriteToBigQuery.committed(erasedWritten, method));
+    PCollection<Void> erasedRefused =
+        WriteToBigQuery.failOnRefusal(erasedWritten, method, "FailOnRefusedErasedLines", run.erasedLinesTable());
+    if (erasedRefused != null) {
+      commits.add(erasedRefused);
     }
     DeadLetters.write(
         sized.get(GuardRowSizeFn.TOO_LARGE).setCoder(StringUtf8Coder.of()),

@@ -34,7 +34,8 @@ final class LandingSummary {
     if (erased + pseudonymised > 0) {
       LOG.info(
           "{} line(s) of erased customers landed as erased, {} transactions line(s) under their"
-              + " pseudonym (the erasure log: privacy.erasure_log)",
+              + " pseudonym (the erasure log: privacy.erasure_log); their files still hold them,"
+              + " recorded in privacy.erased_lines: run scripts/erase_customer.sh --landing-copies",
           erased,
           pseudonymised);
     }

@@ -53,6 +53,11 @@ record RunContext(
     return DateTimeFormatter.ISO_INSTANT.format(startedAt.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
+  /** {@code <privacy dataset>.erased_lines}: the lines this run landed as erased. */
+  String erasedLinesTable() {
+    return privacyDataset + ".erased_lines";
+  }
+
   static String siblingTable(String tableSpec, String tableName) {
     TableReference ref = BigQueryHelpers.parseTableSpec(tableSpec);
     String dataset = ref.getDatasetId() + "." + tableName;

@@ -83,8 +83,9 @@ public final class ReportPage {
         "<section id=\"erasures\"><h2>Erasures applied by this run</h2><p>Lines of customers"
             + " erased on request landed as erased (only the request id is kept), so a"
             + " re-delivered file does not bring them back. The re-delivered files in the landing"
-            + " bucket still hold those lines: run <code>scripts/erase_customer.sh</code> again"
-            + " with the same request id to remove them (docs/erasure.md).</p><table class=\"erasures\"><thead>"
+            + " bucket still hold those lines, recorded in <code>privacy.erased_lines</code>: run"
+            + " <code>scripts/erase_customer.sh --landing-copies</code> to remove them"
+            + " (docs/erasure.md).</p><table class=\"erasures\"><thead>"
             + "<tr><th>request</th><th>requested at</th><th>lines erased</th>"
             + "<th>lines pseudonymised</th></tr></thead><tbody>");
     for (RunReport.Erasure e : erasures) {

@@ -42,10 +42,9 @@ public final class TerminalSummary {
               + (e.pseudonymisedLines().isEmpty()
                   ? ""
                   : ", pseudonymised" + lines(e.pseudonymisedLines()))
-              + "; the re-delivered files still hold them: run scripts/erase_customer.sh again"
-              + " with --request-id "
-              + e.requestId()
-              + " to remove them from the landing copies");
+              + "; the re-delivered files still hold them (recorded in privacy.erased_lines):"
+              + " run scripts/erase_customer.sh --landing-copies to remove them from the landing"
+              + " copies");
     }
     for (SourceSummary s : report.sources()) {
       if (!s.rejects().isEmpty()) {

@@ -207,6 +207,46 @@ class EraseCommandTest {
     Run run = erase(customerId, "REQ \"2\"", false);
     assertEquals(2, run.code);
     assertTrue(run.err.contains("--request-id must be"), run.err);
+
+    // The sweep takes no request or customer id.
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        EraseCommand.run(
+            new String[] {"--config", configFile.toString(), "--landing", data.toString(), "--landing-copies",
+                "--request-id", "REQ-1"},
+            null, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(2, code);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("takes no --request-id or --customer-id"), err.toString());
+  }
+
+  @Test
+  @Order(7)
+  void landingCopiesSweep_withNothingRecordedLeftChangesNothing() throws IOException {
+    String filesBefore = landingText();
+    // A recorded line whose request has no log row (no keyed hash to recognise it by): left.
+    List<String> someLine =
+        rows("SELECT source_file, CAST(source_offset AS STRING), source FROM `%s.raw_records` WHERE load_id ="
+            + " 'erase-load-1' AND NOT STARTS_WITH(data_string, '{\"_erased_by\"') ORDER BY 1, 2 LIMIT 1",
+            config.lakeDataset()).get(0);
+    query("INSERT INTO `" + config.privacyDataset() + "`.erased_lines (request_id, source, source_file,"
+        + " source_offset, load_id, ingestion_timestamp, pseudonymised) VALUES ('REQ-NOT-LOGGED', '"
+        + someLine.get(2) + "', '" + someLine.get(0) + "', " + someLine.get(1) + ", 'erase-load-1',"
+        + " CURRENT_TIMESTAMP(), FALSE)");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        EraseCommand.run(
+            new String[] {"--config", configFile.toString(), "--landing", data.toString(), "--landing-copies",
+                "--project", engine.projectId(), "--endpoint", engine.endpoint(), "--dataset-suffix", suffix},
+            null, new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, printed);
+    assertTrue(printed.contains("landing copies: 0 file(s) rewritten, 0 line(s) removed"), printed);
+    assertTrue(printed.contains("request REQ-NOT-LOGGED has no row in the erasure log: its 1 line(s) are left"), printed);
+    assertEquals(filesBefore, landingText());
+    assertEquals(
+        "1",
+        count("SELECT COUNT(*) FROM `%s.erased_lines` WHERE request_id = 'REQ-NOT-LOGGED' AND landing_rewritten_at IS NULL",
+            config.privacyDataset()));
   }
 
   // --- helpers ---

@@ -65,4 +65,34 @@ class LineRemoverTest {
     assertFalse(LineRemover.isCustomers("{\"_raw\":\"t3,C77,x\"}", "C7"));
     assertFalse(LineRemover.isCustomers("not json", "C7"));
   }
+
+  /**
+   * The sweep has no id in clear: a line is removed when its customer id (or a field of a line
+   * that could not be parsed, also one broken across lines) has the keyed hash the erasure log
+   * holds for its request; another customer's line at a recorded offset stays.
+   */
+  @Test
+  void rewrite_byKeyedHash_removesOnlyLinesWhoseIdHasTheLoggedHash() throws Exception {
+    CustomerKeyHash keyed = new CustomerKeyHash("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    String logged = keyed.of("C7");
+    String header = "transaction_id,customer_id,amount\n";
+    String mine = "t1, C7 ,1.00\n";
+    String other = "t2,C8,2.00\n";
+    String broken = "t3,\"C7\n";
+    Path input = dir.resolve("hashed.csv");
+    Files.writeString(input, header + mine + other + broken, StandardCharsets.UTF_8);
+    long mineAt = header.length();
+    long otherAt = mineAt + mine.length();
+    long brokenAt = otherAt + other.length();
+    Path output = dir.resolve("hashed-out.csv");
+
+    LineRemover.Outcome outcome = LineRemover.rewrite(input, output, "transactions",
+        Set.of(mineAt, otherAt, brokenAt),
+        (offset, data) -> LineRemover.isNamedBy(data, id -> keyed.of(id).equals(logged)));
+
+    assertEquals(header + "\n".repeat(mine.length()) + other + "\n".repeat(broken.length()),
+        Files.readString(output, StandardCharsets.UTF_8));
+    assertEquals(2, outcome.removed());
+    assertEquals(java.util.List.of(otherAt), outcome.notTheCustomers());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.landfall.flow;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +12,7 @@ import com.google.cloud.bigquery.QueryParameterValue;
 import dev.landfall.config.LandfallConfig;
 import dev.landfall.deploy.Deployer;
 import dev.landfall.erasure.CustomerKeyHash;
+import dev.landfall.erasure.EraseCommand;
 import dev.landfall.landing.LandingOptions;
 import dev.landfall.landing.LandingPipeline;
 import dev.landfall.report.RunReport;
@@ -56,6 +58,7 @@ class LocalErasureEndToEndTest {
 
   private final LocalBigQuery engine = LocalBigQuery.get();
   private LandfallConfig config;
+  private String suffix;
   private Deployer deployer;
   private Queries queries;
   @TempDir Path temp;
@@ -73,7 +76,7 @@ class LocalErasureEndToEndTest {
   }
 
   private void deploy(String name) {
-    String suffix = name + "_" + UUID.randomUUID().toString().substring(0, 8);
+    suffix = name + "_" + UUID.randomUUID().toString().substring(0, 8);
     config = engine.config().withDatasetSuffix(suffix);
     deployer = new Deployer(engine.bigQuery(), engine.projectId(), config, System.out);
     deployed.add(deployer);
@@ -109,7 +112,10 @@ class LocalErasureEndToEndTest {
     Path out = temp.resolve("out-after-call");
     assertEquals(PipelineResult.State.DONE, land(redelivered, "erase-redelivered-after-call"));
     RunReport report = flow("erase-redelivered-after-call", out);
-    assertErased(report, out, personal, linesOf(customerId, redelivered));
+    Map<String, Long> redeliveredLines = linesOf(customerId, redelivered);
+    assertErased(report, out, personal, redeliveredLines);
+
+    sweepTheReDeliveredLandingCopies(customerId, personal, redelivered, redeliveredLines);
     // Every load, the one the procedure rewrote included, still balances.
     for (String service : List.of(config.customersDataset(), config.transactionsDataset())) {
       assertEquals(
@@ -150,6 +156,163 @@ class LocalErasureEndToEndTest {
     assertEquals(PipelineResult.State.DONE, land(redelivered, "erase-redelivered"));
     RunReport again = flow("erase-redelivered", outAgain);
     assertErased(again, outAgain, personal, linesOf(customerId, redelivered));
+  }
+
+  /**
+   * The landing recorded the lines it marked in privacy.erased_lines; {@code erase_customer.sh
+   * --landing-copies} (EraseCommand) then removes them from the re-delivered files without the
+   * customer id and without the procedure: every other byte stays at its offset, the next landing
+   * does not land the rewritten files again, a line of a load without a ledger row (its lake rows
+   * never committed) stays, and the same request id still runs.
+   */
+  private void sweepTheReDeliveredLandingCopies(
+      String customerId, List<String> personal, Path redelivered, Map<String, Long> expected)
+      throws IOException {
+    String privacy = config.privacyDataset();
+    long recorded = expected.values().stream().mapToLong(Long::longValue).sum();
+    assertEquals(
+        String.valueOf(recorded),
+        single("SELECT COUNT(*) FROM `%s`.erased_lines WHERE load_id = 'erase-redelivered-after-call'"
+            + " AND request_id = '" + REQUEST + "' AND landing_rewritten_at IS NULL", privacy),
+        "the landing recorded each line it marked");
+    Map<Path, byte[]> before = new java.util.TreeMap<>();
+    for (Path file : csvFiles(redelivered)) {
+      before.put(file, Files.readAllBytes(file));
+    }
+
+    // A landing that recorded an erased line but whose lake rows never committed: no ledger row.
+    // Its file must stay as it is (rewriting it would put the new hash in the ledger, and the
+    // file's other lines would never land).
+    Path held = Files.createDirectories(redelivered.resolve("held").resolve("customers"));
+    Path heldFile = held.resolve("never_committed.csv");
+    Path customersSample = csvFiles(redelivered).stream()
+        .filter(f -> f.getParent().getFileName().toString().equals("customers")).findFirst().orElseThrow();
+    Files.copy(customersSample, heldFile);
+    long heldOffset = offsetsOf(customerId, heldFile).get(0);
+    queries.query(
+        "INSERT INTO `" + privacy + "`.erased_lines (request_id, source, source_file, source_offset,"
+            + " load_id, ingestion_timestamp, pseudonymised) VALUES (@request, 'customers', @file, @offset,"
+            + " 'load-never-committed', CURRENT_TIMESTAMP(), FALSE)",
+        Map.of(
+            "request", QueryParameterValue.string(REQUEST),
+            "file", QueryParameterValue.string(heldFile.toString()),
+            "offset", QueryParameterValue.int64(heldOffset)));
+    byte[] heldBefore = Files.readAllBytes(heldFile);
+
+    String dry = sweep(redelivered, true);
+    assertTrue(dry.contains(recorded + " line(s) would be removed"), dry);
+    for (Map.Entry<Path, byte[]> file : before.entrySet()) {
+      assertArrayEquals(file.getValue(), Files.readAllBytes(file.getKey()), "a dry run changes nothing");
+    }
+
+    String swept = sweep(redelivered, false);
+    assertTrue(swept.contains(recorded + " line(s) removed"), swept);
+    assertTrue(swept.contains("[1/"), "per-file progress: " + swept);
+    assertTrue(swept.contains("1 line(s) wait for their landing's ledger row"), swept);
+    assertFalse(swept.contains(customerId), "the sweep never knows or prints the id");
+    int rewritten = 0;
+    for (Map.Entry<Path, byte[]> file : before.entrySet()) {
+      byte[] old = file.getValue();
+      byte[] now = Files.readAllBytes(file.getKey());
+      assertEquals(old.length, now.length, file.getKey() + " keeps its size");
+      List<Long> theirs = offsetsOf(customerId, file.getKey(), old);
+      rewritten += theirs.isEmpty() ? 0 : 1;
+      int start = 0;
+      for (int i = 0; i <= old.length; i++) {
+        if (i == old.length || old[i] == '\n') {
+          boolean erased = theirs.contains((long) start);
+          for (int at = start; at < Math.min(i + 1, old.length); at++) {
+            assertEquals(erased ? (byte) '\n' : old[at], now[at], file.getKey() + " byte " + at);
+          }
+          start = i + 1;
+        }
+      }
+      String text = new String(now, StandardCharsets.UTF_8);
+      for (String value : personal) {
+        assertFalse(text.contains(value), file.getKey() + " still holds " + value);
+      }
+    }
+    assertTrue(rewritten >= 2, "files of both sources held the customer: " + rewritten);
+    assertArrayEquals(heldBefore, Files.readAllBytes(heldFile), "a load without a ledger row is not rewritten");
+    // (The procedure's lines in the first landing's files stay too: that folder was not given.)
+    assertEquals(
+        "1",
+        queries.query(
+                "SELECT COUNT(*) FROM `" + privacy + "`.erased_lines WHERE landing_rewritten_at IS NULL"
+                    + " AND STARTS_WITH(source_file, @folder)",
+                Map.of("folder", QueryParameterValue.string(redelivered.toRealPath().toString())))
+            .rows().get(0).get(0),
+        "of the re-delivered folder, only the uncommitted load's line is left");
+    assertEquals(
+        String.valueOf(rewritten),
+        single("SELECT CAST(landing_copies_rewritten AS STRING) FROM `%s`.erasure_log WHERE request_id = '"
+            + REQUEST + "'", privacy));
+
+    // The next landing does not land the rewritten files again (their new content is in the ledger).
+    assertEquals(PipelineResult.State.DONE, land(redelivered, "erase-after-sweep"));
+    assertEquals(
+        "0", single("SELECT COUNT(*) FROM `%s`.raw_records WHERE load_id = 'erase-after-sweep'", config.lakeDataset()));
+
+    // The same request id again still runs: nothing left in the tables or the landing files given.
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    int code =
+        EraseCommand.run(
+            commandArgs(redelivered, "--request-id", REQUEST),
+            customerId,
+            new PrintStream(again, true, StandardCharsets.UTF_8),
+            System.err);
+    String printed = again.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, printed);
+    assertTrue(printed.contains("was applied before"), printed);
+    assertTrue(printed.contains("landing copies: 0 file(s) rewritten"), printed);
+  }
+
+  private String sweep(Path landing, boolean dryRun) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] args = dryRun
+        ? commandArgs(landing, "--landing-copies", "--dry-run")
+        : commandArgs(landing, "--landing-copies");
+    int code =
+        EraseCommand.run(
+            args, null,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    System.out.print(printed);
+    assertEquals(0, code, printed + err.toString(StandardCharsets.UTF_8));
+    return printed;
+  }
+
+  private String[] commandArgs(Path landing, String... more) {
+    List<String> args = new ArrayList<>(List.of(
+        "--config", engine.repoRoot().resolve("terraform/config.yaml").toString(),
+        "--landing", landing.toString(),
+        "--project", engine.projectId(),
+        "--endpoint", engine.endpoint(),
+        "--dataset-suffix", suffix));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** Byte offsets of the lines of {@code file} with the customer id as a field (plain CSV). */
+  private static List<Long> offsetsOf(String customerId, Path file) throws IOException {
+    return offsetsOf(customerId, file, Files.readAllBytes(file));
+  }
+
+  private static List<Long> offsetsOf(String customerId, Path file, byte[] content) {
+    List<Long> offsets = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i <= content.length; i++) {
+      if (i == content.length || content[i] == '\n') {
+        String line = new String(content, start, i - start, StandardCharsets.UTF_8);
+        if (List.of(line.split(",", -1)).stream().anyMatch(f -> f.strip().equals(customerId))) {
+          offsets.add((long) start);
+        }
+        start = i + 1;
+      }
+    }
+    return offsets;
   }
 
   private String topCustomer() {

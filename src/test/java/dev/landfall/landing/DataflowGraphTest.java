@@ -109,6 +109,7 @@ public class DataflowGraphTest {
             "GuardRowSize",
             "WriteToLake",
             "WriteDeadLetters",
+            "RecordErasedLines",
             "AfterLakeCommit",
             "WriteLedger")) {
       assertTrue(
@@ -120,10 +121,28 @@ public class DataflowGraphTest {
         empty.stepNames.stream().anyMatch(s -> s.startsWith("ReadLedger")));
   }
 
+  /**
+   * With the Storage Write API (row-level refusals), a refused erased_lines row fails the run:
+   * its check is in the job too, and the graph still renders offline.
+   */
+  @Test
+  public void jobGraph_storageWriteApi_checksTheErasedLinesWrite() throws Exception {
+    Rendered storage = render("storage", LakeWriteMethod.STORAGE_WRITE_API);
+    for (String step : List.of("ApplyErasures", "RecordErasedLines", "FailOnRefusedErasedLines", "WriteLedger")) {
+      assertTrue(
+          step + " in " + storage.stepNames,
+          storage.stepNames.stream().anyMatch(s -> s.equals(step) || s.startsWith(step + "/")));
+    }
+  }
+
   /** What the runner wrote: the job's size, its step names and the staged pipeline's size. */
   private record Rendered(long jobBytes, long protoBytes, Set<String> stepNames) {}
 
   private Rendered render(String name) throws Exception {
+    return render(name, LakeWriteMethod.FILE_LOADS);
+  }
+
+  private Rendered render(String name, LakeWriteMethod method) throws Exception {
     File template = folder.newFile(name + "-template.json");
     DataflowPipelineOptions options = PipelineOptionsFactory.as(DataflowPipelineOptions.class);
     options.setRunner(DataflowRunner.class);
@@ -144,6 +163,7 @@ public class DataflowGraphTest {
     landing.setInputFilePattern("gs://landfall-test-landing/**.csv");
     landing.setOutputTable(PROJECT + ":lake.raw_records");
     landing.setLoadId("load-graph-test");
+    landing.setWriteMethod(method);
 
     Pipeline pipeline = Pipeline.create(options);
     RunContext run = RunContext.of(landing, Instant.parse("2026-11-01T00:00:00Z"));

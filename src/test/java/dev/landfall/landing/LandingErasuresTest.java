@@ -56,11 +56,15 @@ public class LandingErasuresTest {
     datasets = new FakeDatasetService();
     services = new FakeBigQueryServices().withDatasetService(datasets).withJobService(new FakeJobService());
     datasets.createDataset(PROJECT, "lake", "", "", null);
-    datasets.createTable(table("raw_records", "data_string", "source", "ingestion_timestamp:TIMESTAMP",
+    datasets.createTable(table("lake", "raw_records", "data_string", "source", "ingestion_timestamp:TIMESTAMP",
         "source_file", "source_offset:INT64", "record_hash", "load_id", "parse_error"));
-    datasets.createTable(table("landed_files", "source_file", "source", "file_size_bytes:INT64",
+    datasets.createTable(table("lake", "landed_files", "source_file", "source", "file_size_bytes:INT64",
         "content_sha256", "listing_identity", "header", "load_id", "landed_at:TIMESTAMP", "records_landed:INT64",
         "parse_errors:INT64", "blank_lines:INT64"));
+    datasets.createDataset(PROJECT, "privacy", "", "", null);
+    datasets.createTable(table("privacy", "erased_lines", "request_id", "source", "source_file",
+        "source_offset:INT64", "load_id", "ingestion_timestamp:TIMESTAMP", "pseudonymised:BOOL",
+        "landing_rewritten_at:TIMESTAMP"));
   }
 
   @Test
@@ -94,6 +98,25 @@ public class LandingErasuresTest {
     // The ledger still counts every line landed.
     assertEquals(List.of("3", "3"), datasets.getAllRows(PROJECT, "lake", "landed_files").stream()
         .map(r -> String.valueOf(r.get("records_landed"))).toList());
+    // Each marked line is recorded in privacy.erased_lines, by the lake row's provenance.
+    List<TableRow> erased = erasedLines();
+    assertEquals(2, erased.size());
+    for (TableRow line : erased) {
+      TableRow lakeRow = markers.stream()
+          .filter(m -> m.get("source_file").equals(line.get("source_file"))
+              && String.valueOf(m.get("source_offset")).equals(String.valueOf(line.get("source_offset"))))
+          .findFirst().orElseThrow(() -> new AssertionError("no marker row for " + line));
+      assertEquals("REQ-1", line.get("request_id"));
+      assertEquals(lakeRow.get("source"), line.get("source"));
+      assertEquals(lakeRow.get("load_id"), line.get("load_id"));
+      assertEquals(lakeRow.get("ingestion_timestamp"), line.get("ingestion_timestamp"));
+      assertEquals(false, line.get("pseudonymised"));
+      assertNull(line.get("landing_rewritten_at"));
+    }
+    // The offsets are those of C2's lines in the files (the sweep removes them from there).
+    assertEquals(List.of("customers_1.csv@52", "transactions_1.csv@45"), erased.stream()
+        .map(r -> Path.of((String) r.get("source_file")).getFileName() + "@" + r.get("source_offset"))
+        .sorted().toList());
   }
 
   @Test
@@ -117,6 +140,8 @@ public class LandingErasuresTest {
     assertEquals("{\"_erased_by\":\"REQ-2\"}", customer.get("data_string"));
     assertEquals(1L, (long) counters.get("transactions.pseudonymisedLines"));
     assertEquals(1L, (long) counters.get("customers.erasedLines"));
+    assertEquals(List.of("customers:false", "transactions:true"), erasedLines().stream()
+        .map(r -> r.get("source") + ":" + r.get("pseudonymised")).sorted().toList());
   }
 
   @Test
@@ -165,6 +190,95 @@ public class LandingErasuresTest {
 
     assertEquals("{\"customer_id\":\"C2\",\"first_name\":\"Bob\"}", lake().get(0).get("data_string"));
     assertEquals(0L, (long) counters.getOrDefault("customers.erasedLines", 0L));
+    assertEquals(0, erasedLines().size());
+  }
+
+  @Test
+  public void aFileWhoseErasedLinesAreNotRecordedGetsNoLedgerRow() throws Exception {
+    // erased_lines cannot be written (here: missing): the run fails and the file has no ledger
+    // row, so it lands again, never counted as landed with its erased lines unrecorded.
+    datasets.deleteTable(new TableReference().setProjectId(PROJECT).setDatasetId("privacy").setTableId("erased_lines"));
+    Path data = folder.newFolder("data").toPath();
+    write(data.resolve("customers_1.csv"), "customer_id,first_name\nC1,Ann\nC2,Bob\n");
+    try {
+      land(data, erasures(Map.of("C2", new Erasures.Request("REQ-4", "delete"))));
+      fail("a run that cannot record its erased lines must fail");
+    } catch (RuntimeException expected) {
+      assertTrue(String.valueOf(expected.getMessage()), String.valueOf(expected).contains("erased_lines"));
+    }
+    assertEquals(0, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+  }
+
+  @Test
+  public void aRefusedErasedLineFailsTheRunBeforeTheLedger() throws Exception {
+    // BigQuery refuses the erased_lines row (Storage Write API, row-level): never dropped
+    // silently, the run fails and the file gets no ledger row, so it lands again.
+    datasets.setShouldFailRow(
+        (java.util.function.Function<TableRow, Boolean> & java.io.Serializable) row -> row.containsKey("request_id"));
+    Path data = folder.newFolder("data").toPath();
+    write(data.resolve("customers_1.csv"), "customer_id,first_name\nC1,Ann\nC2,Bob\n");
+    try {
+      land(data, () -> erasures(Map.of("C2", new Erasures.Request("REQ-5", "delete"))),
+          LakeWriteMethod.STORAGE_WRITE_API);
+      fail("a refused erased line must fail the run");
+    } catch (RuntimeException expected) {
+      assertTrue(String.valueOf(expected), String.valueOf(expected).contains("erased_lines refused a row"));
+    }
+    assertEquals(0, datasets.getAllRows(PROJECT, "lake", "landed_files").size());
+  }
+
+  /**
+   * The ledger row is written only after the erased lines are committed (and checked for
+   * refusals), with every write method: in the graph, the ledger's Wait.on (AfterLakeCommit)
+   * consumes what RecordErasedLines reports committed. (The DirectRunner's scheduling does not
+   * show the order reliably; the graph does.)
+   */
+  @Test
+  public void theLedgerWaitsForTheErasedLinesWrite_inTheGraph() throws Exception {
+    Path data = folder.newFolder("graph").toPath();
+    for (LakeWriteMethod method : LakeWriteMethod.values()) {
+      Pipeline pipeline = pipeline(data, Erasures::none, method);
+      Map<org.apache.beam.sdk.values.PValue, String> producers = new java.util.HashMap<>();
+      java.util.Set<String> awaited = new java.util.TreeSet<>();
+      pipeline.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+        @Override
+        public void visitValue(org.apache.beam.sdk.values.PValue value,
+            org.apache.beam.sdk.runners.TransformHierarchy.Node producer) {
+          producers.putIfAbsent(value, producer.getFullName());
+        }
+
+        @Override
+        public void visitPrimitiveTransform(org.apache.beam.sdk.runners.TransformHierarchy.Node node) {
+          if (node.getFullName().startsWith("AfterLakeCommit/")) {
+            node.getInputs().values().forEach(input -> {
+              String producer = producers.getOrDefault(input, "");
+              if (!producer.startsWith("AfterLakeCommit/")) {
+                awaited.add(producer.split("/")[0]);
+              }
+            });
+          }
+        }
+      });
+      assertTrue(method + ": the ledger waits for " + awaited, awaited.contains("RecordErasedLines"));
+      assertTrue(method + ": the ledger waits for " + awaited, awaited.contains("WriteToLake"));
+      if (method != LakeWriteMethod.FILE_LOADS) {
+        assertTrue(method + ": and for the refusal check: " + awaited, awaited.contains("FailOnRefusedErasedLines"));
+      }
+    }
+  }
+
+  @Test
+  public void withoutErasedLinesTheRunNeverTouchesThePrivacyDataset() throws Exception {
+    // No erased_lines table at all (a deployment without the privacy package): nothing is
+    // marked, so nothing is written there and the run succeeds, with every write method.
+    datasets.deleteTable(new TableReference().setProjectId(PROJECT).setDatasetId("privacy").setTableId("erased_lines"));
+    for (LakeWriteMethod method : LakeWriteMethod.values()) {
+      Path data = folder.newFolder("data-" + method).toPath();
+      // Different content per run: the ledger would skip a content already landed.
+      write(data.resolve("customers_1.csv"), "customer_id,first_name\nC2," + method + "\n");
+      land(data, () -> Erasures.none(), method);
+    }
+    assertEquals(LakeWriteMethod.values().length, lake().size());
   }
 
   @Test
@@ -188,6 +302,10 @@ public class LandingErasuresTest {
         .collect(Collectors.toMap(e -> hash.of(e.getKey()), Map.Entry::getValue)));
   }
 
+  private List<TableRow> erasedLines() throws Exception {
+    return datasets.getAllRows(PROJECT, "privacy", "erased_lines");
+  }
+
   private List<TableRow> lake() throws Exception {
     return datasets.getAllRows(PROJECT, "lake", "raw_records").stream()
         .sorted(Comparator.comparing((TableRow r) -> (String) r.get("source_file"))
@@ -196,33 +314,42 @@ public class LandingErasuresTest {
   }
 
   private Map<String, Long> land(Path data, ErasureLookup erasures) {
+    return land(data, erasures, LakeWriteMethod.STREAMING_INSERTS);
+  }
+
+  private Map<String, Long> land(Path data, ErasureLookup erasures, LakeWriteMethod method) {
+    PipelineResult result = pipeline(data, erasures, method).run();
+    result.waitUntilFinish();
+    return LandingSummary.counters(result);
+  }
+
+  /** The landing of {@code data}/*.csv on the fake BigQuery, built, not run. */
+  private Pipeline pipeline(Path data, ErasureLookup erasures, LakeWriteMethod method) {
     LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
     options.setProject(PROJECT);
     options.setInputFilePattern(data.resolve("*.csv").toString());
     options.setOutputTable(PROJECT + ":lake.raw_records");
-    options.setWriteMethod(LakeWriteMethod.STREAMING_INSERTS);
+    options.setWriteMethod(method);
     options.setTempLocation(folder.getRoot().getAbsolutePath());
     Pipeline pipeline = Pipeline.create(options);
     RunContext run = RunContext.of(options, Instant.now());
     LandingPipeline.build(
         pipeline, options, run, new FakeLedgerLookup(PROJECT, "lake", "landed_files"), erasures, services);
-    PipelineResult result = pipeline.run();
-    result.waitUntilFinish();
-    return LandingSummary.counters(result);
+    return pipeline;
   }
 
   private Map<String, Long> land(Path data, Erasures erasures) {
     return land(data, () -> erasures);
   }
 
-  private static Table table(String name, String... columns) {
+  private static Table table(String dataset, String name, String... columns) {
     List<TableFieldSchema> fields =
         Arrays.stream(columns)
             .map(c -> c.split(":"))
             .map(c -> new TableFieldSchema().setName(c[0]).setType(c.length > 1 ? c[1] : "STRING"))
             .collect(Collectors.toList());
     return new Table()
-        .setTableReference(new TableReference().setProjectId(PROJECT).setDatasetId("lake").setTableId(name))
+        .setTableReference(new TableReference().setProjectId(PROJECT).setDatasetId(dataset).setTableId(name))
         .setSchema(new TableSchema().setFields(fields));
   }
 

@@ -79,6 +79,7 @@ class ReportPageTest {
     assertTrue(html.contains("<span data-k=\"src.customers.erased\">2</span> erased"));
     assertTrue(html.contains("class=\"seg erased\" style=\"flex-grow:2\""));
     assertTrue(html.contains("<section id=\"erasures\">"));
+    assertTrue(html.contains("<code>scripts/erase_customer.sh --landing-copies</code>"), "the page names the sweep");
     assertTrue(html.contains("customers 2"));
     assertFalse(html.contains("src.clicks.erased"), "no routines: no erased count");
     JsonNode json = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
@@ -91,7 +92,8 @@ class ReportPageTest {
     assertEquals(1, erasure.at("/pseudonymised_lines/transactions").asLong());
     assertTrue(terminal.contains("lake rows = typed + rejected + duplicates + erased"));
     assertTrue(terminal.contains("landed 3 line(s) of the erased customer as erased (customers 2), pseudonymised (transactions 1)"), terminal);
-    assertTrue(terminal.contains("run scripts/erase_customer.sh again with --request-id "), terminal);
+    assertTrue(terminal.contains("run scripts/erase_customer.sh --landing-copies to remove them"), terminal);
+    assertFalse(terminal.contains("--request-id"), "the sweep needs no request id: " + terminal);
   }
 
   @Test

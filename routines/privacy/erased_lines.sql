@@ -1,9 +1,12 @@
--- The lake lines each erasure request rewrote (by provenance, never their
--- content): what the erase command removes from the landing bucket's copies
--- afterwards (docs/erasure.md "The landing copies"). landing_rewritten_at is set
--- once the line is gone from its file, so a command interrupted between the
--- procedure and the files finishes the files when run again with the same
--- request id. No personal data: paths, offsets and load ids only.
+-- The lake lines erased for each request (by provenance, never their
+-- content): those the erase procedure rewrote, and those a landing wrote as the
+-- marker or pseudonymised because their customer was already erased (a
+-- re-delivered file; the landing service account appends them, with a grant on
+-- this table only). What the erase command removes from the landing bucket's
+-- copies afterwards, with the request or with --landing-copies (docs/erasure.md
+-- "The landing copies"). landing_rewritten_at is set once the line is gone from
+-- its file, so an interrupted command finishes the files when run again. No
+-- personal data: paths, offsets and load ids only.
 CREATE TABLE IF NOT EXISTS `${privacy_dataset}.erased_lines`
 (
   request_id STRING NOT NULL OPTIONS (description = 'The erasure request (privacy.erasure_log.request_id).'),
@@ -15,4 +18,4 @@ CREATE TABLE IF NOT EXISTS `${privacy_dataset}.erased_lines`
   pseudonymised BOOL NOT NULL OPTIONS (description = 'TRUE: the lake row kept its fields with customer_id pseudonymised (transactions, pseudonymise mode); FALSE: it became the erased marker.'),
   landing_rewritten_at TIMESTAMP OPTIONS (description = 'When the erase command removed the line from its landing file (or found it gone); NULL until then.')
 )
-OPTIONS (description = 'landfall: lake lines rewritten per erasure request, for removing them from the landing files. Erasure operators only; no personal data.');
+OPTIONS (description = 'landfall: lake lines erased per erasure request (by the erase procedure, or marked by a landing that found the customer erased), for removing them from the landing files. Read by erasure operators, appended by the landing; no personal data.');

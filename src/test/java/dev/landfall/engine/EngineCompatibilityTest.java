@@ -241,6 +241,33 @@ class EngineCompatibilityTest {
                 + " SELECT first_at, last_at, days, total"));
   }
 
+  // Patch 13: a long array variable is written into the statement as a literal; same results.
+  @Test
+  void scriptVariables_longArraysKeepEveryValue() {
+    // 20,000 ids, among them quotes, a backslash, placeholders and a comment marker that a
+    // literal must keep as they are; and 100 integers, next to a short array and a scalar.
+    run("CREATE TABLE %s.ids (id STRING)");
+    run(
+        "INSERT INTO %s.ids (id) SELECT CONCAT('C', CAST(n AS STRING)) FROM UNNEST(GENERATE_ARRAY(1, 19996)) AS n"
+            + " UNION ALL SELECT id FROM UNNEST(['it\\'s', 'a\\\\b', '$1 ?', '-- x /* y */']) AS id");
+    assertEquals(
+        List.of(
+            List.of(
+                "20000", "20000", "it's|a\\b|-- x /* y */|$1 ?", "100", "5050", "2", "C7")),
+        rows(
+            "DECLARE ids ARRAY<STRING>; DECLARE numbers ARRAY<INT64>; DECLARE few ARRAY<STRING>;"
+                + " DECLARE one STRING DEFAULT 'C7';"
+                + " SET ids = (SELECT ARRAY_AGG(id) FROM %s.ids);"
+                + " SET numbers = GENERATE_ARRAY(1, 100); SET few = ['C1', 'C2'];"
+                + " SELECT ARRAY_LENGTH(ids) AS n,"
+                + " (SELECT COUNT(*) FROM %s.ids WHERE id IN UNNEST(ids)) AS found,"
+                + " (SELECT STRING_AGG(id, '|' ORDER BY id DESC) FROM UNNEST(ids) AS id"
+                + "   WHERE NOT STARTS_WITH(id, 'C')) AS special,"
+                + " ARRAY_LENGTH(numbers) AS n_numbers,"
+                + " (SELECT SUM(x) FROM UNNEST(numbers) AS x) AS total,"
+                + " ARRAY_LENGTH(few) AS n_few, one"));
+  }
+
   @Test
   void procedure_withOptionsIfCaseAndTransaction_calledWithArguments() {
     run("CREATE TABLE %s.calls (label STRING, amount NUMERIC)");

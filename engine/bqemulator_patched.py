@@ -78,10 +78,12 @@ from bqemulator.sql.rules import TranslationRule, register
 from bqemulator.sql.rules.string_helpers import UpperUnicodeRule
 from bqemulator.storage.arrow_bridge import arrow_table_to_bq_rows
 from bqemulator.storage.engine import DuckDBEngine
-from farm_fingerprint import farm_fingerprint_arrow
-from list_parameters import inline_list_parameters
 from fastapi import Query
 from sqlglot import exp
+
+# Modules beside this file (its folder is on sys.path when it runs as the engine's script).
+from farm_fingerprint import farm_fingerprint_arrow
+from list_parameters import inline_list_parameters
 
 PATCHED_VERSION = "1.4.0"
 

@@ -40,12 +40,29 @@ changes them fails loudly instead of silently. Fixed here:
    sends: the customer id must stay out of the job's query text) were not bound:
    "Values were not provided for ... parameters". A script's scalar STRING, BOOL
    and INT64 parameters are now bound as literals before it runs.
+12. `FARM_FINGERPRINT(s)` was a row-at-a-time Python UDF: DuckDB spends about 90 us a
+   row calling into Python (first `CALL transactions.unpack()` of 1M rows: 96 s of
+   97 s in the statement that fingerprints every typed row), and bqemulator's port
+   of FarmHash gave other values than BigQuery for every input over 64 bytes. It is
+   now farm_fingerprint.py: Fingerprint64, bit for bit, over a whole vector at once
+   (about 0.5 s per million values).
+13. A script variable holding a long array (customers.unpack()'s batch of 10,000 customer
+   ids) cost about 0.5 s per statement that referenced it: DuckDB's Python client converts
+   a list parameter element by element. Lists of 64 or more strings or integers are now
+   written into the statement as a typed list literal (list_parameters.py), a few ms.
+
+Not a fix, a tool: with LANDFALL_ENGINE_PROFILE=1 in the engine's environment, every
+query a script runs (statements, SET and IF expressions) and every transaction
+snapshot is logged to stderr (the engine's log) with its seconds, split into
+translating and running: `landfall.profile ...` lines, to find what a CALL spends.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+import time
 
 import bqemulator
 from bqemulator.api.routes import tabledata as tabledata_routes
@@ -55,12 +72,18 @@ from bqemulator.scripting import interpreter as script_interpreter
 from bqemulator.scripting import parser as script_parser
 from bqemulator.scripting.ast import CreateFunctionStmt, CreateProcedureStmt
 from bqemulator.scripting.exceptions import ScriptRaise
+from bqemulator.sql import builtin_udfs
 from bqemulator.sql import translator
 from bqemulator.sql.rules import TranslationRule, register
 from bqemulator.sql.rules.string_helpers import UpperUnicodeRule
 from bqemulator.storage.arrow_bridge import arrow_table_to_bq_rows
+from bqemulator.storage.engine import DuckDBEngine
 from fastapi import Query
 from sqlglot import exp
+
+# Modules beside this file (its folder is on sys.path when it runs as the engine's script).
+from farm_fingerprint import farm_fingerprint_arrow
+from list_parameters import inline_list_parameters
 
 PATCHED_VERSION = "1.4.0"
 
@@ -377,6 +400,87 @@ async def _eval_expr_row(self, expr: str) -> list:
     return [arrow_table.column(i)[0].as_py() for i in range(arrow_table.num_columns)]
 
 
+_PROFILE = os.environ.get("LANDFALL_ENGINE_PROFILE") == "1"
+_original_run_query = script_interpreter.ScriptInterpreter._run_query
+_original_translate = script_interpreter.rewrite_and_translate_statement
+_original_snapshot = script_interpreter.ScriptInterpreter._snapshot_dml_targets
+_original_drop_snapshots = script_interpreter.ScriptInterpreter._drop_txn_snapshots
+_translate_seconds = [0.0]
+
+
+def _profile_line(kind: str, seconds: float, detail: str) -> None:
+    text = " ".join(detail.split())[:160]
+    print(f"landfall.profile {kind} {seconds:.3f} s {text}", file=sys.stderr, flush=True)
+
+
+async def _timed_translate(*args, **kwargs):
+    started = time.perf_counter()
+    try:
+        return await _original_translate(*args, **kwargs)
+    finally:
+        _translate_seconds[0] += time.perf_counter() - started
+
+
+async def _profiled_run_query(self, bq_sql: str):
+    """A script query, timed (LANDFALL_ENGINE_PROFILE=1)."""
+    _translate_seconds[0] = 0.0
+    started = time.perf_counter()
+    try:
+        return await _original_run_query(self, bq_sql)
+    finally:
+        total = time.perf_counter() - started
+        _profile_line("query", total, f"(translate {_translate_seconds[0]:.3f} s) {bq_sql}")
+
+
+async def _profiled_snapshot(self, sql: str) -> None:
+    started = time.perf_counter()
+    await _original_snapshot(self, sql)
+    _profile_line("txn-snapshot", time.perf_counter() - started, sql)
+
+
+async def _profiled_drop_snapshots(self) -> None:
+    started = time.perf_counter()
+    await _original_drop_snapshots(self)
+    _profile_line("txn-drop-snapshots", time.perf_counter() - started, "")
+
+
+def _install_profile() -> None:
+    script_interpreter.rewrite_and_translate_statement = _timed_translate
+    script_interpreter.ScriptInterpreter._run_query = _profiled_run_query
+    script_interpreter.ScriptInterpreter._snapshot_dml_targets = _profiled_snapshot
+    script_interpreter.ScriptInterpreter._drop_txn_snapshots = _profiled_drop_snapshots
+
+
+_original_register_builtin_udfs = builtin_udfs.register_builtin_udfs
+
+
+def _register_builtin_udfs(connection) -> None:
+    """bqemulator's UDFs, with FARM_FINGERPRINT's replaced by the vectorized one (patch 12).
+
+    The translator keeps emitting `bqemu_farm_fingerprint(s)`; only the function behind
+    the name changes: an Arrow UDF, which DuckDB calls once per vector of rows.
+    """
+    _original_register_builtin_udfs(connection)
+    connection.remove_function("bqemu_farm_fingerprint")
+    connection.create_function(
+        "bqemu_farm_fingerprint",
+        farm_fingerprint_arrow,
+        ["VARCHAR"],
+        "BIGINT",
+        type="arrow",
+        null_handling="special",
+    )
+
+
+_original_engine_execute = DuckDBEngine.execute
+
+
+def _engine_execute(self, sql: str, parameters=None):
+    """Every DuckDB statement, with long list parameters as literals (patch 13)."""
+    sql, parameters = inline_list_parameters(sql, parameters)
+    return _original_engine_execute(self, sql, parameters)
+
+
 # Names the endpoint's (string) annotations refer to, for FastAPI to resolve here.
 _Ctx = tabledata_routes._Ctx
 _original_list_tabledata = tabledata_routes.list_tabledata
@@ -468,6 +572,10 @@ def apply() -> None:
     executor._translator._rules.append(_TrimUnicodeWhitespaceRule())
     _replace_route(tabledata_routes.router, _original_list_tabledata, _list_tabledata)
     script_interpreter.ScriptInterpreter._eval_expr_row = _eval_expr_row
+    builtin_udfs.register_builtin_udfs = _register_builtin_udfs
+    DuckDBEngine.execute = _engine_execute
+    if _PROFILE:
+        _install_profile()
 
 
 if __name__ == "__main__":

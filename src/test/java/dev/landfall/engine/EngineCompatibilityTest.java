@@ -24,6 +24,7 @@ import com.google.cloud.bigquery.StandardTableDefinition;
 import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
+import com.google.common.hash.Hashing;
 import dev.landfall.testing.CanonicalValues;
 import dev.landfall.testing.LocalBigQuery;
 import java.io.File;
@@ -238,6 +239,33 @@ class EngineCompatibilityTest {
                 + " ARRAY_AGG(DISTINCT DATE(landed_at) ORDER BY DATE(landed_at)), SUM(n)"
                 + " FROM %s.landings);"
                 + " SELECT first_at, last_at, days, total"));
+  }
+
+  // Patch 13: a long array variable is written into the statement as a literal; same results.
+  @Test
+  void scriptVariables_longArraysKeepEveryValue() {
+    // 20,000 ids, among them quotes, a backslash, placeholders and a comment marker that a
+    // literal must keep as they are; and 100 integers, next to a short array and a scalar.
+    run("CREATE TABLE %s.ids (id STRING)");
+    run(
+        "INSERT INTO %s.ids (id) SELECT CONCAT('C', CAST(n AS STRING)) FROM UNNEST(GENERATE_ARRAY(1, 19996)) AS n"
+            + " UNION ALL SELECT id FROM UNNEST(['it\\'s', 'a\\\\b', '$1 ?', '-- x /* y */']) AS id");
+    assertEquals(
+        List.of(
+            List.of(
+                "20000", "20000", "it's|a\\b|-- x /* y */|$1 ?", "100", "5050", "2", "C7")),
+        rows(
+            "DECLARE ids ARRAY<STRING>; DECLARE numbers ARRAY<INT64>; DECLARE few ARRAY<STRING>;"
+                + " DECLARE one STRING DEFAULT 'C7';"
+                + " SET ids = (SELECT ARRAY_AGG(id) FROM %s.ids);"
+                + " SET numbers = GENERATE_ARRAY(1, 100); SET few = ['C1', 'C2'];"
+                + " SELECT ARRAY_LENGTH(ids) AS n,"
+                + " (SELECT COUNT(*) FROM %s.ids WHERE id IN UNNEST(ids)) AS found,"
+                + " (SELECT STRING_AGG(id, '|' ORDER BY id DESC) FROM UNNEST(ids) AS id"
+                + "   WHERE NOT STARTS_WITH(id, 'C')) AS special,"
+                + " ARRAY_LENGTH(numbers) AS n_numbers,"
+                + " (SELECT SUM(x) FROM UNNEST(numbers) AS x) AS total,"
+                + " ARRAY_LENGTH(few) AS n_few, one"));
   }
 
   @Test
@@ -508,6 +536,54 @@ class EngineCompatibilityTest {
     assertEquals(List.of(List.of("200000")), result);
     // The Python UDF takes about 125 us a row (25 s here); native upper well under a second.
     assertTrue(seconds < 10, "UPPER over 200,000 ASCII rows took " + seconds + " s");
+  }
+
+  // Patch 12: FARM_FINGERPRINT is FarmHash Fingerprint64 of the UTF-8 bytes, as BigQuery's.
+  @Test
+  void farmFingerprint_matchesBigQueryDocumentedValues() {
+    // The example of
+    // https://cloud.google.com/bigquery/docs/reference/standard-sql/hash_functions#farm_fingerprint
+    assertEquals(
+        List.of(
+            List.of("1", "-1541654101129638711"),
+            List.of("2", "2794438866806483259"),
+            List.of("3", "-4880158226897771312")),
+        rows(
+            "WITH example AS (SELECT 1 AS x, 'foo' AS y, TRUE AS z UNION ALL"
+                + " SELECT 2 AS x, 'apple' AS y, FALSE AS z UNION ALL SELECT 3 AS x, '' AS y, TRUE AS z)"
+                + " SELECT x, FARM_FINGERPRINT(CONCAT(CAST(x AS STRING), y, CAST(z AS STRING)))"
+                + " AS row_fingerprint FROM example ORDER BY x"));
+    // Over 64 bytes (FarmHash's block loop; values of the reference C++ Fingerprint64, which
+    // gives the documented values above): a 76-byte object path and 170 bytes with a 3-byte
+    // character. NULL stays NULL.
+    assertEquals(
+        Arrays.asList("-5489197055571911799", "7492409411150132620", null),
+        rows(
+            "SELECT FARM_FINGERPRINT('gs://landfall-landing-eu/transactions/2026/11/01/"
+                + "transactions_2026-11-01.csv') AS path, FARM_FINGERPRINT(REPEAT('landfall \u20ac|0123',"
+                + " 10)) AS long_text, FARM_FINGERPRINT(CAST(NULL AS STRING)) AS nothing").get(0));
+  }
+
+  @Test
+  void farmFingerprint_matchesFingerprint64AtEveryLength() {
+    // Every length from 0 to 700 bytes and beyond (each branch of the algorithm and up to 10
+    // blocks of 64 bytes), ASCII and multi-byte characters, in one column (the engine hashes a
+    // whole vector at once): against Guava's farmHashFingerprint64, the same Fingerprint64.
+    List<List<String>> result =
+        rows(
+            "SELECT s, CAST(FARM_FINGERPRINT(s) AS STRING) AS fingerprint FROM ("
+                + " SELECT SUBSTR(REPEAT('landfall \u20ac|\u00e9 0123456789', 100), 1, n) AS s"
+                + " FROM UNNEST(GENERATE_ARRAY(0, 700)) AS n"
+                + " UNION ALL SELECT REPEAT('x', 5000) AS s)");
+    assertEquals(702, result.size());
+    for (List<String> row : result) {
+      long expected =
+          Hashing.farmHashFingerprint64().hashString(row.get(0), StandardCharsets.UTF_8).asLong();
+      assertEquals(
+          String.valueOf(expected),
+          row.get(1),
+          "FARM_FINGERPRINT of " + row.get(0).getBytes(StandardCharsets.UTF_8).length + " bytes");
+    }
   }
 
   // Patch 8: results over one page (10,000 rows) are read page by page through the client.

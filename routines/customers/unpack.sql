@@ -257,28 +257,31 @@ BEGIN
       obs.country, obs.updated_at, obs.effective_at,
       obs.source_file, obs.source_offset, obs.ingestion_timestamp, obs.record_hash, obs.load_id,
       obs.unpacked_at,
-      version.valid_from AS version_valid_from
+      -- Sorts after the version's first row. A tie on ingestion_timestamp
+      -- too (rows of one landing run) is left to the re-derivation below: the
+      -- customer is reopened, which gives the same history, and the version's
+      -- file, offset and load (100 bytes a row) are not read for every batch
+      -- customer to break a rare tie. Here, not in the join: the join matches
+      -- at most one version (the one in force), and an OR in its condition
+      -- makes the local engine compare every batch row with every version.
+      IF(
+        version.valid_from < obs.effective_at OR obs.ingestion_timestamp > version.ingestion_timestamp,
+        version.valid_from,
+        NULL) AS version_valid_from
     FROM
       batch AS obs
     LEFT JOIN
       candidate_versions AS version
       ON version.customer_id = obs.customer_id
       AND version.valid_from <= obs.effective_at
-      AND (version.valid_to IS NULL OR version.valid_to > obs.effective_at)
+      -- In force at effective_at; the current version (valid_to NULL) ends never.
+      AND IFNULL(version.valid_to, TIMESTAMP '9999-12-31 23:59:59.999999+00') > obs.effective_at
       AND obs.first_name IS NOT DISTINCT FROM version.first_name
       AND obs.last_name IS NOT DISTINCT FROM version.last_name
       AND obs.email IS NOT DISTINCT FROM version.email
       AND obs.date_of_birth IS NOT DISTINCT FROM version.date_of_birth
       AND obs.city IS NOT DISTINCT FROM version.city
       AND obs.country IS NOT DISTINCT FROM version.country
-      -- Sorts after the version's first row. A tie on ingestion_timestamp
-      -- too (rows of one landing run) is left to the re-derivation below: the
-      -- customer is reopened, which gives the same history, and the version's
-      -- file, offset and load (100 bytes a row) are not read for every batch
-      -- customer to break a rare tie.
-      AND (
-        version.valid_from < obs.effective_at
-        OR obs.ingestion_timestamp > version.ingestion_timestamp)
     WHERE
       obs.reason_code IS NULL;
 

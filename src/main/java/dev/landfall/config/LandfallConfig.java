@@ -166,6 +166,20 @@ public final class LandfallConfig {
    * The same config with every dataset name suffixed, so tests deploy into isolated datasets
    * ({@code lake} becomes {@code lake_<suffix>}).
    */
+  /**
+   * The config at {@code file}, its dataset names suffixed when {@code datasetSuffix} is given (a
+   * parallel deployment), as the commands' {@code --config} and {@code --dataset-suffix} ask.
+   */
+  public static LandfallConfig load(Path file, String datasetSuffix) {
+    LandfallConfig config = load(file);
+    return datasetSuffix == null ? config : config.withDatasetSuffix(datasetSuffix);
+  }
+
+  /** The project a command runs against: its {@code --project} when given, else the config's. */
+  public String projectOr(String override) {
+    return override != null ? override : projectId;
+  }
+
   public LandfallConfig withDatasetSuffix(String suffix) {
     Builder b = toBuilder();
     b.datasets = datasets.withSuffix(suffix);

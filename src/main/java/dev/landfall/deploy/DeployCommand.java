@@ -70,11 +70,8 @@ public final class DeployCommand {
       return 2;
     }
     try {
-      LandfallConfig config = LandfallConfig.load(options.config());
-      if (options.datasetSuffix() != null) {
-        config = config.withDatasetSuffix(options.datasetSuffix());
-      }
-      String project = options.project() != null ? options.project() : config.projectId();
+      LandfallConfig config = LandfallConfig.load(options.config(), options.datasetSuffix());
+      String project = config.projectOr(options.project());
       if (options.dryRun()) {
         new Deployer(null, project, config, out).dryRun(options.routines());
         return 0;

@@ -71,11 +71,8 @@ public final class EraseCommand {
       return 2;
     }
     try {
-      LandfallConfig config = LandfallConfig.load(options.config());
-      if (options.datasetSuffix() != null) {
-        config = config.withDatasetSuffix(options.datasetSuffix());
-      }
-      String project = options.project() != null ? options.project() : config.projectId();
+      LandfallConfig config = LandfallConfig.load(options.config(), options.datasetSuffix());
+      String project = config.projectOr(options.project());
       BigQuery bigQuery = BigQueryClients.create(project, options.endpoint());
       LandingStore store = store(options.landing());
       return options.landingCopies()

@@ -43,7 +43,7 @@ public final class FlowCommand {
   public static void main(String[] args) throws IOException {
     Settings settings = Settings.parse(args);
     LandfallConfig config = LandfallConfig.load(settings.config());
-    String projectId = settings.project() != null ? settings.project() : config.projectId();
+    String projectId = config.projectOr(settings.project());
     run(
         new Queries(BigQueryClients.create(projectId, settings.endpoint())),
         config,

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LandfallConfigTest {
 
@@ -99,6 +101,18 @@ class LandfallConfigTest {
     assertEquals("lake_t1", config.sqlVariables().get("lake_dataset"));
     assertEquals("analytics_t1", config.analyticsDataset());
     assertThrows(IllegalArgumentException.class, () -> config.withDatasetSuffix("bad-suffix"));
+  }
+
+  @Test
+  void loadWithSuffix_andProjectOr_asTheCommandsUseThem(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(file, "project_id: p\nregion: r\n");
+
+    assertEquals("lake", LandfallConfig.load(file, null).sqlVariables().get("lake_dataset"));
+    LandfallConfig suffixed = LandfallConfig.load(file, "t1");
+    assertEquals("lake_t1", suffixed.sqlVariables().get("lake_dataset"));
+    assertEquals("p", suffixed.projectOr(null));
+    assertEquals("other", suffixed.projectOr("other"));
   }
 
   @Test

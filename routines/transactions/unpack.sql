@@ -230,22 +230,23 @@ BEGIN
   -- emptied for a rebuild). Every other known id is classified from the index alone.
   CREATE OR REPLACE TEMP TABLE typed_lookup AS
   SELECT DISTINCT
-    known.transaction_id,
+    transaction_id,
     -- Only a tie on ingestion_timestamp puts it here (settled just below).
-    NOT (
+    NOT needs_typed_row AS is_tie
+  FROM (
+    SELECT
+      known.transaction_id,
       known.value_fingerprint IS NULL
-      OR known.ingestion_timestamp IS NULL
-      OR known.source_file IS NULL
-      OR known.source_offset IS NULL
-      OR known.first_batch_at < known.ingestion_timestamp) AS is_tie
-  FROM
-    known_ids AS known
+        OR known.ingestion_timestamp IS NULL
+        OR known.source_file IS NULL
+        OR known.source_offset IS NULL
+        OR known.first_batch_at < known.ingestion_timestamp AS needs_typed_row,
+      known.first_batch_at = known.ingestion_timestamp AS ties
+    FROM
+      known_ids AS known
+  )
   WHERE
-    known.value_fingerprint IS NULL
-    OR known.ingestion_timestamp IS NULL
-    OR known.source_file IS NULL
-    OR known.source_offset IS NULL
-    OR known.first_batch_at <= known.ingestion_timestamp;
+    needs_typed_row OR ties;
 
   -- A tie: a batch row landed by the same run as the kept row (that run's
   -- files were unpacked by two calls, its ledger rows committing in between:

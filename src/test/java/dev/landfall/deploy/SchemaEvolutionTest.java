@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -273,14 +271,7 @@ class SchemaEvolutionTest {
       }
     }
     String loadId = source + "-" + UUID.randomUUID().toString().substring(0, 8);
-    LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
-    options.setProject(engine.projectId());
-    options.setBigQueryEndpoint(engine.endpoint());
-    options.setCredentialFactoryClass(NoopCredentialFactory.class);
-    options.setTempLocation(dir.resolve("tmp-" + loadId).toString());
-    options.setInputFilePattern(input + "/*.csv");
-    options.setOutputTable(engine.projectId() + ":" + config.lakeDataset() + ".raw_records");
-    options.setLoadId(loadId);
+    LandingOptions options = engine.landingOptions(config, input + "/*.csv", dir, loadId);
     options.setWriteMethod(LakeWriteMethod.FILE_LOADS);
     assertEquals(PipelineResult.State.DONE, LandingPipeline.run(options).waitUntilFinish());
   }

@@ -31,8 +31,6 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -383,15 +381,8 @@ class EraseCommandTest {
   }
 
   private PipelineResult.State land(String loadId) {
-    LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
-    options.setProject(engine.projectId());
-    options.setBigQueryEndpoint(engine.endpoint());
-    options.setCredentialFactoryClass(NoopCredentialFactory.class);
-    options.setTempLocation(temp.resolve("tmp-" + loadId).toString());
-    options.setInputFilePattern(data + "/*/*.csv");
-    options.setOutputTable(engine.projectId() + ":" + config.lakeDataset() + ".raw_records");
+    LandingOptions options = engine.landingOptions(config, data + "/*/*.csv", temp, loadId);
     options.setLedgerTable(engine.projectId() + ":" + config.lakeDataset() + ".landed_files");
-    options.setLoadId(loadId);
     return LandingPipeline.run(options).waitUntilFinish();
   }
 }

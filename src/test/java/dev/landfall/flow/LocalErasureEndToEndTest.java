@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -472,15 +470,8 @@ class LocalErasureEndToEndTest {
   }
 
   private PipelineResult.State land(Path data, String loadId) {
-    LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
-    options.setProject(engine.projectId());
-    options.setBigQueryEndpoint(engine.endpoint());
-    options.setCredentialFactoryClass(NoopCredentialFactory.class);
-    options.setTempLocation(temp.resolve("tmp-" + loadId).toString());
-    options.setInputFilePattern(data + "/*/*.csv");
-    options.setOutputTable(engine.projectId() + ":" + config.lakeDataset() + ".raw_records");
+    LandingOptions options = engine.landingOptions(config, data + "/*/*.csv", temp, loadId);
     options.setPrivacyDataset(engine.projectId() + ":" + config.privacyDataset());
-    options.setLoadId(loadId);
     options.setSplitSizeBytes(4096L);
     return LandingPipeline.run(options).waitUntilFinish();
   }

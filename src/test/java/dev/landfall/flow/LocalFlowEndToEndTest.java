@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -165,14 +163,7 @@ class LocalFlowEndToEndTest {
   }
 
   private PipelineResult.State land(String loadId, boolean reprocess) {
-    LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
-    options.setProject(engine.projectId());
-    options.setBigQueryEndpoint(engine.endpoint());
-    options.setCredentialFactoryClass(NoopCredentialFactory.class);
-    options.setTempLocation(temp.resolve("tmp-" + loadId).toString());
-    options.setInputFilePattern(engine.repoRoot().resolve("samples") + "/*/*.csv");
-    options.setOutputTable(engine.projectId() + ":" + config.lakeDataset() + ".raw_records");
-    options.setLoadId(loadId);
+    LandingOptions options = engine.landingOptions(config, engine.repoRoot().resolve("samples") + "/*/*.csv", temp, loadId);
     options.setReprocess(reprocess);
     options.setSplitSizeBytes(4096L);
     return LandingPipeline.run(options).waitUntilFinish();

@@ -30,8 +30,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -238,14 +236,7 @@ class ReportPageBrowserTest {
   }
 
   private PipelineResult.State land(LandfallConfig config, Path data, String loadId) {
-    LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
-    options.setProject(engine.projectId());
-    options.setBigQueryEndpoint(engine.endpoint());
-    options.setCredentialFactoryClass(NoopCredentialFactory.class);
-    options.setTempLocation(temp.resolve("tmp-" + loadId).toString());
-    options.setInputFilePattern(data + "/*/*.csv");
-    options.setOutputTable(engine.projectId() + ":" + config.lakeDataset() + ".raw_records");
-    options.setLoadId(loadId);
+    LandingOptions options = engine.landingOptions(config, data + "/*/*.csv", temp, loadId);
     options.setSplitSizeBytes(1024L * 1024);
     return LandingPipeline.run(options).waitUntilFinish();
   }

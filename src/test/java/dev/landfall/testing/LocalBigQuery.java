@@ -3,6 +3,7 @@ package dev.landfall.testing;
 import com.google.cloud.bigquery.BigQuery;
 import dev.landfall.bigquery.BigQueryClients;
 import dev.landfall.config.LandfallConfig;
+import dev.landfall.landing.LandingOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The local BigQuery engine for tests, one per JVM.
@@ -65,6 +68,24 @@ public final class LocalBigQuery {
   /** {@code terraform/config.yaml} of this repository. */
   public LandfallConfig config() {
     return LandfallConfig.load(repoRoot.resolve("terraform/config.yaml"));
+  }
+
+  /**
+   * Options of a DirectRunner landing into this engine: the CSV files matching {@code
+   * inputFilePattern} into {@code config}'s lake, as load {@code loadId}, with its temp files in
+   * {@code tempDir}. Tests add what they vary (split size, write method, privacy dataset...).
+   */
+  public LandingOptions landingOptions(
+      LandfallConfig config, String inputFilePattern, Path tempDir, String loadId) {
+    LandingOptions options = PipelineOptionsFactory.as(LandingOptions.class);
+    options.setProject(projectId);
+    options.setBigQueryEndpoint(endpoint);
+    options.setCredentialFactoryClass(NoopCredentialFactory.class);
+    options.setTempLocation(tempDir.resolve("tmp-" + loadId).toString());
+    options.setInputFilePattern(inputFilePattern);
+    options.setOutputTable(projectId + ":" + config.lakeDataset() + ".raw_records");
+    options.setLoadId(loadId);
+    return options;
   }
 
   /** Finds the repository root from the working directory (Maven runs tests in the module). */

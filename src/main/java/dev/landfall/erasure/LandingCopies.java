@@ -231,19 +231,23 @@ final class LandingCopies {
     int versions = 0;
     List<String> problems = new ArrayList<>(pending.problems());
     Map<String, Integer> filesByRequest = new TreeMap<>();
+    // Progress counts only the files this store holds, so "[k/n]" runs 1..n whatever the order.
+    Map<String, FileLines> held = new LinkedHashMap<>();
+    pending.files().forEach((file, fileLines) -> {
+      if (store.holds(file)) {
+        held.put(file, fileLines);
+      } else {
+        problems.add(file + ": not in the landing bucket/folder given; its lines stay until it is rewritten from there");
+      }
+    });
     int index = 0;
-    for (Map.Entry<String, FileLines> entry : pending.files().entrySet()) {
+    for (Map.Entry<String, FileLines> entry : held.entrySet()) {
       index++;
       String file = entry.getKey();
       FileLines fileLines = entry.getValue();
-      if (!store.holds(file)) {
-        problems.add(file + ": not in the landing bucket/folder given; its lines stay until it is rewritten from there");
-        continue;
-      }
       try {
         Result result = rewriteOne(file, fileLines, owners.of(file, fileLines));
-        out.printf(
-            "  [%d/%d] %s: %s%n", index, pending.files().size(), file, result.describe(dryRun));
+        out.printf("  [%d/%d] %s: %s%n", index, held.size(), file, result.describe(dryRun));
         if (result.rewritten) {
           files++;
           fileLines.requests().forEach(r -> filesByRequest.merge(r, 1, Integer::sum));

@@ -23,7 +23,7 @@ WITH customer_totals AS (
     MAX(spend.last_transaction_date) AS last_transaction_date
   FROM (
     -- Whole months before as_of's month, from the monthly totals (kept equal to
-    -- transactions; about 1/20 of its bytes) ...
+    -- transactions; about 3 % of its bytes) ...
     SELECT
       totals.customer_id, totals.total_amount, totals.transaction_count,
       totals.first_transaction_date, totals.last_transaction_date

@@ -3,7 +3,7 @@
 -- its weekly snapshot and monthly spend need every customer's total over all
 -- history; summing transactions for them reads amount, customer_id and
 -- transaction_date of the whole table (about 100 GB at a 1 TB lake) on every
--- query, and more every month. This table is about 1/20 of that, and the
+-- query, and more every month. This table is about 3 % of that, and the
 -- analytics read only it plus the one month they cut inside.
 -- Kept equal to transactions by every statement that changes transactions, in
 -- the same transaction: CALL unpack() adds the rows it types and recounts the

@@ -35,7 +35,7 @@ class BytesBilledTest {
    * Issue 17 §3, "bytes billed grow with the new data, not with the lake": at the same daily
    * volume, a daily unpack over 4 or 8 years of history bills what it bills over 2. The weekly
    * snapshot is the control: lifetime value reads every customer's monthly totals up to the
-   * snapshot date (one row per customer and month, about 1/20 of the transactions' bytes), so it
+   * snapshot date (one row per customer and month, about 3 % of the transactions' bytes), so it
    * still grows with history, if more slowly (if the check saw no growth, it could not tell).
    */
   @Test

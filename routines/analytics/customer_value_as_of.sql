@@ -16,17 +16,34 @@ OPTIONS (description = 'Lifetime value (total spend), value_rank and top-5 % mem
 AS
 WITH customer_totals AS (
   SELECT
-    txn.customer_id,
-    SUM(txn.amount) AS lifetime_value,
-    COUNT(*) AS transaction_count,
-    MIN(txn.transaction_date) AS first_transaction_date,
-    MAX(txn.transaction_date) AS last_transaction_date
-  FROM
-    `${transactions_dataset}.transactions` AS txn
-  WHERE
-    txn.transaction_date <= as_of
+    spend.customer_id,
+    SUM(spend.total_amount) AS lifetime_value,
+    SUM(spend.transaction_count) AS transaction_count,
+    MIN(spend.first_transaction_date) AS first_transaction_date,
+    MAX(spend.last_transaction_date) AS last_transaction_date
+  FROM (
+    -- Whole months before as_of's month, from the monthly totals (kept equal to
+    -- transactions; about 3 % of its bytes) ...
+    SELECT
+      totals.customer_id, totals.total_amount, totals.transaction_count,
+      totals.first_transaction_date, totals.last_transaction_date
+    FROM
+      `${transactions_dataset}.customer_monthly_totals` AS totals
+    WHERE
+      totals.month_start < DATE_TRUNC(as_of, MONTH)
+    UNION ALL
+    -- ... and as_of's own month up to as_of, from transactions: one partition
+    -- (none for 9999-12-31, "all").
+    SELECT
+      txn.customer_id, txn.amount, 1, txn.transaction_date, txn.transaction_date
+    FROM
+      `${transactions_dataset}.transactions` AS txn
+    WHERE
+      txn.transaction_date >= DATE_TRUNC(as_of, MONTH)
+      AND txn.transaction_date <= as_of
+  ) AS spend
   GROUP BY
-    txn.customer_id
+    spend.customer_id
 ),
 
 ranked AS (

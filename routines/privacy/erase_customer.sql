@@ -456,6 +456,29 @@ BEGIN
       );
     END IF;
 
+    -- customer_monthly_totals follows transactions (see its DDL): the erased id's
+    -- months and the pseudonym's are counted again from the rows left. Both ids
+    -- are script variables, so BigQuery reads only their clusters.
+    DELETE FROM `${transactions_dataset}.customer_monthly_totals`
+    WHERE customer_id IN (erased_id, pseudonym);
+    INSERT INTO `${transactions_dataset}.customer_monthly_totals` (
+      customer_id, month_start, total_amount, transaction_count, first_transaction_date, last_transaction_date
+    )
+    SELECT
+      txn.customer_id,
+      DATE_TRUNC(txn.transaction_date, MONTH) AS month_start,
+      SUM(txn.amount),
+      COUNT(*),
+      MIN(txn.transaction_date),
+      MAX(txn.transaction_date)
+    FROM
+      `${transactions_dataset}.transactions` AS txn
+    WHERE
+      txn.customer_id IN (erased_id, pseudonym)
+    GROUP BY
+      txn.customer_id,
+      month_start;
+
     UPDATE `${analytics_dataset}.top_customers_snapshots`
     SET
       customer_id = NULL,

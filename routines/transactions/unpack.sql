@@ -69,6 +69,10 @@ BEGIN
   DECLARE rekeyed_days ARRAY<DATE>;
   DECLARE rekeyed_first_day DATE;
   DECLARE rekeyed_last_day DATE;
+  DECLARE first_batch_month DATE;
+  DECLARE last_batch_month DATE;
+  DECLARE recount_first_month DATE;
+  DECLARE recount_last_month DATE;
 
   -- Nothing pending: return before reading any large table or taking the lock.
   IF NOT EXISTS (
@@ -180,8 +184,13 @@ BEGIN
 
   -- Which of the batch's ids are typed already, and what classifying a
   -- re-sent row needs: the kept row's fingerprint, ordering key and position.
-  SET (first_id, last_id) = (
-    SELECT AS STRUCT MIN(transaction_id), MAX(transaction_id) FROM batch WHERE reason_code IS NULL
+  -- (The months too: the bounds of the monthly totals this call adds to.)
+  SET (first_id, last_id, first_batch_month, last_batch_month) = (
+    SELECT AS STRUCT
+      MIN(transaction_id), MAX(transaction_id),
+      DATE_TRUNC(MIN(transaction_date), MONTH), DATE_TRUNC(MAX(transaction_date), MONTH)
+    FROM batch
+    WHERE reason_code IS NULL
   );
 
   -- Only 8-byte columns besides the id: BigQuery bills every referenced column
@@ -624,6 +633,98 @@ BEGIN
   WHERE
     outcome = 'typed'
     AND file_no IS NULL;
+
+  -- customer_monthly_totals follows transactions in this transaction. The batch
+  -- rows just typed (the first part of the INSERT above) are added to their
+  -- customers' months; the ON condition bounds the target's months with script
+  -- variables, so BigQuery reads only the batch's months of it
+  -- (https://cloud.google.com/bigquery/docs/using-dml-with-partitioned-tables).
+  MERGE `${transactions_dataset}.customer_monthly_totals` AS totals
+  USING (
+    SELECT
+      batch.customer_id,
+      DATE_TRUNC(batch.transaction_date, MONTH) AS month_start,
+      SUM(batch.amount) AS total_amount,
+      COUNT(*) AS transaction_count,
+      MIN(batch.transaction_date) AS first_transaction_date,
+      MAX(batch.transaction_date) AS last_transaction_date
+    FROM
+      batch
+    LEFT JOIN
+      outcomes
+      ON outcomes.file_no = batch.file_no
+      AND outcomes.source_offset = batch.source_offset
+    WHERE
+      batch.reason_code IS NULL
+      AND IFNULL(outcomes.outcome, 'typed') = 'typed'
+    GROUP BY
+      batch.customer_id,
+      month_start
+  ) AS added
+  ON totals.month_start BETWEEN first_batch_month AND last_batch_month
+    AND totals.customer_id = added.customer_id
+    AND totals.month_start = added.month_start
+  WHEN MATCHED THEN
+    UPDATE SET
+      total_amount = totals.total_amount + added.total_amount,
+      transaction_count = totals.transaction_count + added.transaction_count,
+      first_transaction_date = LEAST(totals.first_transaction_date, added.first_transaction_date),
+      last_transaction_date = GREATEST(totals.last_transaction_date, added.last_transaction_date)
+  WHEN NOT MATCHED THEN
+    INSERT (customer_id, month_start, total_amount, transaction_count, first_transaction_date, last_transaction_date)
+    VALUES (
+      added.customer_id, added.month_start, added.total_amount, added.transaction_count,
+      added.first_transaction_date, added.last_transaction_date);
+
+  -- Rare: re-keyed ids. Their old kept rows were deleted and their new kept rows
+  -- may be lake rows re-read above (any month, not in the batch): those
+  -- customers' months are counted again from transactions, which now holds the
+  -- outcome (a month left without rows loses its row).
+  IF EXISTS (SELECT 1 FROM rekeyed) THEN
+    CREATE OR REPLACE TEMP TABLE recounted_months AS
+    SELECT customer_id, DATE_TRUNC(transaction_date, MONTH) AS month_start
+    FROM typed_before
+    WHERE transaction_id IN (SELECT transaction_id FROM rekeyed)
+    UNION DISTINCT
+    SELECT customer_id, DATE_TRUNC(transaction_date, MONTH) AS month_start
+    FROM outcomes
+    WHERE outcome = 'typed' AND file_no IS NULL;
+
+    SET (recount_first_month, recount_last_month) = (
+      SELECT AS STRUCT MIN(month_start), MAX(month_start) FROM recounted_months
+    );
+
+    DELETE FROM `${transactions_dataset}.customer_monthly_totals` AS totals
+    WHERE
+      totals.month_start BETWEEN recount_first_month AND recount_last_month
+      AND EXISTS (
+        SELECT 1 FROM recounted_months AS recounted
+        WHERE recounted.customer_id = totals.customer_id AND recounted.month_start = totals.month_start
+      );
+
+    INSERT INTO `${transactions_dataset}.customer_monthly_totals` (
+      customer_id, month_start, total_amount, transaction_count, first_transaction_date, last_transaction_date
+    )
+    SELECT
+      recounted.customer_id,
+      recounted.month_start,
+      SUM(txn.amount),
+      COUNT(*),
+      MIN(txn.transaction_date),
+      MAX(txn.transaction_date)
+    FROM
+      `${transactions_dataset}.transactions` AS txn
+    INNER JOIN
+      recounted_months AS recounted
+      ON recounted.customer_id = txn.customer_id
+      AND recounted.month_start = DATE_TRUNC(txn.transaction_date, MONTH)
+    WHERE
+      txn.transaction_date >= recount_first_month
+      AND txn.transaction_date < DATE_ADD(recount_last_month, INTERVAL 1 MONTH)
+    GROUP BY
+      recounted.customer_id,
+      recounted.month_start;
+  END IF;
 
   INSERT INTO `${transactions_dataset}.transaction_keys` (
     transaction_id, transaction_date, customer_id, value_fingerprint, ingestion_timestamp, source_file_fingerprint, source_offset

@@ -176,6 +176,45 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void upgradeToMonthlyTotals_migration002CountsTheTransactionsTypedBefore() throws Exception {
+    land("transactions");
+    call("CALL `" + config.transactionsDataset() + ".unpack`()");
+    String totals = "`" + config.transactionsDataset() + ".customer_monthly_totals`";
+    String counted =
+        "SELECT customer_id, DATE_TRUNC(transaction_date, MONTH) AS month_start, SUM(amount) AS total,"
+            + " COUNT(*) AS n, MIN(transaction_date) AS first_date, MAX(transaction_date) AS last_date"
+            + " FROM `" + config.transactionsDataset() + ".transactions` GROUP BY customer_id, month_start";
+    long months = count("SELECT COUNT(*) FROM (" + counted + ")");
+    assertTrue(months > 0);
+    // A deployment from before the table: no table, and migration 002 never recorded.
+    call("DROP TABLE " + totals);
+    call(
+        "DELETE FROM `" + config.lakeDataset() + ".deploy_history`"
+            + " WHERE package = 'transactions' AND migration = '002_customer_monthly_totals.sql'");
+
+    log.reset();
+    deployer.deploy(routines, Set.of("transactions"), false);
+    deployer.deploy(routines, Set.of("transactions"), false);
+
+    assertTrue(log().contains("migrated routines/transactions/migrations/002_customer_monthly_totals.sql"), log());
+    assertEquals(
+        1,
+        count(
+            "SELECT COUNT(*) FROM `" + config.lakeDataset() + ".deploy_history`"
+                + " WHERE package = 'transactions' AND event = 'migration'"
+                + " AND migration = '002_customer_monthly_totals.sql'"),
+        "the migration ran once");
+    assertEquals(months, count("SELECT COUNT(*) FROM " + totals));
+    assertEquals(
+        0,
+        count(
+            "SELECT COUNT(*) FROM (SELECT customer_id, month_start, total_amount, transaction_count,"
+                + " first_transaction_date, last_transaction_date FROM " + totals
+                + " EXCEPT DISTINCT " + counted + ")"),
+        "every customer's months counted from the transactions typed before the upgrade");
+  }
+
+  @Test
   void editedViewAndProcedure_areReplaced() throws Exception {
     Path view = routines.resolve("customers/customers_current.sql");
     Files.writeString(

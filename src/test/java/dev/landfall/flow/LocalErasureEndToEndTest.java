@@ -416,6 +416,7 @@ class LocalErasureEndToEndTest {
             config.transactionsDataset() + ".duplicates",
             config.transactionsDataset() + ".rejects",
             config.transactionsDataset() + ".unpacked_files",
+            config.transactionsDataset() + ".customer_monthly_totals",
             config.analyticsDataset() + ".top_customers_snapshots")) {
       String[] parts = table.split("\\.");
       queries.execute("DELETE FROM `" + parts[0] + "`." + parts[1] + " WHERE TRUE");

@@ -136,7 +136,8 @@ class UnpackInterruptionTest {
   private void resetToFirstIncrementUnpacked() {
     for (String table : List.of("${customers}.customers_history", "${customers}.duplicates", "${customers}.rejects",
         "${customers}.unpacked_files", "${transactions}.transactions", "${transactions}.duplicates",
-        "${transactions}.rejects", "${transactions}.unpacked_files", "${lake}.landed_files")) {
+        "${transactions}.rejects", "${transactions}.unpacked_files", "${transactions}.customer_monthly_totals",
+        "${lake}.landed_files")) {
       sandbox.execute("DELETE FROM " + table + " WHERE TRUE");
     }
     sandbox.execute("INSERT INTO ${lake}.landed_files SELECT * FROM ${lake}.landed_files_held WHERE load_id = 'early'");

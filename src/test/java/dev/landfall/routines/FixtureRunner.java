@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.Field;
+import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.JobException;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.QueryParameterValue;
@@ -104,7 +105,9 @@ public final class FixtureRunner {
         throw new AssertionError(name + ": deploying routines/ failed:\n" + e.getMessage(), e);
       }
       long stepsStart = System.nanoTime();
-      new Run(name, config).steps(fixture.get("steps"));
+      Run run = new Run(name, config);
+      run.steps(fixture.get("steps"));
+      run.assertMonthlyTotalsFollowTransactions();
       System.err.printf(
           Locale.ROOT,
           "fixture %s: deployed %d objects in %.1fs, ran %d steps in %.1fs%n",
@@ -194,6 +197,55 @@ public final class FixtureRunner {
               throw new AssertionError(
                   where + ": unknown step kind '" + kind + "' (allowed: " + STEP_KINDS + ")");
         }
+      }
+    }
+
+    /**
+     * After every fixture: transactions.customer_monthly_totals equals transactions summed by
+     * customer and month, whatever the steps did (unpack, re-keying, erasure, a rebuild that
+     * recounted). A fixture that writes transactions directly must recount, as an operator would.
+     */
+    void assertMonthlyTotalsFollowTransactions() {
+      String sql =
+          substitute(
+              name + " (monthly totals check)",
+              """
+              WITH
+                kept AS (
+                  SELECT customer_id, month_start, total_amount, transaction_count,
+                    first_transaction_date, last_transaction_date
+                  FROM `${transactions_dataset}.customer_monthly_totals`
+                ),
+                counted AS (
+                  SELECT customer_id, DATE_TRUNC(transaction_date, MONTH) AS month_start,
+                    SUM(amount) AS total_amount, COUNT(*) AS transaction_count,
+                    MIN(transaction_date) AS first_transaction_date,
+                    MAX(transaction_date) AS last_transaction_date
+                  FROM `${transactions_dataset}.transactions`
+                  GROUP BY customer_id, month_start
+                )
+              SELECT 'in totals only' AS side, * FROM (SELECT * FROM kept EXCEPT DISTINCT SELECT * FROM counted)
+              UNION ALL
+              SELECT 'in transactions only' AS side, * FROM (SELECT * FROM counted EXCEPT DISTINCT SELECT * FROM kept)
+              ORDER BY side, customer_id, month_start
+              """);
+      List<String> differences = new ArrayList<>();
+      try {
+        for (FieldValueList row : query(sql).iterateAll()) {
+          List<String> cells = new ArrayList<>();
+          row.forEach(cell -> cells.add(cell.isNull() ? "NULL" : cell.getStringValue()));
+          differences.add(String.join(", ", cells));
+        }
+      } catch (BigQueryException | JobException e) {
+        throw new AssertionError(name + ": the monthly totals check failed: " + e.getMessage(), e);
+      }
+      if (!differences.isEmpty()) {
+        throw new AssertionError(
+            name
+                + ": transactions.customer_monthly_totals differs from transactions summed by"
+                + " customer and month (side, customer_id, month_start, total_amount, count, first,"
+                + " last):\n  "
+                + String.join("\n  ", differences));
       }
     }
 

@@ -34,8 +34,9 @@ class BytesBilledTest {
   /**
    * Issue 17 §3, "bytes billed grow with the new data, not with the lake": at the same daily
    * volume, a daily unpack over 4 or 8 years of history bills what it bills over 2. The weekly
-   * snapshot is the control: lifetime value reads every typed transaction up to the snapshot
-   * date, so it must grow with history (if it did not, the check could not tell).
+   * snapshot is the control: lifetime value reads every customer's monthly totals up to the
+   * snapshot date (one row per customer and month, about 3 % of the transactions' bytes), so it
+   * still grows with history, if more slowly (if the check saw no growth, it could not tell).
    */
   @Test
   void dailyUnpackCostDoesNotGrowWithTheLake() {
@@ -54,7 +55,7 @@ class BytesBilledTest {
                 + CostModel.size(twoYears) + " over 2: a statement reads more than the new data");
       } else if (script.contains("scheduled_snapshot")) {
         assertTrue(
-            eightYears > twoYears * 3,
+            eightYears > twoYears * 1.5,
             script + ": the snapshot's lifetime value reads all history, so it should grow ("
                 + CostModel.size(twoYears) + " -> " + CostModel.size(eightYears) + ")");
       }

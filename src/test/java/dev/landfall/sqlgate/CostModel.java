@@ -135,6 +135,9 @@ final class CostModel {
       rows.put("transactions.rejects", txnRows * 0.01);
       rows.put("transactions.unpacked_files", 1.0 * days());
       rows.put("transactions.unpack_lock", 1.0);
+      // One row per customer and month with spend: every customer, every month (an upper bound:
+      // the lake's 2.7e9 transactions are about 55 a customer a month).
+      rows.put("transactions.customer_monthly_totals", CUSTOMERS * months());
       rows.put("customers.customers_history", CUSTOMERS * versionsPerCustomer());
       rows.put("customers.duplicates", custRows - CUSTOMERS * versionsPerCustomer());
       rows.put("customers.rejects", custRows * 0.01);

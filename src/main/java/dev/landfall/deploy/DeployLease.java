@@ -1,0 +1,303 @@
+package dev.landfall.deploy;
+
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.FieldValueList;
+import com.google.cloud.bigquery.Job;
+import com.google.cloud.bigquery.JobInfo;
+import com.google.cloud.bigquery.JobStatistics;
+import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.TableId;
+import com.google.cloud.bigquery.TableResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The deploy lease ({@code <lake>.deploy_lock}): a deploy takes it before it reads what is pending
+ * or changes anything, renews it before each package and releases it at the end, also on failure.
+ * A deploy that finds it held by another deploy, unexpired, stops at once and changes nothing.
+ *
+ * <p>Why one UPDATE is a compare-and-set on BigQuery. The lease is taken by
+ *
+ * <pre>
+ * UPDATE deploy_lock SET holder = me, expires_at = now + lease
+ * WHERE NOT EXISTS (a row held by another deploy that has not expired)
+ * </pre>
+ *
+ * and the job's {@code numDmlAffectedRows} says whether it did. Each DML statement is its own
+ * transaction on one snapshot of the table; "mutating DML statements that run concurrently on a
+ * table cause DML statement conflicts when the statements try to mutate the same partition"
+ * (the table is unpartitioned: one partition), BigQuery reruns the losing statement (on a new
+ * snapshot, where it sees the winner's row and updates nothing) or fails it with "Could not
+ * serialize access to table ... due to concurrent update"
+ * (https://cloud.google.com/bigquery/docs/data-manipulation-language, "UPDATE, DELETE, MERGE DML
+ * concurrency" and "DML statement conflicts"; BigQuery's snapshot isolation and optimistic commit:
+ * https://cloud.google.com/blog/products/data-analytics/dml-without-limits-now-in-bigquery). So
+ * two deploys never both see a free lease and both take it: at most one UPDATE commits a change.
+ * A plain SELECT-then-UPDATE would be a race; INSERTs never conflict with each other, so the lease
+ * is never taken by inserting a row.
+ *
+ * <p>The row is inserted by the first deploy (as {@code transactions.unpack} does for its lock).
+ * Two first deploys may both insert it; harmless, because the condition looks at every row of the
+ * table and a successful UPDATE sets every row.
+ */
+final class DeployLease implements AutoCloseable {
+
+  static final String TABLE = "deploy_lock";
+
+  /** Long enough for a deploy of every package; renewed before each package. */
+  static final Duration LENGTH = Duration.ofMinutes(30);
+
+  /** Who holds the lease, as the table says. */
+  record Holder(String deployId, String startedBy, Instant acquiredAt, Instant expiresAt, boolean expired) {
+    String describe() {
+      return "deploy " + deployId + " (started by " + startedBy + " at " + acquiredAt
+          + ", lease until " + expiresAt + (expired ? ", expired" : "") + ")";
+    }
+  }
+
+  private final BigQuery bigQuery;
+  private final String projectId;
+  private final String lakeDataset;
+  /** The table in SQL ({@code `dataset.deploy_lock`}) and in messages. */
+  private final String table;
+  private final String name;
+  private final String deployId;
+  private final PrintStream log;
+  private boolean held;
+
+  private DeployLease(
+      BigQuery bigQuery, String projectId, String lakeDataset, String deployId, PrintStream log) {
+    this.bigQuery = bigQuery;
+    this.projectId = projectId;
+    this.lakeDataset = lakeDataset;
+    this.name = lakeDataset + "." + TABLE;
+    this.table = "`" + name + "`";
+    this.deployId = deployId;
+    this.log = log;
+  }
+
+  /**
+   * Creates the lease table if missing and takes the lease for {@code deployId}; throws when
+   * another deploy holds it (the message names the holder and what to do).
+   */
+  static DeployLease acquire(
+      BigQuery bigQuery, String projectId, String lakeDataset, String deployId, PrintStream log) {
+    DeployLease lease = new DeployLease(bigQuery, projectId, lakeDataset, deployId, log);
+    lease.query(ddl(lakeDataset));
+    lease.take();
+    return lease;
+  }
+
+  /** The holder of the lease, or null when it is free (or the table does not exist). */
+  static Holder holder(BigQuery bigQuery, String projectId, String lakeDataset) {
+    DeployLease reader = new DeployLease(bigQuery, projectId, lakeDataset, null, null);
+    if (!reader.exists()) {
+      return null;
+    }
+    List<Holder> holders = reader.holders();
+    return holders.isEmpty() ? null : holders.get(0);
+  }
+
+  /**
+   * Releases the lease of {@code deployId} by hand (after a crashed deploy). Returns false when
+   * that deploy does not hold it. Only for a deploy that is surely not running any more.
+   */
+  static boolean releaseHeldBy(
+      BigQuery bigQuery, String projectId, String lakeDataset, String deployId) {
+    DeployLease lease = new DeployLease(bigQuery, projectId, lakeDataset, deployId, null);
+    return lease.exists() && lease.releaseRows() > 0;
+  }
+
+  private boolean exists() {
+    return bigQuery.getTable(TableId.of(projectId, lakeDataset, TABLE)) != null;
+  }
+
+  String deployId() {
+    return deployId;
+  }
+
+  private void take() {
+    String sql =
+        "UPDATE " + table + " SET holder = " + SchemaDiff.sqlString(deployId)
+            + ", started_by = " + SchemaDiff.sqlString(startedBy())
+            + ", acquired_at = CURRENT_TIMESTAMP()"
+            + ", expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL " + LENGTH.toSeconds()
+            + " SECOND)"
+            + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " AS held"
+            + " WHERE held.holder IS NOT NULL AND held.holder != " + SchemaDiff.sqlString(deployId)
+            + " AND held.expires_at > CURRENT_TIMESTAMP())";
+    for (int attempt = 0; attempt < 3; attempt++) {
+      if (dml(sql) > 0) {
+        held = true;
+        Holder me = holders().stream().filter(h -> h.deployId().equals(deployId)).findFirst().orElse(null);
+        log.println(
+            "lease " + name + " taken by deploy " + deployId
+                + (me == null ? "" : " until " + me.expiresAt()));
+        return;
+      }
+      List<Holder> holders = holders();
+      for (Holder h : holders) {
+        if (!h.deployId().equals(deployId) && !h.expired()) {
+          throw new DeployException(
+              "deploy refused, nothing changed: another deploy holds the deploy lease "
+                  + name + ": " + h.describe() + ". Wait for it to finish"
+                  + " and deploy again. If that deploy crashed, its lease expires at "
+                  + h.expiresAt() + "; or, when you are sure it is not running, release it now:"
+                  + " scripts/deploy.sh routines --release-lease " + h.deployId());
+        }
+      }
+      if (holders.isEmpty() && rowCount() == 0) {
+        query("INSERT INTO " + table + " (lock_name) VALUES ('deploy')");
+      }
+      // Else released between the UPDATE and the read: try again.
+    }
+    throw new DeployException(
+        "could not take the deploy lease " + name + " after 3 attempts"
+            + " (other deploys are taking and releasing it); nothing changed, deploy again");
+  }
+
+  /** Extends the lease before a long step; fails when another deploy took it over meanwhile. */
+  void renew() {
+    long renewed =
+        dml(
+            "UPDATE " + table + " SET expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL "
+                + LENGTH.toSeconds() + " SECOND) WHERE holder = " + SchemaDiff.sqlString(deployId));
+    if (renewed == 0) {
+      held = false;
+      List<Holder> holders = holders();
+      throw new DeployException(
+          "deploy " + deployId + " stopped: it lost the deploy lease " + name
+              + " (it expired and "
+              + (holders.isEmpty() ? "was released" : "was taken over by " + holders.get(0).describe())
+              + "); the packages reported deployed above are done, deploy again for the rest");
+    }
+  }
+
+  /** Releases the lease; a failure is a warning, since the lease expires anyway. */
+  @Override
+  public void close() {
+    if (!held) {
+      return;
+    }
+    held = false;
+    try {
+      releaseRows();
+      log.println("lease " + name + " released by deploy " + deployId);
+    } catch (DeployException | BigQueryException e) {
+      log.println(
+          "warning: could not release the deploy lease of deploy " + deployId + " ("
+              + e.getMessage() + "); it expires by itself, or release it with"
+              + " scripts/deploy.sh routines --release-lease " + deployId);
+    }
+  }
+
+  private long releaseRows() {
+    return dml(
+        "UPDATE " + table + " SET holder = NULL, started_by = NULL, acquired_at = NULL,"
+            + " expires_at = NULL WHERE holder = " + SchemaDiff.sqlString(deployId));
+  }
+
+  /** Holders, unexpired first, then latest expiry first. */
+  private List<Holder> holders() {
+    List<Holder> out = new ArrayList<>();
+    for (FieldValueList row :
+        query(
+                "SELECT holder, started_by, UNIX_MICROS(acquired_at) AS acquired,"
+                    + " UNIX_MICROS(expires_at) AS expires,"
+                    + " expires_at <= CURRENT_TIMESTAMP() AS expired FROM " + table
+                    + " WHERE holder IS NOT NULL")
+            .iterateAll()) {
+      out.add(
+          new Holder(
+              row.get("holder").getStringValue(),
+              row.get("started_by").isNull() ? "?" : row.get("started_by").getStringValue(),
+              micros(row.get("acquired").isNull() ? 0 : row.get("acquired").getLongValue()),
+              micros(row.get("expires").isNull() ? 0 : row.get("expires").getLongValue()),
+              row.get("expired").isNull() || row.get("expired").getBooleanValue()));
+    }
+    out.sort(
+        (a, b) ->
+            a.expired() != b.expired()
+                ? Boolean.compare(a.expired(), b.expired())
+                : b.expiresAt().compareTo(a.expiresAt()));
+    return out;
+  }
+
+  private long rowCount() {
+    return query("SELECT COUNT(*) AS n FROM " + table).iterateAll().iterator().next().get("n").getLongValue();
+  }
+
+  private static Instant micros(long micros) {
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS).truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  static String ddl(String lakeDataset) {
+    try (InputStream in = DeployLease.class.getResourceAsStream("deploy_lock.sql")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .replace("${lake_dataset}", lakeDataset);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("deploy_lock.sql missing from the jar", e);
+    }
+  }
+
+  private static String startedBy() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown-host";
+    }
+    return System.getProperty("user.name", "unknown") + "@" + host;
+  }
+
+  /** Runs a DML statement as a job and returns its numDmlAffectedRows. */
+  private long dml(String sql) {
+    try {
+      Job job =
+          bigQuery.create(
+              JobInfo.of(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build()));
+      job = job.waitFor();
+      if (job == null) {
+        throw new DeployException("deploy lease " + name + ": the job vanished");
+      }
+      if (job.getStatus().getError() != null) {
+        throw new DeployException(
+            "deploy lease " + name + ": " + job.getStatus().getError().getMessage()
+                + " (nothing changed; if another deploy was taking the lease at the same time,"
+                + " deploy again)");
+      }
+      JobStatistics.QueryStatistics stats = job.getStatistics();
+      Long affected = stats.getNumDmlAffectedRows();
+      if (affected == null) {
+        throw new DeployException(
+            "deploy lease " + name + ": the job reported no numDmlAffectedRows");
+      }
+      return affected;
+    } catch (BigQueryException e) {
+      throw new DeployException("deploy lease " + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeployException("interrupted", e);
+    }
+  }
+
+  private TableResult query(String sql) {
+    try {
+      return bigQuery.query(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build());
+    } catch (BigQueryException | com.google.cloud.bigquery.JobException e) {
+      throw new DeployException("deploy lease " + name + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new DeployException("interrupted", e);
+    }
+  }
+}

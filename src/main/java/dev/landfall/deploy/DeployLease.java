@@ -32,22 +32,27 @@ import java.util.List;
  * WHERE NOT EXISTS (a row held by another deploy that has not expired)
  * </pre>
  *
- * and the job's {@code numDmlAffectedRows} says whether it did. Each DML statement is its own
- * transaction on one snapshot of the table; "mutating DML statements that run concurrently on a
- * table cause DML statement conflicts when the statements try to mutate the same partition"
- * (the table is unpartitioned: one partition), BigQuery reruns the losing statement (on a new
- * snapshot, where it sees the winner's row and updates nothing) or fails it with "Could not
- * serialize access to table ... due to concurrent update"
+ * and the job's {@code numDmlAffectedRows} says whether it did. A DML statement outside a
+ * transaction is one implicit transaction on one snapshot: "BigQuery uses snapshot isolation to
+ * handle multiple concurrent operations on a table" and fixes the snapshot when the job starts
+ * (https://cloud.google.com/blog/products/data-analytics/dml-without-limits-now-in-bigquery). Two
+ * deploys' UPDATEs that both find the lease free both write its row, and write-write conflicts on
+ * a table are not committed side by side: "if a transaction mutates (updates or deletes) rows in a
+ * table, then other transactions or DML statements that mutate rows in the same table cannot run
+ * concurrently ... Conflicting DML statements that run outside of a transaction are queued to run
+ * later" (https://cloud.google.com/bigquery/docs/transactions#transaction_concurrency), and
+ * "mutating DML statements that run concurrently on a table cause DML statement conflicts"
  * (https://cloud.google.com/bigquery/docs/data-manipulation-language, "UPDATE, DELETE, MERGE DML
- * concurrency" and "DML statement conflicts"; BigQuery's snapshot isolation and optimistic commit:
- * https://cloud.google.com/blog/products/data-analytics/dml-without-limits-now-in-bigquery). So
- * two deploys never both see a free lease and both take it: at most one UPDATE commits a change.
- * A plain SELECT-then-UPDATE would be a race; INSERTs never conflict with each other, so the lease
- * is never taken by inserting a row.
+ * concurrency" and "DML statement conflicts"): the losing UPDATE is rerun on a newer snapshot,
+ * where the NOT EXISTS sees the winner and it updates nothing, or fails with "Could not serialize
+ * access to table ... due to concurrent update" (a deploy error: nothing changed, deploy again).
+ * So at most one of them takes the lease. A SELECT-then-UPDATE would be a race, and two INSERTs
+ * into a table commit side by side (the same pages), so the lease is never taken by inserting.
  *
  * <p>The row is inserted by the first deploy (as {@code transactions.unpack} does for its lock).
  * Two first deploys may both insert it; harmless, because the condition looks at every row of the
- * table and a successful UPDATE sets every row.
+ * table, so a successful UPDATE sets every row and a second free row cannot be taken beside a held
+ * one ({@code DeployLeaseTest}).
  */
 final class DeployLease implements AutoCloseable {
 
@@ -125,16 +130,45 @@ final class DeployLease implements AutoCloseable {
     return deployId;
   }
 
+  /** Takes the lease when no other deploy holds it unexpired (the compare-and-set). */
+  static String takeSql(String table, String deployId, String startedBy) {
+    return "UPDATE " + table + " SET holder = " + SchemaDiff.sqlString(deployId)
+        + ", started_by = " + SchemaDiff.sqlString(startedBy)
+        + ", acquired_at = CURRENT_TIMESTAMP()"
+        + ", expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL " + LENGTH.toSeconds()
+        + " SECOND)"
+        + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " AS held"
+        + " WHERE held.holder IS NOT NULL AND held.holder != " + SchemaDiff.sqlString(deployId)
+        + " AND held.expires_at > CURRENT_TIMESTAMP())";
+  }
+
+  static String renewSql(String table, String deployId) {
+    return "UPDATE " + table + " SET expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL "
+        + LENGTH.toSeconds() + " SECOND) WHERE holder = " + SchemaDiff.sqlString(deployId);
+  }
+
+  static String releaseSql(String table, String deployId) {
+    return "UPDATE " + table + " SET holder = NULL, started_by = NULL, acquired_at = NULL,"
+        + " expires_at = NULL WHERE holder = " + SchemaDiff.sqlString(deployId);
+  }
+
+  static String holdersSql(String table) {
+    return "SELECT holder, started_by, UNIX_MICROS(acquired_at) AS acquired,"
+        + " UNIX_MICROS(expires_at) AS expires,"
+        + " expires_at <= CURRENT_TIMESTAMP() AS expired FROM " + table
+        + " WHERE holder IS NOT NULL";
+  }
+
+  static String rowCountSql(String table) {
+    return "SELECT COUNT(*) AS n FROM " + table;
+  }
+
+  static String seedSql(String table) {
+    return "INSERT INTO " + table + " (lock_name) VALUES ('deploy')";
+  }
+
   private void take() {
-    String sql =
-        "UPDATE " + table + " SET holder = " + SchemaDiff.sqlString(deployId)
-            + ", started_by = " + SchemaDiff.sqlString(startedBy())
-            + ", acquired_at = CURRENT_TIMESTAMP()"
-            + ", expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL " + LENGTH.toSeconds()
-            + " SECOND)"
-            + " WHERE NOT EXISTS (SELECT 1 FROM " + table + " AS held"
-            + " WHERE held.holder IS NOT NULL AND held.holder != " + SchemaDiff.sqlString(deployId)
-            + " AND held.expires_at > CURRENT_TIMESTAMP())";
+    String sql = takeSql(table, deployId, startedBy());
     for (int attempt = 0; attempt < 3; attempt++) {
       if (dml(sql) > 0) {
         held = true;
@@ -156,7 +190,7 @@ final class DeployLease implements AutoCloseable {
         }
       }
       if (holders.isEmpty() && rowCount() == 0) {
-        query("INSERT INTO " + table + " (lock_name) VALUES ('deploy')");
+        query(seedSql(table));
       }
       // Else released between the UPDATE and the read: try again.
     }
@@ -167,10 +201,7 @@ final class DeployLease implements AutoCloseable {
 
   /** Extends the lease before a long step; fails when another deploy took it over meanwhile. */
   void renew() {
-    long renewed =
-        dml(
-            "UPDATE " + table + " SET expires_at = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL "
-                + LENGTH.toSeconds() + " SECOND) WHERE holder = " + SchemaDiff.sqlString(deployId));
+    long renewed = dml(renewSql(table, deployId));
     if (renewed == 0) {
       held = false;
       List<Holder> holders = holders();
@@ -201,21 +232,14 @@ final class DeployLease implements AutoCloseable {
   }
 
   private long releaseRows() {
-    return dml(
-        "UPDATE " + table + " SET holder = NULL, started_by = NULL, acquired_at = NULL,"
-            + " expires_at = NULL WHERE holder = " + SchemaDiff.sqlString(deployId));
+    return dml(releaseSql(table, deployId));
   }
 
   /** Holders, unexpired first, then latest expiry first. */
   private List<Holder> holders() {
     List<Holder> out = new ArrayList<>();
     for (FieldValueList row :
-        query(
-                "SELECT holder, started_by, UNIX_MICROS(acquired_at) AS acquired,"
-                    + " UNIX_MICROS(expires_at) AS expires,"
-                    + " expires_at <= CURRENT_TIMESTAMP() AS expired FROM " + table
-                    + " WHERE holder IS NOT NULL")
-            .iterateAll()) {
+        query(holdersSql(table)).iterateAll()) {
       out.add(
           new Holder(
               row.get("holder").getStringValue(),
@@ -233,7 +257,7 @@ final class DeployLease implements AutoCloseable {
   }
 
   private long rowCount() {
-    return query("SELECT COUNT(*) AS n FROM " + table).iterateAll().iterator().next().get("n").getLongValue();
+    return query(rowCountSql(table)).iterateAll().iterator().next().get("n").getLongValue();
   }
 
   private static Instant micros(long micros) {

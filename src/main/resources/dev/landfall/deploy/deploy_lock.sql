@@ -10,4 +10,4 @@ CREATE TABLE IF NOT EXISTS `${lake_dataset}.deploy_lock`
   acquired_at TIMESTAMP OPTIONS (description = 'When the holder took the lease.'),
   expires_at TIMESTAMP OPTIONS (description = 'Until when the lease holds; a deploy renews it before each package. After this time another deploy may take it over (a crashed deploy).')
 )
-OPTIONS (description = 'landfall deploy lease: the deploy holding it (holder) is the only one changing the datasets until expires_at. A deploy that finds it held stops and changes nothing. Release a crashed deploy''s lease with scripts/deploy.sh routines --release-lease <holder>.');
+OPTIONS (description = 'landfall deploy lease: the deploy holding it (holder) is the only one changing the datasets until expires_at. A deploy that finds it held stops and changes nothing. Release the lease of a crashed deploy with scripts/deploy.sh routines --release-lease <holder>.');

@@ -22,7 +22,7 @@ import java.util.List;
 
 /**
  * The deploy lease ({@code <lake>.deploy_lock}): a deploy takes it before it reads what is pending
- * or changes anything, renews it before each package and releases it at the end, also on failure.
+ * or changes anything, renews it during a long deploy and releases it at the end, also on failure.
  * A deploy that finds it held by another deploy, unexpired, stops at once and changes nothing.
  *
  * <p>Why one UPDATE is a compare-and-set on BigQuery. The lease is taken by
@@ -58,8 +58,15 @@ final class DeployLease implements AutoCloseable {
 
   static final String TABLE = "deploy_lock";
 
-  /** Long enough for a deploy of every package; renewed before each package. */
+  /** Long enough for a deploy of every package; renewed during longer ones. */
   static final Duration LENGTH = Duration.ofMinutes(30);
+
+  /**
+   * A deploy renews the lease before its next statement once this much of it has passed: a short
+   * deploy runs no renewal UPDATE (each DML statement is a job, billed at least 10 MB), and a long
+   * one keeps the lease as long as no single statement runs for more than LENGTH - RENEW_AFTER.
+   */
+  static final Duration RENEW_AFTER = LENGTH.dividedBy(3);
 
   /** Who holds the lease, as the table says. */
   record Holder(String deployId, String startedBy, Instant acquiredAt, Instant expiresAt, boolean expired) {
@@ -78,6 +85,8 @@ final class DeployLease implements AutoCloseable {
   private final String deployId;
   private final PrintStream log;
   private boolean held;
+  /** System.nanoTime() of the last take or renewal. */
+  private long takenAt;
 
   private DeployLease(
       BigQuery bigQuery, String projectId, String lakeDataset, String deployId, PrintStream log) {
@@ -172,6 +181,7 @@ final class DeployLease implements AutoCloseable {
     for (int attempt = 0; attempt < 3; attempt++) {
       if (dml(sql) > 0) {
         held = true;
+        takenAt = System.nanoTime();
         Holder me = holders().stream().filter(h -> h.deployId().equals(deployId)).findFirst().orElse(null);
         log.println(
             "lease " + name + " taken by deploy " + deployId
@@ -199,9 +209,17 @@ final class DeployLease implements AutoCloseable {
             + " (other deploys are taking and releasing it); nothing changed, deploy again");
   }
 
-  /** Extends the lease before a long step; fails when another deploy took it over meanwhile. */
+  /** Renews the lease when {@link #RENEW_AFTER} has passed since it was taken or renewed. */
+  void renewIfDue() {
+    if (System.nanoTime() - takenAt >= RENEW_AFTER.toNanos()) {
+      renew();
+    }
+  }
+
+  /** Extends the lease; fails when it expired and another deploy took it over meanwhile. */
   void renew() {
     long renewed = dml(renewSql(table, deployId));
+    takenAt = System.nanoTime();
     if (renewed == 0) {
       held = false;
       List<Holder> holders = holders();

@@ -243,10 +243,10 @@ public final class Deployer {
     List<Planned> applied = new ArrayList<>();
     Set<String> replacedRoutines = new TreeSet<>();
     for (Prepared p : prepared) {
-      lease.renew();
+      lease.renewIfDue();
       List<String> changes = new ArrayList<>();
       List<TablePlan> plans = analysis.tablePlans().get(p.pkg().name());
-      if (runMigrations(p, plans, history, deployId, changes)) {
+      if (runMigrations(p, plans, history, lease, changes)) {
         plans = planTables(p, live);
         List<String> left = new ArrayList<>();
         plans.forEach(t -> left.addAll(t.diff() == null ? List.of() : t.diff().refusals()));
@@ -257,10 +257,12 @@ public final class Deployer {
         }
       }
       for (TablePlan t : plans) {
+        lease.renewIfDue();
         applyTable(p.pkg().name(), t, live, changes);
         applied.add(t.planned());
       }
       for (Planned o : p.objects()) {
+        lease.renewIfDue();
         long t0 = System.nanoTime();
         run(o.file(), o.sql(), applied.size());
         applied.add(o);
@@ -405,7 +407,8 @@ public final class Deployer {
    * are recorded as baseline instead (the DDL already has their end state). Returns whether any ran.
    */
   private boolean runMigrations(
-      Prepared p, List<TablePlan> plans, DeployHistory history, String deployId, List<String> changes) {
+      Prepared p, List<TablePlan> plans, DeployHistory history, DeployLease lease, List<String> changes) {
+    String deployId = lease.deployId();
     boolean fresh = !plans.isEmpty() && plans.stream().allMatch(t -> t.live() == null);
     boolean ran = false;
     for (ServicePackage.Migration m : p.pkg().migrations()) {
@@ -418,6 +421,7 @@ public final class Deployer {
         log.println("baseline " + m.displayPath() + " (tables created fresh from their DDL)");
         continue;
       }
+      lease.renewIfDue();
       long t0 = System.nanoTime();
       RoutineFile file = RoutineFile.parse(m.path(), m.displayPath(), m.service(), sql);
       run(file, sql, 0);

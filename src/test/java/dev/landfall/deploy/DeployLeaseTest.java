@@ -224,6 +224,29 @@ class DeployLeaseTest {
   }
 
   @Test
+  void renewal_extendsTheLease_andFailsOnceAnotherDeployTookItOver() throws Exception {
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    DeployLease slow = DeployLease.acquire(engine.bigQuery(), engine.projectId(), lake(), "slow", quiet);
+    long expiresBefore = count("SELECT UNIX_MICROS(expires_at) FROM `" + lake() + ".deploy_lock`");
+    Thread.sleep(5);
+    slow.renew();
+    assertTrue(
+        count("SELECT UNIX_MICROS(expires_at) FROM `" + lake() + ".deploy_lock`") > expiresBefore,
+        "renewed");
+
+    query(
+        "UPDATE `" + lake() + ".deploy_lock` SET expires_at ="
+            + " TIMESTAMP_SUB(CURRENT_TIMESTAMP(), INTERVAL 1 SECOND) WHERE holder = 'slow'");
+    DeployLease.acquire(engine.bigQuery(), engine.projectId(), lake(), "next", quiet);
+    DeployException lost = assertThrows(DeployException.class, slow::renew);
+    slow.close();
+
+    assertTrue(lost.getMessage().contains("deploy slow stopped: it lost the deploy lease"), lost.getMessage());
+    assertTrue(lost.getMessage().contains("taken over by deploy next"), lost.getMessage());
+    assertEquals("next", holder().deployId(), "closing the lost lease released nothing");
+  }
+
+  @Test
   void releaseLeaseCommand_releasesOnlyTheNamedDeploy() throws Exception {
     hold(OTHER);
     Path configFile = engine.repoRoot().resolve("terraform/config.yaml");

@@ -227,8 +227,9 @@ final class DeployLease implements AutoCloseable {
           "deploy " + deployId + " stopped: it lost the deploy lease " + name
               + " (it expired and "
               + (holders.isEmpty() ? "was released" : "was taken over by " + holders.get(0).describe())
-              + "); the packages reported deployed above are done, deploy again for the rest");
+              + "); what is reported applied above is done, deploy again for the rest");
     }
+    log.println("lease " + name + " renewed by deploy " + deployId);
   }
 
   /** Releases the lease; a failure is a warning, since the lease expires anyway. */
@@ -256,8 +257,7 @@ final class DeployLease implements AutoCloseable {
   /** Holders, unexpired first, then latest expiry first. */
   private List<Holder> holders() {
     List<Holder> out = new ArrayList<>();
-    for (FieldValueList row :
-        query(holdersSql(table)).iterateAll()) {
+    for (FieldValueList row : query(holdersSql(table)).iterateAll()) {
       out.add(
           new Holder(
               row.get("holder").getStringValue(),

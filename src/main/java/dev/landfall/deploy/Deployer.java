@@ -64,8 +64,13 @@ public final class Deployer {
     }
   }
 
-  /** What a deploy did. */
-  public record Result(List<Planned> applied, List<String> datasetsCreated, double seconds) {}
+  /**
+   * What a deploy did.
+   *
+   * @param deployId the id in {@code <lake>.deploy_history} and the lease; null for a plan
+   */
+  public record Result(
+      String deployId, List<Planned> applied, List<String> datasetsCreated, double seconds) {}
 
   /** A package ready to deploy: its statements, placeholders filled. */
   private record Prepared(
@@ -150,6 +155,10 @@ public final class Deployer {
   /**
    * Deploys the named packages (all when empty), or with {@code planOnly} prints what a deploy
    * would change against the live datasets and changes nothing.
+   *
+   * <p>A deploy first takes the deploy lease ({@link DeployLease}, in the lake dataset, created
+   * with it when missing): only then does it read what is pending and change anything, and it
+   * releases the lease at the end, also on failure. A plan takes no lease.
    */
   public Result deploy(Path routinesDir, Set<String> services, boolean planOnly) {
     if (bigQuery == null) {
@@ -161,8 +170,34 @@ public final class Deployer {
     List<Prepared> prepared = prepare(selected, routinesDir);
     checkPiiEntries(prepare(all, routinesDir));
 
-    // Read-only first: history, dependencies, every table's diff. A refusal stops the deploy here,
-    // before anything changed.
+    if (planOnly) {
+      Analysis analysis = analyze(prepared, selected);
+      printPlan(prepared, analysis.tablePlans(), analysis.history());
+      return new Result(null, List.of(), List.of(), (System.nanoTime() - start) / 1e9);
+    }
+    String deployId = UUID.randomUUID().toString();
+    List<String> created = new ArrayList<>();
+    if (ensureDataset(config.lakeDataset())) {
+      created.add(config.lakeDataset());
+    }
+    try (DeployLease lease =
+        DeployLease.acquire(bigQuery, projectId, config.lakeDataset(), deployId, log)) {
+      return apply(prepared, selected, lease, created, start);
+    }
+  }
+
+  /** What the deploy found before changing anything. */
+  private record Analysis(
+      DeployHistory history,
+      LiveTables live,
+      Map<String, List<TablePlan>> tablePlans,
+      List<String> refusals) {}
+
+  /**
+   * Read-only: history, dependencies, every table's diff. A deploy runs it under the lease, so
+   * the pending migrations it finds are not being run by another deploy.
+   */
+  private Analysis analyze(List<Prepared> prepared, List<ServicePackage> selected) {
     DeployHistory history =
         new DeployHistory(bigQuery, projectId, config.lakeDataset()).load();
     LiveTables live = new LiveTables(bigQuery, projectId);
@@ -179,26 +214,39 @@ public final class Deployer {
         }
       }
     }
-    if (planOnly) {
-      printPlan(prepared, tablePlans, history);
-      return new Result(List.of(), List.of(), (System.nanoTime() - start) / 1e9);
-    }
-    if (!refusals.isEmpty()) {
+    return new Analysis(history, live, tablePlans, refusals);
+  }
+
+  /** The deploy proper, holding the lease. A refusal stops it before anything changed. */
+  private Result apply(
+      List<Prepared> prepared,
+      List<ServicePackage> selected,
+      DeployLease lease,
+      List<String> created,
+      long start) {
+    Analysis analysis = analyze(prepared, selected);
+    if (!analysis.refusals().isEmpty()) {
       throw new DeployException(
           "deploy refused, nothing changed: these changes cannot be made in place; write a"
               + " migration (routines/<service>/migrations/NNN_what.sql) that makes them:\n  "
-              + String.join("\n  ", refusals));
+              + String.join("\n  ", analysis.refusals()));
     }
-
-    List<String> created = ensureDatasets();
+    DeployHistory history = analysis.history();
+    LiveTables live = analysis.live();
+    for (String name : config.datasets().values()) {
+      if (!name.equals(config.lakeDataset()) && ensureDataset(name)) {
+        created.add(name);
+      }
+    }
     history.create();
-    String deployId = UUID.randomUUID().toString();
+    String deployId = lease.deployId();
     List<Planned> applied = new ArrayList<>();
     Set<String> replacedRoutines = new TreeSet<>();
     for (Prepared p : prepared) {
+      lease.renewIfDue();
       List<String> changes = new ArrayList<>();
-      List<TablePlan> plans = tablePlans.get(p.pkg().name());
-      if (runMigrations(p, plans, history, deployId, changes)) {
+      List<TablePlan> plans = analysis.tablePlans().get(p.pkg().name());
+      if (runMigrations(p, plans, history, lease, changes)) {
         plans = planTables(p, live);
         List<String> left = new ArrayList<>();
         plans.forEach(t -> left.addAll(t.diff() == null ? List.of() : t.diff().refusals()));
@@ -209,10 +257,12 @@ public final class Deployer {
         }
       }
       for (TablePlan t : plans) {
+        lease.renewIfDue();
         applyTable(p.pkg().name(), t, live, changes);
         applied.add(t.planned());
       }
       for (Planned o : p.objects()) {
+        lease.renewIfDue();
         long t0 = System.nanoTime();
         run(o.file(), o.sql(), applied.size());
         applied.add(o);
@@ -235,7 +285,7 @@ public final class Deployer {
         projectId,
         String.join(", ", config.datasets().values()),
         seconds);
-    return new Result(List.copyOf(applied), created, seconds);
+    return new Result(deployId, List.copyOf(applied), List.copyOf(created), seconds);
   }
 
   private static List<ServicePackage> select(List<ServicePackage> all, Set<String> services) {
@@ -357,7 +407,8 @@ public final class Deployer {
    * are recorded as baseline instead (the DDL already has their end state). Returns whether any ran.
    */
   private boolean runMigrations(
-      Prepared p, List<TablePlan> plans, DeployHistory history, String deployId, List<String> changes) {
+      Prepared p, List<TablePlan> plans, DeployHistory history, DeployLease lease, List<String> changes) {
+    String deployId = lease.deployId();
     boolean fresh = !plans.isEmpty() && plans.stream().allMatch(t -> t.live() == null);
     boolean ran = false;
     for (ServicePackage.Migration m : p.pkg().migrations()) {
@@ -370,6 +421,7 @@ public final class Deployer {
         log.println("baseline " + m.displayPath() + " (tables created fresh from their DDL)");
         continue;
       }
+      lease.renewIfDue();
       long t0 = System.nanoTime();
       RoutineFile file = RoutineFile.parse(m.path(), m.displayPath(), m.service(), sql);
       run(file, sql, 0);
@@ -635,29 +687,31 @@ public final class Deployer {
     }
   }
 
-  /** Creates each configured dataset that does not exist yet; returns those created. */
-  private List<String> ensureDatasets() {
-    List<String> created = new ArrayList<>();
-    for (String name : config.datasets().values()) {
-      DatasetId id = DatasetId.of(projectId, name);
-      try {
-        if (bigQuery.getDataset(id) != null) {
-          continue;
-        }
-        bigQuery.create(
-            DatasetInfo.newBuilder(id)
-                .setLocation(config.location())
-                .setLabels(config.labels())
-                .setDescription("landfall " + name + " (deployed from routines/)")
-                .build());
-      } catch (BigQueryException e) {
-        throw new DeployException(
-            "cannot create dataset " + projectId + "." + name + ": " + e.getMessage(), e);
+  /**
+   * Creates the dataset when it does not exist yet; returns whether this deploy created it. A
+   * dataset created meanwhile by another deploy (409 Already Exists) counts as existing.
+   */
+  private boolean ensureDataset(String name) {
+    DatasetId id = DatasetId.of(projectId, name);
+    try {
+      if (bigQuery.getDataset(id) != null) {
+        return false;
       }
-      created.add(name);
-      log.println("created dataset " + projectId + "." + name + " (" + config.location() + ")");
+      bigQuery.create(
+          DatasetInfo.newBuilder(id)
+              .setLocation(config.location())
+              .setLabels(config.labels())
+              .setDescription("landfall " + name + " (deployed from routines/)")
+              .build());
+    } catch (BigQueryException e) {
+      if (e.getCode() == 409) {
+        return false;
+      }
+      throw new DeployException(
+          "cannot create dataset " + projectId + "." + name + ": " + e.getMessage(), e);
     }
-    return created;
+    log.println("created dataset " + projectId + "." + name + " (" + config.location() + ")");
+    return true;
   }
 
   /** Deletes the configured datasets and everything in them (for isolated test datasets). */

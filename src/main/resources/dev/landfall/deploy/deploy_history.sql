@@ -6,7 +6,7 @@ CREATE TABLE IF NOT EXISTS `${lake_dataset}.deploy_history`
   deployed_at TIMESTAMP NOT NULL OPTIONS (description = 'When the row was written.'),
   package STRING NOT NULL OPTIONS (description = 'Package (routines/<service>/ folder) the row is about.'),
   version STRING NOT NULL OPTIONS (description = 'The package version from its package.yaml at that deploy.'),
-  event STRING NOT NULL OPTIONS (description = 'deployed: the package was deployed; migration: a migration file ran; baseline: a migration was recorded without running because the package''s tables were created fresh from their current DDL.'),
+  event STRING NOT NULL OPTIONS (description = 'deployed: the package was deployed; migration: a migration file ran; baseline: a migration was recorded without running because the tables of the package were created fresh from their current DDL.'),
   migration STRING OPTIONS (description = 'File name of the migration (migrations/NNN_what.sql), for migration and baseline rows.'),
   sha256 STRING OPTIONS (description = 'Hex SHA-256 of the migration file as it ran.'),
   changes STRING OPTIONS (description = 'What the deploy changed in the package: tables created or evolved, objects replaced.')

@@ -38,6 +38,11 @@ class DeployCommandTest {
     assertEquals(2, run("--config", "c.yaml", "--routines", "r", "--bogus"));
     assertEquals(2, run("--config", "--routines", "r"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: DeployCommand"));
+    assertEquals(2, run("--config", "c.yaml", "--release-lease", "d-1", "--plan"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("--release-lease releases a crashed deploy's lease"));
+    assertEquals(
+        "d-1", DeployCommand.parse(new String[] {"--config", "c.yaml", "--release-lease", "d-1"}).releaseLease());
   }
 
   @Test

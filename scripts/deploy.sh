@@ -29,6 +29,8 @@ Usage:
         --policy-tag NAME  the personal-data policy tag of STRING/BYTES columns
                            (Terraform output pii_policy_tags.string)
         --date-policy-tag NAME  the tag of other personal-data columns (pii_policy_tags.date)
+        --release-lease ID release the deploy lease (lake.deploy_lock) held by deploy ID,
+                           after that deploy crashed (docs/deploy.md, "Overlapping deploys")
         --project P, --dataset-suffix S, --dry-run
       Defaults: --config terraform/config.yaml --routines routines.
       Google Cloud credentials: LANDFALL_ACCESS_TOKEN, else application default credentials.

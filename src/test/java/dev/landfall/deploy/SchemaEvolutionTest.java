@@ -182,11 +182,10 @@ class SchemaEvolutionTest {
     land("transactions");
     call("CALL `" + config.transactionsDataset() + ".unpack`()");
     String totals = "`" + config.transactionsDataset() + ".customer_monthly_totals`";
-    String counted =
-        "SELECT customer_id, DATE_TRUNC(transaction_date, MONTH) AS month_start, SUM(amount) AS total,"
-            + " COUNT(*) AS n, MIN(transaction_date) AS first_date, MAX(transaction_date) AS last_date"
-            + " FROM `" + config.transactionsDataset() + ".transactions` GROUP BY customer_id, month_start";
-    long months = count("SELECT COUNT(*) FROM (" + counted + ")");
+    long months =
+        count(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT customer_id, DATE_TRUNC(transaction_date, MONTH)"
+                + " FROM `" + config.transactionsDataset() + ".transactions`)");
     assertTrue(months > 0);
     // A deployment from before the table: no table, and migration 002 never recorded.
     call("DROP TABLE " + totals);
@@ -209,10 +208,7 @@ class SchemaEvolutionTest {
     assertEquals(months, count("SELECT COUNT(*) FROM " + totals));
     assertEquals(
         0,
-        count(
-            "SELECT COUNT(*) FROM (SELECT customer_id, month_start, total_amount, transaction_count,"
-                + " first_transaction_date, last_transaction_date FROM " + totals
-                + " EXCEPT DISTINCT " + counted + ")"),
+        count("SELECT COUNT(*) FROM `" + config.transactionsDataset() + ".customer_monthly_totals_differences`"),
         "every customer's months counted from the transactions typed before the upgrade");
   }
 

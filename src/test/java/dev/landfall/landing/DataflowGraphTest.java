@@ -6,18 +6,17 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.api.services.bigquery.model.Table;
-import com.google.api.services.bigquery.model.TableFieldSchema;
+
+
 import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableRow;
-import com.google.api.services.bigquery.model.TableSchema;
+
 import com.google.api.services.dataflow.model.DataflowPackage;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,7 +30,7 @@ import org.apache.beam.sdk.extensions.gcp.auth.NoopCredentialFactory;
 import org.apache.beam.sdk.extensions.gcp.storage.NoopPathValidator;
 import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
 import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
-import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
+
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Before;
 import org.junit.Rule;
@@ -63,16 +62,9 @@ public class DataflowGraphTest {
 
   @Before
   public void setUp() throws Exception {
-    FakeDatasetService.setUp();
-    FakeJobService.setUp();
-    datasets = new FakeDatasetService();
-    services = new FakeBigQueryServices().withDatasetService(datasets).withJobService(new FakeJobService());
-    datasets.createDataset(PROJECT, "lake", "", "", null);
-    datasets.createTable(table("raw_records", "data_string", "source", "ingestion_timestamp",
-        "source_file", "source_offset", "record_hash", "load_id", "parse_error"));
-    datasets.createTable(table("landed_files", "source_file", "source", "file_size_bytes",
-        "content_sha256", "listing_identity", "header", "load_id", "landed_at", "records_landed",
-        "parse_errors", "blank_lines"));
+    FakeLake lake = FakeLake.create(PROJECT);
+    datasets = lake.datasets;
+    services = lake.services;
   }
 
   @Test
@@ -231,11 +223,4 @@ public class DataflowGraphTest {
     }
   }
 
-  private static Table table(String name, String... columns) {
-    List<TableFieldSchema> fields =
-        Arrays.stream(columns).map(c -> new TableFieldSchema().setName(c).setType("STRING")).collect(Collectors.toList());
-    return new Table()
-        .setTableReference(new TableReference().setProjectId(PROJECT).setDatasetId("lake").setTableId(name))
-        .setSchema(new TableSchema().setFields(fields));
-  }
 }

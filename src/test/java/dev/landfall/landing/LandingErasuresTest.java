@@ -6,11 +6,11 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
-import com.google.api.services.bigquery.model.Table;
-import com.google.api.services.bigquery.model.TableFieldSchema;
+
+
 import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableRow;
-import com.google.api.services.bigquery.model.TableSchema;
+
 import dev.landfall.csv.Header;
 import dev.landfall.csv.LakeRecordEncoder;
 import dev.landfall.csv.ParsedRecord;
@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
 import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
-import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
+
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Before;
 import org.junit.Rule;
@@ -51,20 +50,9 @@ public class LandingErasuresTest {
 
   @Before
   public void setUp() throws Exception {
-    FakeDatasetService.setUp();
-    FakeJobService.setUp();
-    datasets = new FakeDatasetService();
-    services = new FakeBigQueryServices().withDatasetService(datasets).withJobService(new FakeJobService());
-    datasets.createDataset(PROJECT, "lake", "", "", null);
-    datasets.createTable(table("lake", "raw_records", "data_string", "source", "ingestion_timestamp:TIMESTAMP",
-        "source_file", "source_offset:INT64", "record_hash", "load_id", "parse_error"));
-    datasets.createTable(table("lake", "landed_files", "source_file", "source", "file_size_bytes:INT64",
-        "content_sha256", "listing_identity", "header", "load_id", "landed_at:TIMESTAMP", "records_landed:INT64",
-        "parse_errors:INT64", "blank_lines:INT64"));
-    datasets.createDataset(PROJECT, "privacy", "", "", null);
-    datasets.createTable(table("privacy", "erased_lines", "request_id", "source", "source_file",
-        "source_offset:INT64", "load_id", "ingestion_timestamp:TIMESTAMP", "pseudonymised:BOOL",
-        "landing_rewritten_at:TIMESTAMP"));
+    FakeLake lake = FakeLake.create(PROJECT);
+    datasets = lake.datasets;
+    services = lake.services;
   }
 
   @Test
@@ -342,16 +330,6 @@ public class LandingErasuresTest {
     return land(data, () -> erasures);
   }
 
-  private static Table table(String dataset, String name, String... columns) {
-    List<TableFieldSchema> fields =
-        Arrays.stream(columns)
-            .map(c -> c.split(":"))
-            .map(c -> new TableFieldSchema().setName(c[0]).setType(c.length > 1 ? c[1] : "STRING"))
-            .collect(Collectors.toList());
-    return new Table()
-        .setTableReference(new TableReference().setProjectId(PROJECT).setDatasetId(dataset).setTableId(name))
-        .setSchema(new TableSchema().setFields(fields));
-  }
 
   private static void write(Path file, String content) throws Exception {
     Files.writeString(file, content, StandardCharsets.UTF_8);

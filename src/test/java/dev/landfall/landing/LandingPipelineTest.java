@@ -3,11 +3,10 @@ package dev.landfall.landing;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import com.google.api.services.bigquery.model.Table;
-import com.google.api.services.bigquery.model.TableFieldSchema;
-import com.google.api.services.bigquery.model.TableReference;
+
+
 import com.google.api.services.bigquery.model.TableRow;
-import com.google.api.services.bigquery.model.TableSchema;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
 import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
-import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
+
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Before;
 import org.junit.Rule;
@@ -46,16 +45,9 @@ public class LandingPipelineTest {
 
   @Before
   public void setUp() throws Exception {
-    FakeDatasetService.setUp();
-    FakeJobService.setUp();
-    datasets = new FakeDatasetService();
-    services = new FakeBigQueryServices().withDatasetService(datasets).withJobService(new FakeJobService());
-    datasets.createDataset(PROJECT, "lake", "", "", null);
-    datasets.createTable(table("raw_records", "data_string", "source", "ingestion_timestamp:TIMESTAMP",
-        "source_file", "source_offset:INT64", "record_hash", "load_id", "parse_error"));
-    datasets.createTable(table("landed_files", "source_file", "source", "file_size_bytes:INT64",
-        "content_sha256", "listing_identity", "header", "load_id", "landed_at:TIMESTAMP", "records_landed:INT64",
-        "parse_errors:INT64", "blank_lines:INT64"));
+    FakeLake lake = FakeLake.create(PROJECT);
+    datasets = lake.datasets;
+    services = lake.services;
   }
 
   @Test
@@ -282,16 +274,6 @@ public class LandingPipelineTest {
     return options;
   }
 
-  private static Table table(String name, String... columns) {
-    List<TableFieldSchema> fields =
-        java.util.Arrays.stream(columns)
-            .map(c -> c.split(":"))
-            .map(c -> new TableFieldSchema().setName(c[0]).setType(c.length > 1 ? c[1] : "STRING"))
-            .collect(Collectors.toList());
-    return new Table()
-        .setTableReference(new TableReference().setProjectId(PROJECT).setDatasetId("lake").setTableId(name))
-        .setSchema(new TableSchema().setFields(fields));
-  }
 
   private static void write(Path file, String content) throws IOException {
     Files.writeString(file, content, StandardCharsets.UTF_8);

@@ -25,7 +25,23 @@ import java.util.stream.Stream;
 final class ExecutedSql {
 
   /** One distinct query text and the classes that sent it. */
-  record Query(String sql, String origin, boolean truncated, String useLegacySql) {
+  record Query(
+      String sql,
+      String origin,
+      boolean truncated,
+      String useLegacySql,
+      Map<String, JsonNode> parameters,
+      String callers) {
+
+    /** A query without parameters, for tests. */
+    Query(String sql, String origin, boolean truncated, String useLegacySql) {
+      this(sql, origin, truncated, useLegacySql, Map.of(), "");
+    }
+
+    /** The sending class and, when it is a helper, who called it. */
+    String where() {
+      return callers.contains(" < ") ? origin + " (" + callers + ")" : origin;
+    }
 
     boolean fromTests() {
       return origin.startsWith("test:");
@@ -73,12 +89,16 @@ final class ExecutedSql {
     Normaliser names = new Normaliser(config);
     Map<String, Query> distinct = new LinkedHashMap<>();
     for (JsonNode line : lines) {
+      Map<String, JsonNode> parameters = new LinkedHashMap<>();
+      line.path("parameters").fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue()));
       Query q =
           new Query(
               names.apply(line.path("sql").asText()),
               line.path("origin").asText(),
               line.path("truncated").asBoolean(false),
-              line.path("useLegacySql").asText("unset"));
+              line.path("useLegacySql").asText("unset"),
+              parameters,
+              line.path("callers").asText(""));
       distinct.putIfAbsent(q.origin() + "\u0000" + q.sql(), q);
     }
     return new ExecutedSql(new ArrayList<>(distinct.values()), lines.size());
@@ -97,7 +117,8 @@ final class ExecutedSql {
 
   /**
    * Maps a test's names to the deployed ones. A dataset is renamed only where it names a dataset:
-   * inside backquotes ({@code `lake_x.t`}, {@code `project.lake_x.t`}) or after FROM, JOIN, INTO,
+   * inside backquotes ({@code `lake_x.t`}, {@code `project.lake_x.t`}, {@code `lake_x`.t}) or
+   * after FROM, JOIN, INTO,
    * UPDATE, TABLE and the like, never in a string literal or an alias.
    */
   static final class Normaliser {
@@ -112,7 +133,7 @@ final class ExecutedSql {
       }
       String ds = "(" + String.join("|", datasets) + ")(?:_[A-Za-z0-9_]+)?";
       this.project = config.projectId();
-      this.quoted = Pattern.compile("`(?:[A-Za-z0-9-]+\\.)?" + ds + "\\.");
+      this.quoted = Pattern.compile("`(?:[A-Za-z0-9-]+\\.)?" + ds + "(`?)\\.");
       this.bare =
           Pattern.compile(
               "(?i)(\\b(?:FROM|JOIN|INTO|UPDATE|TABLE|EXISTS|VIEW|CALL|MERGE|USING|REPLACE)\\s+)"
@@ -125,7 +146,9 @@ final class ExecutedSql {
       Matcher m = quoted.matcher(sql);
       StringBuilder out = new StringBuilder();
       while (m.find()) {
-        m.appendReplacement(out, Matcher.quoteReplacement("`" + project + "." + m.group(1) + "."));
+        // `ds_x.t` and `p.ds_x.t` -> `project.ds.t`; `ds_x`.t -> `ds`.t
+        String name = m.group(2).isEmpty() ? project + "." + m.group(1) : m.group(1) + "`";
+        m.appendReplacement(out, Matcher.quoteReplacement("`" + name + "."));
       }
       m.appendTail(out);
       m = bare.matcher(out.toString());

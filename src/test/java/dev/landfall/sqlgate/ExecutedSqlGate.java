@@ -1,5 +1,8 @@
 package dev.landfall.sqlgate;
 
+import com.google.zetasql.Type;
+import com.google.zetasql.TypeFactory;
+import com.google.zetasql.ZetaSQLType.TypeKind;
 import dev.landfall.config.LandfallConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +29,7 @@ final class ExecutedSqlGate {
   record Result(ExecutedSql.Query query, Finding finding) {
     @Override
     public String toString() {
-      return query.origin() + ": " + query.firstLine() + ": [" + finding.check() + "] "
+      return query.where() + ": " + query.firstLine() + ": [" + finding.check() + "] "
           + finding.message();
     }
   }
@@ -41,6 +44,8 @@ final class ExecutedSqlGate {
   final List<Result> findings = new ArrayList<>();
   final List<Result> testFindings = new ArrayList<>();
   final List<ExecutedSql.Query> truncated = new ArrayList<>();
+  /** Objects outside the catalog that made statements parse-only, with how many. */
+  final Map<String, Integer> outsideCatalog = new TreeMap<>();
   int parsed;
   int analyzed;
   int parseOnly;
@@ -50,8 +55,7 @@ final class ExecutedSqlGate {
     long start = System.nanoTime();
     this.executed = executed;
     this.gate = gate;
-    // Query parameters (@name) take the type their use implies; the job sets them at run time.
-    gate.options.setAllowUndeclaredParameters(true);
+    declareParameters(executed, gate);
     List<SqlSource> sources = new ArrayList<>();
     Map<String, ExecutedSql.Query> byFile = new LinkedHashMap<>();
     for (ExecutedSql.Query q : executed.queries) {
@@ -73,6 +77,10 @@ final class ExecutedSqlGate {
     gate.check(routines, List.of(), sources);
     Map<String, List<Finding>> perFile = new TreeMap<>();
     for (Finding f : gate.findings.subList(before, gate.findings.size())) {
+      if (f.file().startsWith("src/main/")) {
+        // The deployer's own DDL, which it sends as is.
+        findings.add(new Result(new ExecutedSql.Query(f.statement(), f.file(), false, "false"), f));
+      }
       if (byFile.containsKey(f.file())) {
         perFile.computeIfAbsent(f.file(), k -> new ArrayList<>()).add(f);
       }
@@ -85,6 +93,8 @@ final class ExecutedSqlGate {
       }
       parsed++;
       List<Finding> real = fs.stream().filter(f -> !notInCatalog(f)).toList();
+      fs.stream().filter(ExecutedSqlGate::notInCatalog)
+          .forEach(f -> outsideCatalog.merge(f.message().replaceAll(" \\[line.*", ""), 1, Integer::sum));
       real.forEach(f -> addFinding(e.getValue(), f));
       if (fs.isEmpty()) {
         analyzed++;
@@ -95,16 +105,73 @@ final class ExecutedSqlGate {
     this.seconds = (System.nanoTime() - start) / 1e9;
   }
 
-  /** The routines' DDL builds the catalog; the recorded queries are checked against it. */
+  /**
+   * The routines' DDL and the deployer's own tables (deploy_history, deploy_lock) build the
+   * catalog; the recorded queries are checked against it.
+   */
   static ExecutedSqlGate run(Path root, ExecutedSql executed) {
     LandfallConfig config = SqlSources.config(root);
-    return new ExecutedSqlGate(
-        executed, new SqlGate(config.projectId()), SqlSources.routines(root, config));
+    List<SqlSource> ddl = new ArrayList<>(SqlSources.routines(root, config));
+    ddl.addAll(SqlSources.deployerTables(root, config));
+    return new ExecutedSqlGate(executed, new SqlGate(config.projectId()), ddl);
   }
 
   /** For tests: the given queries against the given DDL. */
   static ExecutedSqlGate run(String project, List<SqlSource> routines, ExecutedSql executed) {
     return new ExecutedSqlGate(executed, new SqlGate(project), routines);
+  }
+
+  /**
+   * Query parameters ({@code @name}) get the type the jobs sent for them. The analyzer options are
+   * shared by all queries, so a name sent with two types, or with a STRUCT, is left undeclared:
+   * it takes the type its use implies.
+   */
+  private static void declareParameters(ExecutedSql executed, SqlGate gate) {
+    Map<String, Type> types = new LinkedHashMap<>();
+    java.util.Set<String> conflicting = new java.util.HashSet<>();
+    for (ExecutedSql.Query q : executed.queries) {
+      for (var p : q.parameters().entrySet()) {
+        Type t = type(p.getValue());
+        Type known = types.get(p.getKey());
+        if (t == null || (known != null && !known.equivalent(t))) {
+          conflicting.add(p.getKey());
+        } else {
+          types.put(p.getKey(), t);
+        }
+      }
+    }
+    types.forEach((name, t) -> {
+      if (!conflicting.contains(name)) {
+        gate.options.addQueryParameter(name, t);
+      }
+    });
+    gate.options.setAllowUndeclaredParameters(true);
+  }
+
+  /** A REST QueryParameterType as a ZetaSQL type; null for a STRUCT or an unknown type. */
+  private static Type type(com.fasterxml.jackson.databind.JsonNode parameterType) {
+    String name = parameterType.path("type").asText();
+    if (name.equals("ARRAY")) {
+      Type element = type(parameterType.path("arrayType"));
+      return element == null ? null : TypeFactory.createArrayType(element);
+    }
+    TypeKind kind =
+        switch (name) {
+          case "STRING" -> TypeKind.TYPE_STRING;
+          case "INT64", "INTEGER" -> TypeKind.TYPE_INT64;
+          case "FLOAT64", "FLOAT" -> TypeKind.TYPE_DOUBLE;
+          case "BOOL", "BOOLEAN" -> TypeKind.TYPE_BOOL;
+          case "BYTES" -> TypeKind.TYPE_BYTES;
+          case "NUMERIC" -> TypeKind.TYPE_NUMERIC;
+          case "BIGNUMERIC" -> TypeKind.TYPE_BIGNUMERIC;
+          case "DATE" -> TypeKind.TYPE_DATE;
+          case "DATETIME" -> TypeKind.TYPE_DATETIME;
+          case "TIME" -> TypeKind.TYPE_TIME;
+          case "TIMESTAMP" -> TypeKind.TYPE_TIMESTAMP;
+          case "JSON" -> TypeKind.TYPE_JSON;
+          default -> null;
+        };
+    return kind == null ? null : TypeFactory.createSimpleType(kind);
   }
 
   private void addFinding(ExecutedSql.Query q, Finding f) {
@@ -145,6 +212,15 @@ final class ExecutedSqlGate {
         executed.recorded, executed.queries.size(), products, executed.queries.size() - products,
         executed.origins().size(), parsed, analyzed, parseOnly, truncated.size(), findings.size(),
         testFindings.size(), seconds);
+  }
+
+  /** The objects outside the catalog, most frequent first. */
+  String outsideCatalogReport() {
+    StringBuilder out = new StringBuilder("parse-only, objects outside the catalog:\n");
+    outsideCatalog.entrySet().stream()
+        .sorted((a, b) -> b.getValue() - a.getValue())
+        .forEach(e -> out.append(String.format(Locale.ROOT, "  %5d  %s%n", e.getValue(), e.getKey())));
+    return out.toString();
   }
 
   /** Per sending class: distinct queries. */

@@ -83,9 +83,10 @@ class ExecutedSqlGateCatchesErrorsTest {
     String project = config.projectId();
     assertEquals(
         "SELECT 'lake_fx001_ab12cd.x' FROM `" + project + ".lake.raw_records` r JOIN transactions.rejects"
-            + " AS transactions_seen ON TRUE",
+            + " AS transactions_seen ON TRUE; CALL `analytics`.snapshot_top_customers(NULL)",
         names.apply(
             "SELECT 'lake_fx001_ab12cd.x' FROM `landfall-local.lake_fx001_ab12cd.raw_records` r"
-                + " JOIN transactions_fx001_ab12cd.rejects AS transactions_seen ON TRUE"));
+                + " JOIN transactions_fx001_ab12cd.rejects AS transactions_seen ON TRUE;"
+                + " CALL `analytics_fx001_ab12cd`.snapshot_top_customers(NULL)"));
   }
 }

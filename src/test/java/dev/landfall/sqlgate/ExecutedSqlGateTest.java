@@ -33,6 +33,7 @@ class ExecutedSqlGateTest {
     ExecutedSqlGate gate = ExecutedSqlGate.run(root, executed);
     System.err.println(gate.summary());
     System.err.print(gate.byOrigin());
+    System.err.print(gate.outsideCatalogReport());
     gate.testFindings.forEach(r -> System.err.println("  (test SQL, not gated) " + r));
     gate.truncated.forEach(
         q -> System.err.println("  (longer than the 16 KB the recorder sees, not checked) "

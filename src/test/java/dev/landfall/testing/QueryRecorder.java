@@ -47,6 +47,11 @@ public final class QueryRecorder extends Handler {
   private static final Pattern QUERY_REQUEST =
       Pattern.compile("POST \\S+/projects/[^/?]+/(jobs|queries)(\\?\\S*)?");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Frames below the caller: the JDK, the HTTP and BigQuery clients, this recorder. */
+  private static final Pattern PLUMBING =
+      Pattern.compile(
+          "(java|jdk|sun|com\\.google\\.api\\.client|com\\.google\\.cloud\\.(bigquery|http)\\.)"
+              + "|dev\\.landfall\\.testing\\.QueryRecorder");
   private static final StackWalker STACK =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
@@ -139,6 +144,8 @@ public final class QueryRecorder extends Handler {
     String[] origin = origin();
     line.put("origin", origin[0]);
     line.put("test", origin[1]);
+    // The product classes on the stack, innermost first (a helper such as erasure.Sql < its caller).
+    line.put("callers", origin[2]);
     if (truncated) {
       line.put("truncated", true);
       line.put("sql", body.substring(0, Math.min(body.length(), 200)));
@@ -185,29 +192,46 @@ public final class QueryRecorder extends Handler {
 
   /**
    * The product class that sent the query (the first {@code dev.landfall} frame loaded from the
-   * main classes), or {@code test:<class>} when only test code did; and the first test class.
+   * main classes), {@code test:<class>} when only test code did, {@code library:<class>} when no
+   * landfall code is on the stack; and the first test class.
    */
   private static String[] origin() {
     return STACK.walk(
         frames -> {
           String product = null;
           String test = null;
+          String library = null;
+          java.util.List<String> chain = new java.util.ArrayList<>();
           for (var frame : frames.toList()) {
             Class<?> c = frame.getDeclaringClass();
             if (!c.getName().startsWith("dev.landfall.") || c == QueryRecorder.class) {
+              if (library == null && !PLUMBING.matcher(c.getName()).lookingAt()) {
+                library = topLevel(c);
+              }
               continue;
             }
             if (isTestClass(c)) {
               if (test == null) {
                 test = topLevel(c);
               }
-            } else if (product == null) {
-              product = topLevel(c);
+            } else {
+              if (product == null) {
+                product = topLevel(c);
+              }
+              String simple = topLevel(c).substring(topLevel(c).lastIndexOf('.') + 1);
+              if (chain.size() < 4 && !chain.contains(simple)) {
+                chain.add(simple);
+              }
             }
           }
+          if (product == null && test == null) {
+            // A library's own thread (Beam's BigQuery IO): gated like product code.
+            product = "library:" + (library == null ? "unknown" : library);
+          }
           return new String[] {
-            product != null ? product : "test:" + (test == null ? "unknown" : test),
-            test == null ? "" : test
+            product != null ? product : "test:" + test,
+            test == null ? "" : test,
+            String.join(" < ", chain)
           };
         });
   }

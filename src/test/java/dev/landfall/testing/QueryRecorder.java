@@ -118,6 +118,13 @@ public final class QueryRecorder extends Handler {
 
   @Override
   public void publish(LogRecord record) {
+    if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+      // The logger no longer uses its parents' handlers: its warnings still reach the console.
+      for (Handler h : Logger.getLogger("").getHandlers()) {
+        h.publish(record);
+      }
+      return;
+    }
     String message = record.getMessage();
     if (message == null) {
       return;

@@ -45,14 +45,17 @@ final class DeployHistory {
     }
     Map<String, Long> latest = new HashMap<>();
     for (FieldValueList row :
+        // (AT is a reserved keyword in GoogleSQL, not an alias:
+        // https://cloud.google.com/bigquery/docs/reference/standard-sql/lexical#reserved_keywords)
         query(
-                "SELECT package, version, event, migration, UNIX_MICROS(deployed_at) AS at FROM `"
+                "SELECT package, version, event, migration, UNIX_MICROS(deployed_at) AS deployed_micros"
+                    + " FROM `"
                     + dataset + "." + TABLE + "`")
             .iterateAll()) {
       String pkg = row.get("package").getStringValue();
       String event = row.get("event").getStringValue();
       if (event.equals("deployed")) {
-        long at = row.get("at").getLongValue();
+        long at = row.get("deployed_micros").getLongValue();
         if (at >= latest.getOrDefault(pkg, Long.MIN_VALUE)) {
           latest.put(pkg, at);
           versions.put(pkg, row.get("version").getStringValue());

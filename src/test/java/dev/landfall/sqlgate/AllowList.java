@@ -29,6 +29,11 @@ final class AllowList {
           && (table == null || f.message().contains(table));
     }
 
+    /** An entry for SQL the Java code sends: {@code file} names the sending class. */
+    boolean executed() {
+      return file.startsWith("dev.landfall.");
+    }
+
     @Override
     public String toString() {
       return check + " " + file + " '" + statement + "'" + (table == null ? "" : " " + table);

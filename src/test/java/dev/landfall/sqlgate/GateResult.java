@@ -52,6 +52,8 @@ final class GateResult {
   List<AllowList.Entry> staleEntries() {
     List<Finding> all = allFindings();
     return allowList.entries.stream()
+        // Entries for executed SQL are checked by ExecutedSqlGateTest, against the recording.
+        .filter(e -> !e.executed())
         .filter(e -> all.stream().noneMatch(e::matches))
         .toList();
   }

@@ -145,7 +145,9 @@ final class SqlGate {
     for (SqlSource source : fixtures) {
       if (parsed.containsKey(source)) {
         Scope scope = new Scope(source, source.file(), false);
-        if (previous != null && previous.source.file().equals(source.file())) {
+        if (previous != null
+            && source.origin() == SqlSource.Origin.FIXTURE
+            && previous.source.file().equals(source.file())) {
           // A fixture's steps run one after the other: tables one creates, the next reads.
           scope.temps.putAll(previous.temps);
         }
@@ -313,6 +315,10 @@ final class SqlGate {
     }
 
     SimpleCatalog catalog() {
+      if (temps.isEmpty() && variables.isEmpty()) {
+        // Nothing of the script's own: the registered base catalog is the same, and cheaper.
+        return baseCatalog();
+      }
       if (built == null) {
         built = catalog.build(temps, variables);
         built.register();

@@ -23,7 +23,9 @@ record SqlSource(
     /** terraform/sql/*.sql: the scripts Cloud Scheduler runs. */
     SCHEDULED,
     /** SQL inside routines/* /tests/*.yaml fixtures. */
-    FIXTURE
+    FIXTURE,
+    /** A query job the Java code sent while the tests ran (ExecutedSql): one job, one scope. */
+    EXECUTED
   }
 
   /** The file line of a 1-based line inside {@code sql}. */

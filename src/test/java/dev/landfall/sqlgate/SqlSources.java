@@ -46,6 +46,24 @@ final class SqlSources {
     return out;
   }
 
+  /**
+   * The tables the deployer creates for itself (src/main/resources/dev/landfall/deploy/*.sql:
+   * deploy_history, deploy_lock), substituted as it does. The executed-SQL gate needs them in its
+   * catalog: the deployer's queries read and write them.
+   */
+  static List<SqlSource> deployerTables(Path root, LandfallConfig config) {
+    List<SqlSource> out = new ArrayList<>();
+    String dir = "src/main/resources/dev/landfall/deploy";
+    for (Path path : list(root.resolve(dir), ".sql")) {
+      String sql = read(path);
+      for (Map.Entry<String, String> v : config.sqlVariables().entrySet()) {
+        sql = sql.replace("${" + v.getKey() + "}", v.getValue());
+      }
+      out.add(new SqlSource(dir + "/" + path.getFileName(), 1, sql, SqlSource.Origin.ROUTINE, false));
+    }
+    return out;
+  }
+
   /** terraform/sql/*.sql, rendered as terraform/scheduler.tf renders them. */
   static List<SqlSource> scheduled(Path root, LandfallConfig config) {
     List<SqlSource> out = new ArrayList<>();

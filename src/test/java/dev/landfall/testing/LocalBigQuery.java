@@ -40,11 +40,15 @@ public final class LocalBigQuery {
     this.bigQuery = BigQueryClients.create(projectId, endpoint);
   }
 
-  /** The shared engine, started on first use. */
+  /**
+   * The shared engine, started on first use. Every query job the JVM then sends is recorded for
+   * the executed-SQL gate ({@link QueryRecorder}).
+   */
   public static synchronized LocalBigQuery get() {
     if (instance == null) {
       instance = startOrConnect();
     }
+    QueryRecorder.install(instance.repoRoot);
     return instance;
   }
 

@@ -217,7 +217,10 @@ class SchemaEvolutionTest {
     Path view = routines.resolve("customers/customers_current.sql");
     Files.writeString(
         view,
-        Files.readString(view).replaceFirst("\nSELECT\n", "\nSELECT\n  'v2' AS definition_marker,\n"));
+        Files.readString(view)
+            // A new first column: in the view's column list (as BigQuery requires) and its SELECT.
+            .replaceFirst("\n\\(\n", "\n(\n  definition_marker OPTIONS (description = 'Test marker.'),\n")
+            .replaceFirst("\nSELECT\n", "\nSELECT\n  'v2' AS definition_marker,\n"));
     Path proc = routines.resolve("analytics/snapshot_top_customers.sql");
     Files.writeString(
         proc,

@@ -179,8 +179,14 @@ class SchemaEvolutionTest {
 
   @Test
   void upgradeToMonthlyTotals_migration002CountsTheTransactionsTypedBefore() throws Exception {
-    land("transactions");
-    call("CALL `" + config.transactionsDataset() + ".unpack`()");
+    // Transactions typed before the upgrade (written directly: the migration reads only them).
+    call(
+        "INSERT INTO `" + config.transactionsDataset() + ".transactions` (transaction_id, customer_id,"
+            + " transaction_date, amount, currency, source_file, source_offset, ingestion_timestamp,"
+            + " record_hash, load_id, unpacked_at)"
+            + " SELECT FORMAT('t%03d', n), FORMAT('c%d', MOD(n, 7)), DATE_ADD(DATE '2026-01-03', INTERVAL 5 * n DAY),"
+            + " NUMERIC '1.25' * n, 'GBP', 'before_upgrade.csv', n, TIMESTAMP '2026-12-01 00:00:00+00',"
+            + " 'hash', 'load-before', TIMESTAMP '2026-12-01 00:00:00+00' FROM UNNEST(GENERATE_ARRAY(1, 60)) AS n");
     String totals = "`" + config.transactionsDataset() + ".customer_monthly_totals`";
     long months =
         count(

@@ -6,12 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every SQL fixture {@code routines/<service>/tests/*.yaml} as one test named {@code
- * <service>/<file>}, each in freshly deployed datasets of its own on the local engine. {@code
+ * <service>/<file>} on the local engine, each starting from empty tables: in datasets of its own
+ * when it changes objects, else in a deployment the fixtures share (see {@link FixtureRunner}). {@code
  * -Dlandfall.fixtures=TEXT} runs only the fixtures whose name contains TEXT (comma-separated: any).
  */
 class RoutineFixturesTest {
@@ -49,6 +51,11 @@ class RoutineFixturesTest {
                         .run(file, name);
                   });
             });
+  }
+
+  @AfterAll
+  static void dropSharedDeployment() {
+    FixtureRunner.dropSharedDeployment();
   }
 
   private static boolean matches(Path file, String only) {

@@ -1,11 +1,13 @@
 package dev.landfall.sqlgate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,5 +63,30 @@ class BytesBilledTest {
       }
     }
     assertTrue(sawUnpack, "no scheduled unpack script found");
+  }
+
+  /**
+   * The branch a daily run takes under a key-list condition follows from the list's size in the
+   * model: a day's ~199,000 customers do not fit a key-list variable (10,000), so the branch
+   * without batch_customers runs; its ~8,200 reopened customers do, so the branch with
+   * reopened_customers runs. Any other ELSE is the alternative the model shows apart.
+   */
+  @Test
+  void dailyPathFollowsTheKeyListsSizes() {
+    assertTrue(CostModel.dailyListKeys("batch_customers") > CostModel.KEY_LIST_LIMIT);
+    assertTrue(CostModel.dailyListKeys("reopened_customers") <= CostModel.KEY_LIST_LIMIT);
+    assertTrue(CostModel.alternativePath(underIf("batch_customers IS NOT NULL")));
+    assertFalse(CostModel.alternativePath(underIf("ELSE batch_customers IS NOT NULL")));
+    assertFalse(CostModel.alternativePath(underIf("reopened_customers IS NOT NULL")));
+    assertTrue(CostModel.alternativePath(underIf("ELSE reopened_customers IS NOT NULL")));
+    assertFalse(CostModel.alternativePath(underIf("earliest_effective_at IS NOT NULL")));
+    assertTrue(CostModel.alternativePath(underIf("ELSE earliest_effective_at IS NOT NULL")));
+    assertTrue(
+        CostModel.alternativePath(
+            underIf("earliest_effective_at IS NOT NULL", "batch_customers IS NOT NULL")));
+  }
+
+  private static AnalyzedStatement underIf(String... conditions) {
+    return new AnalyzedStatement("f.sql", 1, "SELECT 1", "u", true, true, null, List.of(conditions));
   }
 }

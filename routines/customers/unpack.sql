@@ -103,7 +103,10 @@ BEGIN
     ledger.source_file,
     ledger.load_id,
     MIN(ledger.landed_at) AS landed_at,
-    MAX(ledger.records_landed) AS records_landed
+    MAX(ledger.records_landed) AS records_landed,
+    -- An 8-byte stand-in for the file in batch (its name and load id are 100
+    -- bytes a row), joined back here where a statement writes them.
+    ROW_NUMBER() OVER (ORDER BY ledger.source_file, ledger.load_id) AS file_no
   FROM
     `${lake_dataset}.landed_files` AS ledger
   LEFT JOIN
@@ -143,7 +146,7 @@ BEGIN
   SELECT
     lake.customer_id, lake.first_name, lake.last_name, lake.email, lake.date_of_birth, lake.city,
     lake.country, lake.updated_at, lake.effective_at,
-    lake.source_file, lake.source_offset, lake.ingestion_timestamp, lake.record_hash, lake.load_id,
+    pending_files.file_no, lake.source_offset, lake.ingestion_timestamp, lake.record_hash,
     CURRENT_TIMESTAMP() AS unpacked_at,
     lake.reason_code,
     IF(
@@ -249,14 +252,12 @@ BEGIN
     -- it (the daily re-send of an unchanged file), a plain duplicate, with that
     -- version's valid_from (NULL for every other new row). Its customer is
     -- reopened only if another of its new rows needs it. One row per new
-    -- observation (versions do not overlap, so at most one is in force), so
-    -- that the next statement reads only this table's key columns.
+    -- observation (versions do not overlap, so at most one is in force), and
+    -- only its key columns: the statements that read it need no more, and the
+    -- plain duplicates' insert takes the rest from batch by (file_no, source_offset).
     CREATE OR REPLACE TEMP TABLE observed AS
     SELECT
-      obs.customer_id, obs.first_name, obs.last_name, obs.email, obs.date_of_birth, obs.city,
-      obs.country, obs.updated_at, obs.effective_at,
-      obs.source_file, obs.source_offset, obs.ingestion_timestamp, obs.record_hash, obs.load_id,
-      obs.unpacked_at,
+      obs.file_no, obs.source_offset, obs.customer_id, obs.effective_at,
       -- Sorts after the version's first row. A tie on ingestion_timestamp
       -- too (rows of one landing run) is left to the re-derivation below: the
       -- customer is reopened, which gives the same history, and the version's
@@ -430,17 +431,21 @@ BEGIN
             reopened_duplicates
           UNION ALL
           SELECT
-            customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-            effective_at,
-            source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at,
+            batch.customer_id, batch.first_name, batch.last_name, batch.email, batch.date_of_birth,
+            batch.city, batch.country, batch.updated_at, batch.effective_at,
+            files.source_file, batch.source_offset, batch.ingestion_timestamp, batch.record_hash,
+            files.load_id, batch.unpacked_at,
             FALSE,
             FALSE,
             CAST(NULL AS TIMESTAMP)
           FROM
             batch
+          INNER JOIN
+            pending_files AS files
+            ON files.file_no = batch.file_no
           WHERE
-            reason_code IS NULL
-            AND customer_id IN (SELECT customer_id FROM affected_customers)
+            batch.reason_code IS NULL
+            AND batch.customer_id IN (SELECT customer_id FROM affected_customers)
         ),
 
         ordered AS (
@@ -626,14 +631,22 @@ BEGIN
       source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
     )
     SELECT
-      customer_id, first_name, last_name, email, date_of_birth, city, country, updated_at,
-      effective_at, version_valid_from,
-      source_file, source_offset, ingestion_timestamp, record_hash, load_id, unpacked_at
+      batch.customer_id, batch.first_name, batch.last_name, batch.email, batch.date_of_birth,
+      batch.city, batch.country, batch.updated_at, batch.effective_at, observed.version_valid_from,
+      files.source_file, batch.source_offset, batch.ingestion_timestamp, batch.record_hash,
+      files.load_id, batch.unpacked_at
     FROM
       observed
+    INNER JOIN
+      batch
+      ON batch.file_no = observed.file_no
+      AND batch.source_offset = observed.source_offset
+    INNER JOIN
+      pending_files AS files
+      ON files.file_no = batch.file_no
     WHERE
-      version_valid_from IS NOT NULL
-      AND customer_id NOT IN (SELECT customer_id FROM affected_customers);
+      observed.version_valid_from IS NOT NULL
+      AND observed.customer_id NOT IN (SELECT customer_id FROM affected_customers);
   END IF;
 
   INSERT INTO `${customers_dataset}.rejects` (
@@ -655,9 +668,9 @@ BEGIN
   )
   WITH
     found AS (
-      SELECT source_file, load_id, COUNT(*) AS records_unpacked
+      SELECT file_no, COUNT(*) AS records_unpacked
       FROM batch
-      GROUP BY source_file, load_id
+      GROUP BY file_no
     )
   SELECT
     pending_files.source_file,
@@ -670,8 +683,7 @@ BEGIN
     pending_files
   LEFT JOIN
     found
-    ON found.source_file = pending_files.source_file
-    AND found.load_id = pending_files.load_id;
+    ON found.file_no = pending_files.file_no;
 
   COMMIT TRANSACTION;
 END;

@@ -200,23 +200,20 @@ public final class FixtureRunner {
       this.deployer = runner.quietDeployer(config);
       long start = System.nanoTime();
       runner.deploy(deployer, "shared fixture deployment");
-      List<String> all = new ArrayList<>();
-      for (String dataset : config.datasets().values()) {
-        for (Table table : bigQuery.listTables(DatasetId.of(projectId, dataset)).iterateAll()) {
-          String id = dataset + "." + table.getTableId().getTable();
-          deployedObjects.add(id);
-          if (table.getDefinition().getType() == TableDefinition.Type.TABLE) {
-            all.add(id);
-          }
-        }
-      }
       Set<String> seeded = new HashSet<>();
-      for (String table : all) {
-        if (rowCount(table) > 0) {
-          seeded.add(table);
+      for (Table object : objects()) {
+        String id = id(object);
+        deployedObjects.add(id);
+        if (object.getDefinition().getType() != TableDefinition.Type.TABLE) {
+          continue;
+        }
+        if (count("shared fixture deployment", "SELECT COUNT(*) FROM `" + id + "`") > 0) {
+          seeded.add(id);
+        } else {
+          tables.add(id);
         }
       }
-      all.stream().filter(t -> !seeded.contains(t)).sorted().forEach(tables::add);
+      tables.sort(null);
       System.err.printf(
           Locale.ROOT,
           "fixtures: shared deployment %s deployed in %.1fs (%d tables emptied before each fixture,"
@@ -251,57 +248,51 @@ public final class FixtureRunner {
       instance = null;
     }
 
-    private long rowCount(String table) {
+    /** Every table and view in the deployment's datasets. */
+    private List<Table> objects() {
+      List<Table> out = new ArrayList<>();
+      for (String dataset : config.datasets().values()) {
+        bigQuery.listTables(DatasetId.of(projectId, dataset)).iterateAll().forEach(out::add);
+      }
+      return out;
+    }
+
+    private static String id(Table object) {
+      return object.getTableId().getDataset() + "." + object.getTableId().getTable();
+    }
+
+    /** The one INT64 a query returns. */
+    private long count(String name, String sql) {
+      return query(name, sql).iterateAll().iterator().next().get(0).getLongValue();
+    }
+
+    private TableResult query(String name, String sql) {
       try {
-        return bigQuery
-            .query(QueryJobConfiguration.newBuilder("SELECT COUNT(*) FROM `" + table + "`")
-                    .setUseLegacySql(false)
-                    .build())
-            .iterateAll()
-            .iterator()
-            .next()
-            .get(0)
-            .getLongValue();
+        return bigQuery.query(QueryJobConfiguration.newBuilder(sql).setUseLegacySql(false).build());
+      } catch (BigQueryException e) {
+        throw new AssertionError(name + ": preparing the shared deployment failed: " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+        throw new AssertionError(name + ": interrupted", e);
       }
     }
 
     /** Deletes every row of the deployed tables (one script), and drops tables a fixture added. */
     void empty(String name) {
-      for (String dataset : config.datasets().values()) {
-        for (Table table : bigQuery.listTables(DatasetId.of(projectId, dataset)).iterateAll()) {
-          String id = dataset + "." + table.getTableId().getTable();
-          if (!deployedObjects.contains(id)) {
-            bigQuery.delete(table.getTableId());
-          }
+      for (Table object : objects()) {
+        if (!deployedObjects.contains(id(object))) {
+          bigQuery.delete(object.getTableId());
         }
       }
       StringBuilder script = new StringBuilder();
-      for (String table : tables) {
-        script.append("DELETE FROM `").append(table).append("` WHERE TRUE;\n");
-      }
       // And a check that it worked: a fixture must never see another's rows.
       StringBuilder left = new StringBuilder("SELECT 0");
       for (String table : tables) {
+        script.append("DELETE FROM `").append(table).append("` WHERE TRUE;\n");
         left.append(" + (SELECT COUNT(*) FROM `").append(table).append("`)");
       }
-      long rows;
-      try {
-        bigQuery.query(
-            QueryJobConfiguration.newBuilder(script.toString()).setUseLegacySql(false).build());
-        rows =
-            bigQuery
-                .query(QueryJobConfiguration.newBuilder(left.toString()).setUseLegacySql(false).build())
-                .iterateAll()
-                .iterator()
-                .next()
-                .get(0)
-                .getLongValue();
-      } catch (BigQueryException | InterruptedException e) {
-        throw new AssertionError(name + ": emptying the shared deployment failed: " + e.getMessage(), e);
-      }
+      query(name, script.toString());
+      long rows = count(name, left.toString());
       if (rows != 0) {
         throw new AssertionError(name + ": the shared deployment still holds " + rows + " rows after emptying");
       }

@@ -545,13 +545,13 @@ final class CostModel {
 
   /**
    * A scheduled call's totals: nothing pending read and billed, daily read and billed (main path),
-   * the daily bytes billed of the branches it does not take and of its branches on a data check, and the
-   * daily main path's billing floor (its 10 MB minimums: what it would bill if every table it
-   * reads were empty). Adds a
+   * the daily bytes billed of the branches it does not take and of its branches on a data check,
+   * the daily main path's billing floor (its 10 MB minimums: what it would bill if every table it
+   * reads were empty) and the bytes its main path reads of key rows ({@link #readsKeyRows}). Adds a
    * row per billed statement to detail when it is not null.
    */
   double[] totals(String script, List<String[]> detail) {
-    double[] totals = new double[7];
+    double[] totals = new double[8];
     for (AnalyzedStatement s : expand(script)) {
       StatementCost idle = cost(s, Scenario.NOTHING_PENDING);
       StatementCost daily = cost(s, Scenario.DAILY);
@@ -563,6 +563,11 @@ final class CostModel {
         totals[3] += daily.billed();
         long tables = daily.scans().stream().map(ScanAudit.Scan::table).distinct().count();
         totals[6] += tables == 0 ? 0 : Math.max(MIN_PER_TABLE, tables * MIN_PER_TABLE);
+        for (ScanAudit.Scan scan : daily.scans()) {
+          if (readsKeyRows(scan)) {
+            totals[7] += scanBytes(scan, Scenario.DAILY);
+          }
+        }
       } else {
         totals[path.equals("other branch") ? 4 : 5] += daily.billed();
       }
@@ -584,31 +589,18 @@ final class CostModel {
   }
 
   /**
-   * The bytes a daily call's main path reads of the existing rows of the keys it touches: its
-   * scans of the service's own tables (typed rows, index, duplicates, monthly totals), which the
-   * scan audit bounds to the batch's partitions and keys; not the lake (the new data), not temp
-   * tables, not the bookkeeping tables (unpacked_files, unpack_lock). For the restatement of issue
-   * 17 §3 proposed in its notes: "the keys it touches" read as the existing rows a call must
-   * consult for its keys, which the new rows' key values alone understate.
+   * Whether a scan reads existing rows of the keys a call touches: a scan of the service's own
+   * tables (typed rows, index, duplicates, monthly totals), which the scan audit bounds to the
+   * batch's partitions and keys; not the lake (the new data), not temp tables, not the bookkeeping
+   * tables (unpacked_files, unpack_lock). For the restatement of issue 17 §3 proposed in its
+   * notes: "the keys it touches" read as the existing rows a call must consult for its keys, which
+   * the new rows' key values alone understate.
    */
-  double keyRowsRead(String script) {
-    double sum = 0;
-    for (AnalyzedStatement s : expand(script)) {
-      if (conditionalPath(s) || alternativePath(s)) {
-        continue;
-      }
-      for (ScanAudit.Scan scan : audit.scans()) {
-        if (scan.statement() != s
-            || scan.temp()
-            || scan.table().startsWith("lake.")
-            || scan.table().endsWith(".unpacked_files")
-            || scan.table().endsWith(".unpack_lock")) {
-          continue;
-        }
-        sum += scanBytes(scan, Scenario.DAILY);
-      }
-    }
-    return sum;
+  static boolean readsKeyRows(ScanAudit.Scan scan) {
+    return !scan.temp()
+        && !scan.table().startsWith("lake.")
+        && !scan.table().endsWith(".unpacked_files")
+        && !scan.table().endsWith(".unpack_lock");
   }
 
   private static String within(double billed, double goal) {
@@ -638,7 +630,7 @@ final class CostModel {
       }
       double[] totals = totals(script, null);
       double threeNew = 3 * dailyRows(source) * rowBytes;
-      double keys = keyRowsRead(script);
+      double keys = totals[7];
       double goal = threeNew + keys + totals[6];
       double otherParse = threeNew + 3 * keys;
       md.append(

@@ -69,11 +69,19 @@ final class DeployHistory {
 
   /** The DDL of the table, placeholders filled. */
   static String ddl(String lakeDataset) {
-    try (InputStream in = DeployHistory.class.getResourceAsStream("deploy_history.sql")) {
+    return bundledDdl("deploy_history.sql", lakeDataset);
+  }
+
+  /**
+   * The DDL of one of the deployer's own tables in the lake dataset (a resource of this package),
+   * placeholders filled.
+   */
+  static String bundledDdl(String resource, String lakeDataset) {
+    try (InputStream in = DeployHistory.class.getResourceAsStream(resource)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .replace("${lake_dataset}", lakeDataset);
     } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("deploy_history.sql missing from the jar", e);
+      throw new IllegalStateException(resource + " missing from the jar", e);
     }
   }
 

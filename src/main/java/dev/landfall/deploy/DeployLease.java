@@ -10,10 +10,8 @@ import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -283,12 +281,7 @@ final class DeployLease implements AutoCloseable {
   }
 
   static String ddl(String lakeDataset) {
-    try (InputStream in = DeployLease.class.getResourceAsStream("deploy_lock.sql")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          .replace("${lake_dataset}", lakeDataset);
-    } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("deploy_lock.sql missing from the jar", e);
-    }
+    return DeployHistory.bundledDdl("deploy_lock.sql", lakeDataset);
   }
 
   private static String startedBy() {
